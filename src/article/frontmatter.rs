@@ -1,0 +1,159 @@
+//! Markdown front matter: a YAML block between `---` lines or a TOML block between `+++`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+/// The keys an article may set; all optional.
+#[derive(Debug, Default, Deserialize, PartialEq)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<DateValue>,
+    pub updated: Option<DateValue>,
+    pub author: Option<String>,
+    pub authors: Option<OneOrMany>,
+    pub tags: Option<OneOrMany>,
+    pub categories: Option<OneOrMany>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub lang: Option<String>,
+    pub slug: Option<String>,
+    pub id: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub image: Option<String>,
+    pub link: Option<String>,
+    /// Keys this version does not know; reported, not fatal (other tools' keys are common).
+    #[serde(flatten)]
+    pub unknown: BTreeMap<String, IgnoredAny>,
+}
+
+/// A date as YAML (a string) or TOML (a string or a native datetime) gives it.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum DateValue {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl DateValue {
+    /// The date as text, for [`super::date::parse_date`].
+    pub fn as_text(&self) -> String {
+        match self {
+            DateValue::Text(s) => s.clone(),
+            DateValue::Toml(d) => d.to_string(),
+        }
+    }
+}
+
+/// A list that may be written as a single string.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// Splits a Markdown document into its front matter (parsed) and its body.
+///
+/// A document without a front-matter fence has empty front matter.
+pub fn split(text: &str) -> Result<(FrontMatter, &str), String> {
+    let Some((fence, rest)) = ["---", "+++"]
+        .iter()
+        .find_map(|f| strip_fence_line(text, f).map(|rest| (*f, rest)))
+    else {
+        return Ok((FrontMatter::default(), text));
+    };
+    let (block, body) = find_closing(rest, fence)
+        .ok_or_else(|| format!("front matter opened with `{fence}` is never closed"))?;
+    let front = if fence == "---" {
+        serde_saphyr::from_str::<Option<FrontMatter>>(block)
+            .map(Option::unwrap_or_default)
+            .map_err(|e| format!("YAML front matter: {}", first_line(&e.to_string())))?
+    } else {
+        toml::from_str(block)
+            .map_err(|e| format!("TOML front matter: {}", first_line(&e.to_string())))?
+    };
+    Ok((front, body))
+}
+
+fn strip_fence_line<'a>(text: &'a str, fence: &str) -> Option<&'a str> {
+    let rest = text.strip_prefix(fence)?;
+    let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+    line.trim().is_empty().then_some(after)
+}
+
+/// Finds the closing fence line; returns (block, body after the fence line).
+fn find_closing<'a>(text: &'a str, fence: &str) -> Option<(&'a str, &'a str)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end() == fence {
+            return Some((&text[..offset], &text[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or_default().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_front_matter_is_read_and_the_body_follows() {
+        let (fm, body) = split("---\ntitle: عنوان\ntags: [a, b]\ndraft: true\n---\nBody\n").unwrap();
+        assert_eq!(fm.title.as_deref(), Some("عنوان"));
+        assert_eq!(fm.tags.unwrap().into_vec(), ["a", "b"]);
+        assert!(fm.draft);
+        assert_eq!(body, "Body\n");
+    }
+
+    #[test]
+    fn toml_front_matter_accepts_native_dates() {
+        let (fm, _) = split("+++\ntitle = \"T\"\ndate = 2024-01-02T03:04:05Z\n+++\n").unwrap();
+        assert_eq!(fm.date.unwrap().as_text(), "2024-01-02T03:04:05Z");
+    }
+
+    #[test]
+    fn a_single_tag_string_is_a_list_of_one() {
+        let (fm, _) = split("---\ntags: economy\n---\n").unwrap();
+        assert_eq!(fm.tags.unwrap().into_vec(), ["economy"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_collected_not_fatal() {
+        let (fm, _) = split("---\nweight: 3\n---\n").unwrap();
+        assert!(fm.unknown.contains_key("weight"));
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_an_error() {
+        assert!(split("---\ntitle: x\nbody").unwrap_err().contains("never closed"));
+    }
+
+    #[test]
+    fn broken_yaml_is_an_error() {
+        assert!(split("---\ntitle: [unclosed\n---\n").unwrap_err().starts_with("YAML"));
+    }
+
+    #[test]
+    fn text_without_fence_has_no_front_matter() {
+        let (fm, body) = split("# Title\n").unwrap();
+        assert_eq!(fm, FrontMatter::default());
+        assert_eq!(body, "# Title\n");
+    }
+}

@@ -1,0 +1,98 @@
+//! Article content as HTML that is safe to put in any feed: sanitised, links absolute,
+//! right-to-left text marked up, and nothing that could end a CDATA section.
+
+use ammonia::UrlRelative;
+use url::Url;
+
+use super::Block;
+use super::lang::is_rtl;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders plain-text blocks: paragraphs as `<p>`, subheadings as `<h2>`.
+pub fn blocks_to_html(blocks: &[Block]) -> String {
+    let mut html = String::new();
+    for block in blocks {
+        let (tag, text) = match block {
+            Block::Paragraph(t) => ("p", t),
+            Block::Heading(t) => ("h2", t),
+        };
+        html.push_str(&format!("<{tag}>{}</{tag}>\n", escape(text)));
+    }
+    html
+}
+
+/// Cleans untrusted HTML (no scripts, no event handlers, no `javascript:` URLs) and makes
+/// every relative link and image absolute against `base`, since readers ignore `xml:base`.
+pub fn sanitize(html: &str, base: &Url) -> String {
+    ammonia::Builder::default()
+        .url_relative(UrlRelative::RewriteWithBase(base.clone()))
+        .clean(html)
+        .to_string()
+}
+
+/// Wraps RTL content in `<div dir="rtl" lang="…">` and neutralises `]]>`.
+pub fn finish(html: &str, lang: &str) -> String {
+    let html = html.trim_end().replace("]]>", "]]&gt;");
+    if is_rtl(lang) {
+        format!("<div dir=\"rtl\" lang=\"{}\">{html}</div>", escape(lang))
+    } else {
+        html
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://news.example/world/slug/").unwrap()
+    }
+
+    #[test]
+    fn scripts_and_handlers_are_removed() {
+        let html = sanitize(
+            "<p onclick=\"x()\">hi<script>alert(1)</script><a href=\"javascript:x()\">l</a></p>",
+            &base(),
+        );
+        assert!(!html.contains("script") && !html.contains("onclick") && !html.contains("javascript"));
+    }
+
+    #[test]
+    fn relative_links_and_images_become_absolute() {
+        let html = sanitize("<a href=\"../other/\">o</a><img src=\"pic.jpg\">", &base());
+        assert!(html.contains("href=\"https://news.example/world/other/\""), "{html}");
+        assert!(html.contains("src=\"https://news.example/world/slug/pic.jpg\""), "{html}");
+    }
+
+    #[test]
+    fn rtl_content_is_wrapped_with_direction_and_language() {
+        assert_eq!(finish("<p>مرحبا</p>\n", "ar"), "<div dir=\"rtl\" lang=\"ar\"><p>مرحبا</p></div>");
+        assert_eq!(finish("<p>hi</p>", "en"), "<p>hi</p>");
+    }
+
+    #[test]
+    fn cdata_terminators_cannot_survive() {
+        assert!(!finish("a]]>b", "en").contains("]]>"));
+    }
+
+    #[test]
+    fn plain_blocks_are_escaped_once() {
+        let html = blocks_to_html(&[Block::Heading("A & <b>".into())]);
+        assert_eq!(html, "<h2>A &amp; &lt;b&gt;</h2>\n");
+    }
+}

@@ -1,0 +1,313 @@
+//! The site configuration: what `config.toml` may say, its defaults, and its validation.
+//!
+//! Pure: [`Config::parse`] takes the file's text and the folder it lives in and returns a
+//! checked value. Unknown keys and invalid values are rejected with a message naming the key.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+use url::Url;
+
+/// A configuration that cannot be used, with the key at fault.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Syntax(String),
+    #[error("`{key}`: {reason}")]
+    Invalid { key: &'static str, reason: String },
+}
+
+fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { key, reason: reason.into() }
+}
+
+/// The whole configuration, as read from `config.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub site: Site,
+    #[serde(default)]
+    pub paths: Paths,
+    #[serde(default)]
+    pub feed: FeedSettings,
+    #[serde(default)]
+    pub watch: WatchSettings,
+}
+
+/// `[site]`: who publishes, where the site lives, and the defaults every article inherits.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Feed and site title.
+    pub title: String,
+    /// Absolute URL the publish folder is served at, e.g. `https://news.example.org`.
+    pub base_url: String,
+    /// One sentence about the site (RSS `description`, Atom `subtitle`).
+    #[serde(default)]
+    pub description: String,
+    /// BCP 47 language used when nothing else tells an article's language.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Author used when neither the article nor its channel names one.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// IANA time zone in which dates without an offset are read.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+}
+
+/// `[paths]`: folders, relative to the configuration file's folder.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Paths {
+    /// Content root: one sub-folder per channel.
+    pub feeds: PathBuf,
+    /// Where feeds are written (generated; keep it out of version control).
+    pub publish: PathBuf,
+    /// Where the index lives.
+    pub state: PathBuf,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            feeds: "feeds".into(),
+            publish: "public".into(),
+            state: ".feedfold".into(),
+        }
+    }
+}
+
+/// Whether items carry the full article or only its summary.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentMode {
+    Full,
+    Summary,
+}
+
+/// One output format.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Rss,
+    Atom,
+    Json,
+}
+
+impl Format {
+    /// The file name a feed of this format is published under.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Rss => "rss.xml",
+            Format::Atom => "atom.xml",
+            Format::Json => "feed.json",
+        }
+    }
+}
+
+/// `[feed]`: what every feed holds.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedSettings {
+    /// Most items per feed.
+    pub limit: usize,
+    /// Most bytes per feed file; the oldest items are dropped to fit.
+    pub max_bytes: usize,
+    /// `full` article content or `summary` only.
+    pub content: ContentMode,
+    /// Longest summary, in characters, before it is cut at a word boundary.
+    pub summary_chars: usize,
+    /// Which formats to write.
+    pub formats: Vec<Format>,
+    /// Articles larger than this are skipped and reported.
+    pub max_article_bytes: u64,
+    /// RSS `ttl`, in minutes: how often readers should poll.
+    pub ttl_minutes: u32,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        FeedSettings {
+            limit: 50,
+            max_bytes: 1024 * 1024,
+            content: ContentMode::Full,
+            summary_chars: 280,
+            formats: vec![Format::Rss, Format::Atom, Format::Json],
+            max_article_bytes: 4 * 1024 * 1024,
+            ttl_minutes: 30,
+        }
+    }
+}
+
+/// `[watch]`: how the daemon notices changes.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WatchSettings {
+    /// Quiet period after the last event on a file before it is taken.
+    pub debounce_ms: u64,
+    /// Full rescan interval.
+    pub rescan_minutes: u64,
+    /// Use polling instead of OS notifications.
+    pub poll: bool,
+    /// Allow a scan to drop more than half the published items at once.
+    pub allow_mass_delete: bool,
+}
+
+impl Default for WatchSettings {
+    fn default() -> Self {
+        WatchSettings {
+            debounce_ms: 100,
+            rescan_minutes: 10,
+            poll: false,
+            allow_mass_delete: false,
+        }
+    }
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn default_timezone() -> String {
+    "UTC".into()
+}
+
+impl Config {
+    /// Parses and checks `text`; relative paths are resolved against `dir`.
+    pub fn parse(text: &str, dir: &Path) -> Result<Config, ConfigError> {
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        config.validate()?;
+        config.site.base_url = config.site.base_url.trim_end_matches('/').to_string();
+        for path in [
+            &mut config.paths.feeds,
+            &mut config.paths.publish,
+            &mut config.paths.state,
+        ] {
+            if path.is_relative() {
+                *path = dir.join(&*path);
+            }
+        }
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let url = Url::parse(&self.site.base_url)
+            .map_err(|e| invalid("site.base_url", format!("not an absolute URL: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(invalid("site.base_url", "must be an http(s) URL with a host"));
+        }
+        if self.site.title.trim().is_empty() {
+            return Err(invalid("site.title", "must not be empty"));
+        }
+        if !is_language_tag(&self.site.language) {
+            return Err(invalid("site.language", "must be a language tag like `ar` or `en-GB`"));
+        }
+        self.timezone()?;
+        let feed = &self.feed;
+        if feed.limit == 0 {
+            return Err(invalid("feed.limit", "must be at least 1"));
+        }
+        if feed.max_bytes < 4096 {
+            return Err(invalid("feed.max_bytes", "must be at least 4096"));
+        }
+        if feed.summary_chars < 20 {
+            return Err(invalid("feed.summary_chars", "must be at least 20"));
+        }
+        if feed.formats.is_empty() {
+            return Err(invalid("feed.formats", "name at least one of rss, atom, json"));
+        }
+        if self.watch.debounce_ms > 60_000 {
+            return Err(invalid("watch.debounce_ms", "must be at most 60000"));
+        }
+        Ok(())
+    }
+
+    /// The site time zone (validated at parse time).
+    pub fn timezone(&self) -> Result<chrono_tz::Tz, ConfigError> {
+        self.site
+            .timezone
+            .parse()
+            .map_err(|_| invalid("site.timezone", "not an IANA time zone like `Asia/Riyadh`"))
+    }
+
+    /// The host of `base_url`, used in `tag:` URIs.
+    pub fn host(&self) -> String {
+        Url::parse(&self.site.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+/// True for a plausible BCP 47 tag: letters, digits and hyphens, starting with 2-3 letters.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `channel.toml`: optional per-channel settings.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub language: Option<String>,
+    pub author: Option<String>,
+}
+
+impl ChannelConfig {
+    /// Parses a channel's `channel.toml`.
+    pub fn parse(text: &str) -> Result<ChannelConfig, ConfigError> {
+        let channel: ChannelConfig =
+            toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        if let Some(lang) = &channel.language
+            && !is_language_tag(lang)
+        {
+            return Err(invalid("language", "must be a language tag like `ar` or `en-GB`"));
+        }
+        Ok(channel)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "[site]\ntitle = \"T\"\nbase_url = \"https://example.org/\"\n";
+
+    #[test]
+    fn a_minimal_config_gets_documented_defaults_and_resolved_paths() {
+        let c = Config::parse(MINIMAL, Path::new("/srv/site")).unwrap();
+        assert_eq!(c.site.base_url, "https://example.org");
+        assert_eq!(c.paths.feeds, Path::new("/srv/site/feeds"));
+        assert_eq!(c.feed.limit, 50);
+        assert_eq!(c.site.timezone, "UTC");
+    }
+
+    #[test]
+    fn an_unknown_key_is_rejected_by_name() {
+        let text = format!("{MINIMAL}[feed]\nlimt = 3\n");
+        let err = Config::parse(&text, Path::new("/")).unwrap_err().to_string();
+        assert!(err.contains("limt"), "{err}");
+    }
+
+    #[test]
+    fn a_relative_base_url_is_rejected_naming_the_key() {
+        let text = "[site]\ntitle = \"T\"\nbase_url = \"/news\"\n";
+        let err = Config::parse(text, Path::new("/")).unwrap_err().to_string();
+        assert!(err.contains("site.base_url"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_timezone_is_rejected_naming_the_key() {
+        let text = format!("{MINIMAL}timezone = \"Mars/Base\"\n");
+        let err = Config::parse(&text, Path::new("/")).unwrap_err().to_string();
+        assert!(err.contains("site.timezone"), "{err}");
+    }
+}

@@ -1,0 +1,90 @@
+//! The commands: one build, one check. Loads the configuration, runs the scan and the
+//! publish, and reports what happened.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::index::{self, ScanReport, Store};
+use crate::publish::{self, DirTarget, PublishReport};
+
+/// Reads and checks the configuration file.
+pub fn load_config(path: &Path) -> Result<Config> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    Config::parse(&text, &dir).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+/// What one build did.
+pub struct BuildReport {
+    pub scan: ScanReport,
+    pub publish: PublishReport,
+    pub articles: usize,
+    pub elapsed: Duration,
+}
+
+/// Scans the content root into the index and publishes the feeds: `feedfold build`.
+pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
+    let started = Instant::now();
+    refuse_publish_inside_feeds(config)?;
+    let mut store = Store::open(&config.paths.state)?;
+    let scan = index::scan(config, &mut store, now)?;
+    let target = DirTarget::new(&config.paths.publish)?;
+    let publish = publish::publish(config, &scan.channels, &mut store, &target)?;
+    let articles = store.entries()?.len();
+    Ok(BuildReport { scan, publish, articles, elapsed: started.elapsed() })
+}
+
+fn refuse_publish_inside_feeds(config: &Config) -> Result<()> {
+    let feeds = config.paths.feeds.canonicalize().unwrap_or(config.paths.feeds.clone());
+    let publish = config.paths.publish.canonicalize().unwrap_or(config.paths.publish.clone());
+    if publish.starts_with(&feeds) {
+        anyhow::bail!(
+            "paths.publish ({}) is inside paths.feeds ({}); feedfold never writes inside feeds/",
+            publish.display(),
+            feeds.display()
+        );
+    }
+    Ok(())
+}
+
+/// One line per problem file, prefixed with the content root.
+pub fn problem_lines(config: &Config, scan: &ScanReport) -> String {
+    let root = config.paths.feeds.display();
+    let mut out = String::new();
+    for (path, reason) in &scan.rejected {
+        let _ = writeln!(out, "{root}/{path}: skipped: {reason}");
+    }
+    for (path, warning) in &scan.warnings {
+        let _ = writeln!(out, "{root}/{path}: warning: {warning}");
+    }
+    out
+}
+
+/// The one-line summary of a build.
+pub fn summary(report: &BuildReport) -> String {
+    let s = &report.scan;
+    let p = &report.publish;
+    format!(
+        "published {} articles ({} new, {} changed, {} moved, {} removed), skipped {}; \
+         {} feeds: {} files written, {} unchanged, {} removed{}; in {:.2}s",
+        report.articles,
+        s.added,
+        s.changed,
+        s.moved,
+        s.removed,
+        s.rejected.len(),
+        p.feeds,
+        p.written.len(),
+        p.unchanged,
+        p.removed.len(),
+        if p.failed.is_empty() { String::new() } else { format!(", {} FAILED", p.failed.len()) },
+        report.elapsed.as_secs_f64(),
+    )
+}

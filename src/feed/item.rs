@@ -1,0 +1,68 @@
+//! One feed item, format-neutral: everything RSS, Atom and JSON Feed show of an article.
+
+use chrono::{DateTime, Utc};
+
+use super::encode_segment;
+use crate::article::Meta;
+use crate::index::model::{Record, dates};
+
+/// A feed item. Text fields are plain text; `content_html` is sanitised HTML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: String,
+    pub title: String,
+    pub link: String,
+    pub summary: String,
+    /// Full content, or `None` to publish the summary only.
+    pub content_html: Option<String>,
+    pub lang: String,
+    pub published: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub authors: Vec<String>,
+    /// Channel and front-matter categories.
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub image: Option<String>,
+}
+
+/// The article page URL: `{base_url}/{channel}/{slug}/`, percent-encoded.
+pub fn article_url(base_url: &str, channel: &str, slug: &str) -> String {
+    format!("{base_url}/{}/{}/", encode_segment(channel), encode_segment(slug))
+}
+
+/// The link an article's item points at: its front-matter `link`, else its page.
+pub fn link(base_url: &str, record: &Record, meta: &Meta) -> String {
+    meta.link
+        .clone()
+        .unwrap_or_else(|| article_url(base_url, &record.channel, &record.slug))
+}
+
+/// Builds the item for an article; `content_html` is `None` in summary mode.
+pub fn build(base_url: &str, record: &Record, meta: &Meta, content_html: Option<String>) -> Item {
+    let (published, updated) = dates(meta, record);
+    let link = link(base_url, record, meta);
+    let image = meta.image.as_ref().and_then(|src| {
+        url::Url::parse(&link).ok()?.join(src).ok().map(String::from)
+    });
+    Item {
+        id: record.id.clone(),
+        title: meta.title.clone(),
+        link,
+        summary: meta.summary.clone(),
+        content_html,
+        lang: meta.lang.clone(),
+        published,
+        updated,
+        authors: meta.authors.clone(),
+        categories: meta.categories.clone(),
+        tags: meta.tags.clone(),
+        image,
+    }
+}
+
+impl Item {
+    /// The same item with its summary in place of its full content.
+    pub fn summary_only(&self) -> Item {
+        Item { content_html: None, ..self.clone() }
+    }
+}

@@ -1,0 +1,63 @@
+//! RSS 2.0 with the atom (self link), content (`content:encoded`) and Dublin Core
+//! (`dc:creator`, per-item `dc:language`) extensions.
+
+use std::collections::BTreeMap;
+
+use rss::extension::Extension;
+use rss::extension::atom::{AtomExtension, Link};
+use rss::extension::dublincore::DublinCoreExtension;
+use rss::{Category, ChannelBuilder, GuidBuilder, ItemBuilder};
+
+use super::{FeedMeta, GENERATOR, Item};
+use crate::article::escape_html;
+use crate::config::Format;
+
+/// Renders an RSS 2.0 document.
+pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
+    let self_link = Link {
+        href: meta.self_url(Format::Rss).to_string(),
+        rel: "self".into(),
+        mime_type: Some("application/rss+xml".into()),
+        ..Link::default()
+    };
+    let description = if meta.description.is_empty() { &meta.title } else { &meta.description };
+    let channel = ChannelBuilder::default()
+        .title(meta.title.clone())
+        .link(meta.home_url.clone())
+        .description(description.clone())
+        .language(Some(meta.language.clone()))
+        .last_build_date(Some(meta.updated.to_rfc2822()))
+        .generator(Some(GENERATOR.to_string()))
+        .ttl(Some(meta.ttl_minutes.to_string()))
+        .atom_ext(Some(AtomExtension { links: vec![self_link] }))
+        .items(items.iter().map(item).collect::<Vec<_>>())
+        .build();
+    channel.to_string()
+}
+
+fn item(item: &Item) -> rss::Item {
+    let guid = GuidBuilder::default().value(item.id.clone()).permalink(false).build();
+    let categories = item
+        .categories
+        .iter()
+        .chain(&item.tags)
+        .map(|name| Category { name: name.clone(), domain: None })
+        .collect::<Vec<_>>();
+    let dublin_core = DublinCoreExtension {
+        creators: item.authors.clone(),
+        languages: vec![item.lang.clone()],
+        ..DublinCoreExtension::default()
+    };
+    let description = (!item.summary.is_empty()).then(|| escape_html(&item.summary));
+    ItemBuilder::default()
+        .title(Some(item.title.clone()))
+        .link(Some(item.link.clone()))
+        .description(description)
+        .guid(Some(guid))
+        .pub_date(Some(item.published.to_rfc2822()))
+        .categories(categories)
+        .dublin_core_ext(Some(dublin_core))
+        .content(item.content_html.clone())
+        .extensions(BTreeMap::<String, BTreeMap<String, Vec<Extension>>>::new())
+        .build()
+}

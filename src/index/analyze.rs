@@ -1,0 +1,128 @@
+//! Reads article files and runs the pure extraction on them, on every core.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono_tz::Tz;
+
+use super::model::{FileStat, Hash};
+use crate::article::{Defaults, Document, Kind, Meta, Rejection, extract};
+use crate::config::{ChannelConfig, Config};
+
+/// Bumped whenever extraction rules change, so that every article is re-extracted.
+const EXTRACTOR_VERSION: &str = "feedfold-extract-1";
+
+/// Everything extraction needs to know about one channel.
+#[derive(Debug, Clone)]
+pub struct ChannelContext {
+    pub name: String,
+    pub language: Option<String>,
+    pub author: Option<String>,
+    pub site_language: String,
+    pub timezone: Tz,
+    pub summary_chars: usize,
+    /// Fingerprint of all of the above: a change means every article is re-extracted.
+    pub key: Hash,
+}
+
+impl ChannelContext {
+    pub fn new(config: &Config, name: &str, channel: &ChannelConfig, raw: &str) -> Self {
+        let mut hasher = blake3::Hasher::new();
+        let site = &config.site;
+        let author = channel.author.clone().or_else(|| site.author.clone());
+        for part in [EXTRACTOR_VERSION, name, raw, &site.language, &site.timezone] {
+            hasher.update(part.as_bytes());
+            hasher.update(&[0]);
+        }
+        hasher.update(author.as_deref().unwrap_or_default().as_bytes());
+        hasher.update(&config.feed.summary_chars.to_le_bytes());
+        ChannelContext {
+            name: name.to_string(),
+            language: channel.language.clone(),
+            author,
+            site_language: site.language.clone(),
+            timezone: config.timezone().unwrap_or(chrono_tz::UTC),
+            summary_chars: config.feed.summary_chars,
+            key: *hasher.finalize().as_bytes(),
+        }
+    }
+
+    pub fn defaults(&self) -> Defaults<'_> {
+        Defaults {
+            channel: &self.name,
+            channel_language: self.language.as_deref(),
+            site_language: &self.site_language,
+            author: self.author.as_deref(),
+            timezone: self.timezone,
+            summary_chars: self.summary_chars,
+        }
+    }
+}
+
+/// The outcome of reading one file.
+#[derive(Debug)]
+pub enum Analysis {
+    /// Bytes identical to what the index holds.
+    Same,
+    Parsed { hash: Hash, meta: Box<Meta>, warnings: Vec<String> },
+    Rejected(String),
+}
+
+/// Reads and extracts `files` in parallel; `known[i]` is the indexed hash of `files[i]`.
+pub fn analyze_all(
+    root: &Path,
+    files: &[FileStat],
+    known: &[Option<Hash>],
+    contexts: &HashMap<String, ChannelContext>,
+    config: &Config,
+) -> Vec<Analysis> {
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+    let mut results: Vec<(usize, Analysis)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        let ctx = &contexts[&file.channel];
+                        out.push((i, analyze(root, file, known[i], ctx, config.feed.max_article_bytes)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, a)| a).collect()
+}
+
+/// Reads one file and extracts its metadata unless its bytes are already known.
+pub fn analyze(root: &Path, file: &FileStat, known: Option<Hash>, ctx: &ChannelContext, max: u64) -> Analysis {
+    if file.size > max {
+        return Analysis::Rejected(Rejection::TooLarge { size: file.size, max }.to_string());
+    }
+    let bytes = match std::fs::read(root.join(&file.path)) {
+        Ok(bytes) => bytes,
+        Err(e) => return Analysis::Rejected(format!("cannot read: {e}")),
+    };
+    let hash = *blake3::hash(&bytes).as_bytes();
+    if known == Some(hash) {
+        return Analysis::Same;
+    }
+    match parse(&bytes, &file.path, ctx) {
+        Ok((meta, warnings)) => Analysis::Parsed { hash, meta: Box::new(meta), warnings },
+        Err(rejection) => Analysis::Rejected(rejection.to_string()),
+    }
+}
+
+/// The pure part: bytes to metadata.
+pub fn parse(bytes: &[u8], path: &str, ctx: &ChannelContext) -> Result<(Meta, Vec<String>), Rejection> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let kind = Kind::of_file_name(name).unwrap_or(Kind::Text);
+    let doc = Document::parse(bytes, kind)?;
+    extract(&doc, &ctx.defaults())
+}

@@ -1,0 +1,152 @@
+//! What the index knows about each article, and the pure rules that give an article its
+//! identity: ids minted once, first-seen dates that never move, slugs kept when titles change.
+
+use chrono::{DateTime, Utc};
+
+use crate::article::{Meta, slug};
+
+/// A file's identity on disk, as a directory walk sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStat {
+    /// Path under the content root, `/`-separated: `world/2024/story.txt`.
+    pub path: String,
+    /// The channel: the first path component.
+    pub channel: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+}
+
+/// A content hash (BLAKE3 of the raw file bytes).
+pub type Hash = [u8; 32];
+
+/// An article the index holds, live or tombstoned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub rowid: i64,
+    pub path: String,
+    pub channel: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub hash: Hash,
+    /// Fingerprint of the settings extraction depended on; a change means re-extract.
+    pub extract_key: Hash,
+    pub id: String,
+    pub slug: String,
+    pub first_seen: DateTime<Utc>,
+    /// When the content last changed after it was first seen.
+    pub changed: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// The slim view of a live article that feed planning needs; the rest stays on disk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub rowid: i64,
+    pub channel: String,
+    pub slug: String,
+    pub tags: Vec<String>,
+    pub lang: String,
+    pub published: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    /// Changes whenever anything that shows in a feed item changes.
+    pub version: Hash,
+}
+
+/// Mints the permanent id of an article first seen at `path` with content `hash`.
+///
+/// Deterministic, so a lost index rebuilt from the same files mints the same ids, but it is
+/// computed only once: afterwards the stored id is used whatever changes.
+pub fn mint_id(path: &str, hash: &Hash) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(path.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(hash);
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
+    let uuid = uuid::Builder::from_custom_bytes(bytes).into_uuid();
+    format!("urn:uuid:{uuid}")
+}
+
+/// The slug a new article gets: its front-matter slug, else one from its title, else a
+/// short content hash; made unique within the channel.
+pub fn mint_slug(meta: &Meta, hash: &Hash, taken: impl Fn(&str) -> bool) -> String {
+    let base = meta
+        .slug
+        .clone()
+        .or_else(|| meta.title_slug.clone())
+        .unwrap_or_else(|| short_hash(hash));
+    slug::uniquify(&base, taken)
+}
+
+/// The slug after a content change: an explicit new front-matter slug wins; a corrected
+/// title keeps the old slug so links do not break.
+pub fn next_slug(old: &str, meta: &Meta, taken: impl Fn(&str) -> bool) -> String {
+    match &meta.slug {
+        Some(given) if given != old && !old.starts_with(&format!("{given}-")) => {
+            slug::uniquify(given, taken)
+        }
+        _ => old.to_string(),
+    }
+}
+
+/// The first moment an article was seen: its file time, never later than now.
+pub fn first_seen(mtime_ns: i64, now: DateTime<Utc>) -> DateTime<Utc> {
+    let mtime = DateTime::from_timestamp_nanos(mtime_ns);
+    let mtime = DateTime::from_timestamp(mtime.timestamp(), 0).unwrap_or(now);
+    mtime.min(now)
+}
+
+fn short_hash(hash: &Hash) -> String {
+    hash[..4].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Publication and update dates of an article, from what it says and what the index saw.
+pub fn dates(meta: &Meta, record: &Record) -> (DateTime<Utc>, DateTime<Utc>) {
+    let published = meta.date.unwrap_or(record.first_seen);
+    let updated = meta.updated.or(record.changed).unwrap_or(published).max(published);
+    (published, updated)
+}
+
+/// The slim planning view of an article; `version` covers everything a feed item shows.
+pub fn entry(record: &Record, meta: &Meta) -> Entry {
+    let (published, updated) = dates(meta, record);
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&record.hash);
+    hasher.update(&record.extract_key);
+    for field in [&record.id, &record.slug, &record.channel, &record.path] {
+        hasher.update(field.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.update(&published.timestamp().to_le_bytes());
+    hasher.update(&updated.timestamp().to_le_bytes());
+    Entry {
+        rowid: record.rowid,
+        channel: record.channel.clone(),
+        slug: record.slug.clone(),
+        tags: meta.tags.clone(),
+        lang: meta.lang.clone(),
+        published,
+        updated,
+        version: *hasher.finalize().as_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_uuid_urns_that_depend_on_first_path_and_content() {
+        let a = mint_id("world/a.txt", &[1; 32]);
+        assert!(a.starts_with("urn:uuid:") && a.len() == 45, "{a}");
+        assert_eq!(a, mint_id("world/a.txt", &[1; 32]));
+        assert_ne!(a, mint_id("world/b.txt", &[1; 32]));
+    }
+
+    #[test]
+    fn first_seen_is_the_file_time_but_never_in_the_future() {
+        let now = DateTime::from_timestamp(2_000_000_000, 0).unwrap();
+        assert_eq!(first_seen(1_000_000_000_500_000_000, now).timestamp(), 1_000_000_000);
+        assert_eq!(first_seen(3_000_000_000_000_000_000, now), now);
+    }
+}

@@ -1,0 +1,256 @@
+//! The persistent index: one SQLite file in the state folder holding every article's
+//! identity, stats and extracted metadata, the files rejected, and what was last published.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::model::{Entry, Hash, Record};
+use crate::article::Meta;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    path TEXT NOT NULL, channel TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    hash BLOB NOT NULL, extract_key BLOB NOT NULL, id TEXT NOT NULL UNIQUE, slug TEXT NOT NULL,
+    first_seen INTEGER NOT NULL, changed INTEGER, deleted_at INTEGER,
+    meta TEXT NOT NULL, tags TEXT NOT NULL, lang TEXT NOT NULL, draft INTEGER NOT NULL,
+    published INTEGER NOT NULL, updated INTEGER NOT NULL, version BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE TABLE IF NOT EXISTS rejected (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (
+    key TEXT PRIMARY KEY, content BLOB NOT NULL, signature BLOB NOT NULL);
+PRAGMA user_version = 1;
+";
+
+/// A rejected file as last seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub reason: String,
+}
+
+/// What was last published at one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub content: Hash,
+    pub signature: Hash,
+}
+
+/// The index database.
+pub struct Store {
+    conn: Connection,
+}
+
+fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn from_ts(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+const RECORD_COLUMNS: &str = "rowid, path, channel, size, mtime_ns, hash, extract_key, id, slug, \
+    first_seen, changed, deleted_at";
+
+fn record_from_row(r: &rusqlite::Row) -> rusqlite::Result<Record> {
+    Ok(Record {
+        rowid: r.get(0)?,
+        path: r.get(1)?,
+        channel: r.get(2)?,
+        size: r.get::<_, i64>(3)? as u64,
+        mtime_ns: r.get(4)?,
+        hash: hash_of(r.get(5)?),
+        extract_key: hash_of(r.get(6)?),
+        id: r.get(7)?,
+        slug: r.get(8)?,
+        first_seen: from_ts(r.get(9)?),
+        changed: r.get::<_, Option<i64>>(10)?.map(from_ts),
+        deleted_at: r.get::<_, Option<i64>>(11)?.map(from_ts),
+    })
+}
+
+fn hash_of(blob: Vec<u8>) -> Hash {
+    let mut h = [0u8; 32];
+    let n = blob.len().min(32);
+    h[..n].copy_from_slice(&blob[..n]);
+    h
+}
+
+impl Store {
+    /// Opens (creating if needed) the index in `state_dir`.
+    pub fn open(state_dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(state_dir)
+            .with_context(|| format!("cannot create state folder {}", state_dir.display()))?;
+        let path = state_dir.join("index.sqlite");
+        let conn = Connection::open(&path)
+            .with_context(|| format!("cannot open index {}", path.display()))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+        conn.execute_batch(SCHEMA)
+            .with_context(|| format!("index {} is unreadable or corrupt", path.display()))?;
+        Ok(Store { conn })
+    }
+
+    /// Every record, live and tombstoned.
+    pub fn records(&self) -> Result<Vec<Record>> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM articles");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], record_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Live, non-draft articles in the slim form feed planning uses.
+    pub fn entries(&self) -> Result<Vec<Entry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT rowid, channel, slug, tags, lang, published, updated, version FROM articles
+             WHERE deleted_at IS NULL AND draft = 0",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let tags: String = r.get(3)?;
+            Ok(Entry {
+                rowid: r.get(0)?,
+                channel: r.get(1)?,
+                slug: r.get(2)?,
+                tags: tags.split('\u{1f}').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+                lang: r.get(4)?,
+                published: from_ts(r.get(5)?),
+                updated: from_ts(r.get(6)?),
+                version: hash_of(r.get(7)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The full record and metadata of one article.
+    pub fn article(&self, rowid: i64) -> Result<Option<(Record, Meta)>> {
+        let meta: Option<String> = self
+            .conn
+            .query_row("SELECT meta FROM articles WHERE rowid = ?1", [rowid], |r| r.get(0))
+            .optional()?;
+        let Some(meta) = meta else { return Ok(None) };
+        let meta: Meta = serde_json::from_str(&meta).context("corrupt metadata in index")?;
+        let record = self.records_where("rowid = ?1", rowid)?;
+        Ok(record.map(|r| (r, meta)))
+    }
+
+    fn records_where(&self, clause: &str, value: i64) -> Result<Option<Record>> {
+        let sql = format!("SELECT {RECORD_COLUMNS} FROM articles WHERE {clause}");
+        Ok(self.conn.query_row(&sql, [value], record_from_row).optional()?)
+    }
+
+    /// Files rejected at their last reading, by path.
+    pub fn rejected(&self) -> Result<HashMap<String, Rejected>> {
+        let mut stmt = self.conn.prepare("SELECT path, size, mtime_ns, reason FROM rejected")?;
+        let rows = stmt.query_map([], |r| {
+            let rejected = Rejected {
+                size: r.get::<_, i64>(1)? as u64,
+                mtime_ns: r.get(2)?,
+                reason: r.get(3)?,
+            };
+            Ok((r.get::<_, String>(0)?, rejected))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What was last published, by key.
+    pub fn outputs(&self) -> Result<HashMap<String, Output>> {
+        let mut stmt = self.conn.prepare("SELECT key, content, signature FROM outputs")?;
+        let rows = stmt.query_map([], |r| {
+            let output = Output { content: hash_of(r.get(1)?), signature: hash_of(r.get(2)?) };
+            Ok((r.get::<_, String>(0)?, output))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Starts a batch of writes that land together or not at all.
+    pub fn batch(&mut self) -> Result<Batch<'_>> {
+        Ok(Batch { tx: self.conn.transaction()? })
+    }
+}
+
+/// A set of index writes committed at once.
+pub struct Batch<'a> {
+    tx: Transaction<'a>,
+}
+
+impl Batch<'_> {
+    /// Inserts or replaces an article; returns its rowid.
+    pub fn put_article(&self, record: &Record, meta: &Meta, entry: &Entry) -> Result<i64> {
+        let rowid = (record.rowid > 0).then_some(record.rowid);
+        self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO articles (rowid, path, channel, size, mtime_ns, hash, extract_key,
+                id, slug, first_seen, changed, deleted_at, meta, tags, lang, draft, published,
+                updated, version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+        )?
+        .execute(params![
+            rowid, record.path, record.channel, record.size as i64, record.mtime_ns,
+            &record.hash[..], &record.extract_key[..], record.id, record.slug,
+            ts(record.first_seen), record.changed.map(ts), record.deleted_at.map(ts),
+            serde_json::to_string(meta)?, entry.tags.join("\u{1f}"), entry.lang, meta.draft,
+            ts(entry.published), ts(entry.updated), &entry.version[..],
+        ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Records a new size and mtime for an article whose bytes did not change.
+    pub fn touch(&self, rowid: i64, size: u64, mtime_ns: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE articles SET size = ?2, mtime_ns = ?3 WHERE rowid = ?1")?
+            .execute(params![rowid, size as i64, mtime_ns])?;
+        Ok(())
+    }
+
+    /// Marks an article deleted; it is kept so that restored content gets its id back.
+    pub fn tombstone(&self, rowid: i64, at: DateTime<Utc>) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE articles SET deleted_at = ?2 WHERE rowid = ?1")?
+            .execute(params![rowid, ts(at)])?;
+        Ok(())
+    }
+
+    /// Forgets tombstones older than `before`.
+    pub fn purge_tombstones(&self, before: DateTime<Utc>) -> Result<usize> {
+        Ok(self
+            .tx
+            .execute("DELETE FROM articles WHERE deleted_at < ?1", [ts(before)])?)
+    }
+
+    pub fn set_rejected(&self, path: &str, rejected: &Rejected) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR REPLACE INTO rejected VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![path, rejected.size as i64, rejected.mtime_ns, rejected.reason])?;
+        Ok(())
+    }
+
+    pub fn clear_rejected(&self, path: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM rejected WHERE path = ?1")?
+            .execute([path])?;
+        Ok(())
+    }
+
+    pub fn set_output(&self, key: &str, output: &Output) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR REPLACE INTO outputs VALUES (?1, ?2, ?3)")?
+            .execute(params![key, &output.content[..], &output.signature[..]])?;
+        Ok(())
+    }
+
+    pub fn remove_output(&self, key: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM outputs WHERE key = ?1")?
+            .execute([key])?;
+        Ok(())
+    }
+
+    /// Makes every write of the batch durable.
+    pub fn commit(self) -> Result<()> {
+        self.tx.commit().context("cannot write the index")
+    }
+}

@@ -1,0 +1,129 @@
+//! Where published bytes go. One narrow interface, [`Target`], so that an object store can
+//! stand beside the local folder; [`DirTarget`] writes atomically and skips unchanged files.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+/// A place feeds are published to: put bytes at a key, remove a key.
+pub trait Target {
+    /// Publishes `bytes` at `key` (a relative `/`-separated path); returns false when the
+    /// bytes were already there and nothing was written.
+    fn put(&self, key: &str, bytes: &[u8]) -> Result<bool>;
+    /// Removes `key`; a missing key is not an error.
+    fn remove(&self, key: &str) -> Result<()>;
+    /// True when something is published at `key`.
+    fn exists(&self, key: &str) -> bool;
+}
+
+/// The local publish folder.
+pub struct DirTarget {
+    root: PathBuf,
+}
+
+impl DirTarget {
+    pub fn new(root: &Path) -> Result<DirTarget> {
+        fs::create_dir_all(root)
+            .with_context(|| format!("cannot create publish folder {}", root.display()))?;
+        Ok(DirTarget { root: root.to_path_buf() })
+    }
+
+    fn path_of(&self, key: &str) -> Result<PathBuf> {
+        let rel = Path::new(key);
+        if key.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+            bail!("refusing to publish outside the publish folder: {key:?}");
+        }
+        Ok(self.root.join(rel))
+    }
+}
+
+impl Target for DirTarget {
+    fn put(&self, key: &str, bytes: &[u8]) -> Result<bool> {
+        let path = self.path_of(key)?;
+        if fs::read(&path).is_ok_and(|old| old == bytes) {
+            return Ok(false);
+        }
+        let dir = path.parent().unwrap_or(&self.root);
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        write_atomically(&path, dir, bytes)
+            .with_context(|| format!("cannot publish {}", path.display()))?;
+        Ok(true)
+    }
+
+    fn remove(&self, key: &str) -> Result<()> {
+        let path = self.path_of(key)?;
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
+        }
+        remove_empty_parents(&path, &self.root);
+        Ok(())
+    }
+
+    fn exists(&self, key: &str) -> bool {
+        self.path_of(key).is_ok_and(|p| p.is_file())
+    }
+}
+
+/// Temp file in the same folder, fsync, rename over, fsync the folder.
+fn write_atomically(path: &Path, dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)?;
+        File::open(dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn remove_empty_parents(path: &Path, root: &Path) {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == root || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unchanged_bytes_are_not_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = DirTarget::new(dir.path()).unwrap();
+        assert!(target.put("a/rss.xml", b"x").unwrap());
+        assert!(!target.put("a/rss.xml", b"x").unwrap());
+        assert!(target.put("a/rss.xml", b"y").unwrap());
+        assert_eq!(fs::read(dir.path().join("a/rss.xml")).unwrap(), b"y");
+    }
+
+    #[test]
+    fn keys_cannot_escape_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = DirTarget::new(dir.path()).unwrap();
+        assert!(target.put("../evil", b"x").is_err());
+        assert!(target.put("/etc/evil", b"x").is_err());
+    }
+
+    #[test]
+    fn removing_the_last_file_removes_its_empty_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = DirTarget::new(dir.path()).unwrap();
+        target.put("tags/x/rss.xml", b"x").unwrap();
+        target.remove("tags/x/rss.xml").unwrap();
+        assert!(!dir.path().join("tags").exists());
+        assert!(dir.path().exists());
+    }
+}
