@@ -19,7 +19,10 @@ pub enum ConfigError {
 }
 
 fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid { key, reason: reason.into() }
+    ConfigError::Invalid {
+        key,
+        reason: reason.into(),
+    }
 }
 
 /// The whole configuration, as read from `config.toml`.
@@ -197,13 +200,19 @@ impl Config {
         let url = Url::parse(&self.site.base_url)
             .map_err(|e| invalid("site.base_url", format!("not an absolute URL: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            return Err(invalid("site.base_url", "must be an http(s) URL with a host"));
+            return Err(invalid(
+                "site.base_url",
+                "must be an http(s) URL with a host",
+            ));
         }
         if self.site.title.trim().is_empty() {
             return Err(invalid("site.title", "must not be empty"));
         }
         if !is_language_tag(&self.site.language) {
-            return Err(invalid("site.language", "must be a language tag like `ar` or `en-GB`"));
+            return Err(invalid(
+                "site.language",
+                "must be a language tag like `ar` or `en-GB`",
+            ));
         }
         self.timezone()?;
         let feed = &self.feed;
@@ -217,7 +226,10 @@ impl Config {
             return Err(invalid("feed.summary_chars", "must be at least 20"));
         }
         if feed.formats.is_empty() {
-            return Err(invalid("feed.formats", "name at least one of rss, atom, json"));
+            return Err(invalid(
+                "feed.formats",
+                "name at least one of rss, atom, json",
+            ));
         }
         if self.watch.debounce_ms > 60_000 {
             return Err(invalid("watch.debounce_ms", "must be at most 60000"));
@@ -269,7 +281,10 @@ impl ChannelConfig {
         if let Some(lang) = &channel.language
             && !is_language_tag(lang)
         {
-            return Err(invalid("language", "must be a language tag like `ar` or `en-GB`"));
+            return Err(invalid(
+                "language",
+                "must be a language tag like `ar` or `en-GB`",
+            ));
         }
         Ok(channel)
     }
@@ -293,7 +308,9 @@ mod tests {
     #[test]
     fn an_unknown_key_is_rejected_by_name() {
         let text = format!("{MINIMAL}[feed]\nlimt = 3\n");
-        let err = Config::parse(&text, Path::new("/")).unwrap_err().to_string();
+        let err = Config::parse(&text, Path::new("/"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("limt"), "{err}");
     }
 
@@ -307,7 +324,9 @@ mod tests {
     #[test]
     fn a_bad_timezone_is_rejected_naming_the_key() {
         let text = format!("{MINIMAL}timezone = \"Mars/Base\"\n");
-        let err = Config::parse(&text, Path::new("/")).unwrap_err().to_string();
+        let err = Config::parse(&text, Path::new("/"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("site.timezone"), "{err}");
     }
 }

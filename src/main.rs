@@ -9,7 +9,10 @@ use clap::{Parser, Subcommand};
 use feedfold::daemon;
 
 #[derive(Parser)]
-#[command(version, about = "Keeps RSS, Atom and JSON feeds current for a folder of articles")]
+#[command(
+    version,
+    about = "Keeps RSS, Atom and JSON feeds current for a folder of articles"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,7 +34,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build { config } => build(&config),
@@ -55,6 +61,14 @@ fn check(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
     let config = daemon::load_config(config_path)?;
     let report = feedfold::index::check(&config)?;
     print!("{}", daemon::problem_lines(&config, &report));
-    println!("checked {} articles: {} rejected", report.added + report.rejected.len(), report.rejected.len());
-    Ok(if report.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    println!(
+        "checked {} articles: {} rejected",
+        report.added + report.rejected.len(),
+        report.rejected.len()
+    );
+    Ok(if report.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

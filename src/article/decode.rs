@@ -43,7 +43,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
     if text.contains('\0') {
         return Err(NotText::Binary);
     }
-    Ok(Decoded { text, encoding: encoding.name(), repairs })
+    Ok(Decoded {
+        text,
+        encoding: encoding.name(),
+        repairs,
+    })
 }
 
 fn decode_without_bom(bytes: &[u8], repairs: &mut Vec<String>) -> (String, &'static Encoding) {
@@ -68,7 +72,10 @@ fn decode_without_bom(bytes: &[u8], repairs: &mut Vec<String>) -> (String, &'sta
 fn is_mostly_utf8(bytes: &[u8]) -> bool {
     let lossy = String::from_utf8_lossy(bytes);
     let replaced = lossy.chars().filter(|&c| c == '\u{FFFD}').count();
-    let multibyte = lossy.chars().filter(|&c| c as u32 > 0x7f && c != '\u{FFFD}').count();
+    let multibyte = lossy
+        .chars()
+        .filter(|&c| c as u32 > 0x7f && c != '\u{FFFD}')
+        .count();
     multibyte >= 4 * replaced.max(1)
 }
 

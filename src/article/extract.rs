@@ -52,7 +52,12 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
     let (title, lead, sample) = match &doc.body {
         Body::Plain { title, blocks } => {
             let lead = blocks.first().map(|b| block_text(b).to_string());
-            let sample = blocks.iter().take(6).map(block_text).collect::<Vec<_>>().join(" ");
+            let sample = blocks
+                .iter()
+                .take(6)
+                .map(block_text)
+                .collect::<Vec<_>>()
+                .join(" ");
             (Some(title.clone()), lead, sample)
         }
         Body::Markdown(md) => {
@@ -62,9 +67,19 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
     };
     let title = fm.title.as_deref().map(collapse_whitespace).or(title);
     let title = title.filter(|t| !t.is_empty()).ok_or(Rejection::NoTitle)?;
-    let summary = fm.summary.as_ref().or(fm.description.as_ref()).cloned().or(lead);
+    let summary = fm
+        .summary
+        .as_ref()
+        .or(fm.description.as_ref())
+        .cloned()
+        .or(lead);
     let summary = truncate_words(&summary.unwrap_or_default(), d.summary_chars);
-    let lang = language(fm.lang.as_deref(), d, &format!("{title} {sample}"), &mut warnings);
+    let lang = language(
+        fm.lang.as_deref(),
+        d,
+        &format!("{title} {sample}"),
+        &mut warnings,
+    );
     let date = read_date(fm.date.as_ref(), "date", d.timezone, &mut warnings);
     let updated = read_date(fm.updated.as_ref(), "updated", d.timezone, &mut warnings);
     let meta = Meta {
@@ -83,10 +98,18 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
         ),
         id: checked(fm.id.as_deref(), "id", is_uri, &mut warnings),
         link: checked(fm.link.as_deref(), "link", is_http_url, &mut warnings),
-        image: fm.image.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+        image: fm
+            .image
+            .as_deref()
+            .map(collapse_whitespace)
+            .filter(|s| !s.is_empty()),
         draft: fm.draft,
     };
-    warnings.extend(fm.unknown.keys().map(|k| format!("unknown front matter key `{k}` ignored")));
+    warnings.extend(
+        fm.unknown
+            .keys()
+            .map(|k| format!("unknown front matter key `{k}` ignored")),
+    );
     Ok((meta, warnings))
 }
 
@@ -123,7 +146,11 @@ fn read_date(
 
 fn authors(doc: &Document, d: &Defaults) -> Vec<String> {
     let fm = &doc.front;
-    let given = fm.author.iter().cloned().chain(fm.authors.iter().flat_map(|a| a.clone().into_vec()));
+    let given = fm
+        .author
+        .iter()
+        .cloned()
+        .chain(fm.authors.iter().flat_map(|a| a.clone().into_vec()));
     let list = clean_list(given);
     if list.is_empty() {
         d.author.map(|a| vec![a.to_string()]).unwrap_or_default()
@@ -135,7 +162,10 @@ fn authors(doc: &Document, d: &Defaults) -> Vec<String> {
 /// Whitespace collapsed, empties dropped, duplicates removed, order kept.
 fn clean_list(items: impl Iterator<Item = String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for item in items.map(|i| collapse_whitespace(&i)).filter(|i| !i.is_empty()) {
+    for item in items
+        .map(|i| collapse_whitespace(&i))
+        .filter(|i| !i.is_empty())
+    {
         if !out.contains(&item) {
             out.push(item);
         }

@@ -115,7 +115,8 @@ mod tests {
 
     #[test]
     fn yaml_front_matter_is_read_and_the_body_follows() {
-        let (fm, body) = split("---\ntitle: عنوان\ntags: [a, b]\ndraft: true\n---\nBody\n").unwrap();
+        let (fm, body) =
+            split("---\ntitle: عنوان\ntags: [a, b]\ndraft: true\n---\nBody\n").unwrap();
         assert_eq!(fm.title.as_deref(), Some("عنوان"));
         assert_eq!(fm.tags.unwrap().into_vec(), ["a", "b"]);
         assert!(fm.draft);
@@ -142,12 +143,20 @@ mod tests {
 
     #[test]
     fn an_unclosed_fence_is_an_error() {
-        assert!(split("---\ntitle: x\nbody").unwrap_err().contains("never closed"));
+        assert!(
+            split("---\ntitle: x\nbody")
+                .unwrap_err()
+                .contains("never closed")
+        );
     }
 
     #[test]
     fn broken_yaml_is_an_error() {
-        assert!(split("---\ntitle: [unclosed\n---\n").unwrap_err().starts_with("YAML"));
+        assert!(
+            split("---\ntitle: [unclosed\n---\n")
+                .unwrap_err()
+                .starts_with("YAML")
+        );
     }
 
     #[test]

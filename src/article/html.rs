@@ -69,19 +69,30 @@ mod tests {
             "<p onclick=\"x()\">hi<script>alert(1)</script><a href=\"javascript:x()\">l</a></p>",
             &base(),
         );
-        assert!(!html.contains("script") && !html.contains("onclick") && !html.contains("javascript"));
+        assert!(
+            !html.contains("script") && !html.contains("onclick") && !html.contains("javascript")
+        );
     }
 
     #[test]
     fn relative_links_and_images_become_absolute() {
         let html = sanitize("<a href=\"../other/\">o</a><img src=\"pic.jpg\">", &base());
-        assert!(html.contains("href=\"https://news.example/world/other/\""), "{html}");
-        assert!(html.contains("src=\"https://news.example/world/slug/pic.jpg\""), "{html}");
+        assert!(
+            html.contains("href=\"https://news.example/world/other/\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("src=\"https://news.example/world/slug/pic.jpg\""),
+            "{html}"
+        );
     }
 
     #[test]
     fn rtl_content_is_wrapped_with_direction_and_language() {
-        assert_eq!(finish("<p>مرحبا</p>\n", "ar"), "<div dir=\"rtl\" lang=\"ar\"><p>مرحبا</p></div>");
+        assert_eq!(
+            finish("<p>مرحبا</p>\n", "ar"),
+            "<div dir=\"rtl\" lang=\"ar\"><p>مرحبا</p></div>"
+        );
         assert_eq!(finish("<p>hi</p>", "en"), "<p>hi</p>");
     }
 

@@ -10,7 +10,11 @@ const SAMPLE_CHARS: usize = 1500;
 
 /// Languages written right to left.
 pub fn is_rtl(lang: &str) -> bool {
-    let primary = lang.split('-').next().unwrap_or_default().to_ascii_lowercase();
+    let primary = lang
+        .split('-')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     matches!(
         primary.as_str(),
         "ar" | "fa" | "ur" | "he" | "yi" | "ps" | "sd" | "ug" | "ckb" | "dv" | "syr"
@@ -82,9 +86,28 @@ impl ScriptCounts {
 
 /// Languages detection may answer; rarer ones are too easily confused on short texts.
 const SUPPORTED: [Lang; 22] = [
-    Lang::Eng, Lang::Fra, Lang::Deu, Lang::Spa, Lang::Por, Lang::Ita, Lang::Nld, Lang::Tur,
-    Lang::Ind, Lang::Rus, Lang::Ukr, Lang::Ell, Lang::Ara, Lang::Pes, Lang::Urd, Lang::Heb,
-    Lang::Hin, Lang::Cmn, Lang::Jpn, Lang::Kor, Lang::Swe, Lang::Pol,
+    Lang::Eng,
+    Lang::Fra,
+    Lang::Deu,
+    Lang::Spa,
+    Lang::Por,
+    Lang::Ita,
+    Lang::Nld,
+    Lang::Tur,
+    Lang::Ind,
+    Lang::Rus,
+    Lang::Ukr,
+    Lang::Ell,
+    Lang::Ara,
+    Lang::Pes,
+    Lang::Urd,
+    Lang::Heb,
+    Lang::Hin,
+    Lang::Cmn,
+    Lang::Jpn,
+    Lang::Kor,
+    Lang::Swe,
+    Lang::Pol,
 ];
 
 fn iso639_1(lang: Lang) -> Option<&'static str> {

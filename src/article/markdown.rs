@@ -40,7 +40,10 @@ pub fn outline(body: &str) -> Outline {
     let mut buf = String::new();
     for event in Parser::new_ext(body, options()) {
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if out.heading.is_none() => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) if out.heading.is_none() => {
                 state = In::Heading;
             }
             Event::Start(Tag::Paragraph) if out.first_paragraph.is_none() => {
@@ -80,7 +83,10 @@ pub fn to_html(body: &str, title: &str) -> String {
     let leading_title = outline(body).heading.filter(|h| h == title).is_some()
         && matches!(
             Parser::new_ext(body, options()).next(),
-            Some(Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }))
+            Some(Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }))
         );
     let events = Parser::new_ext(body, options());
     let mut skipping = leading_title;
@@ -106,7 +112,10 @@ mod tests {
     fn the_outline_finds_heading_and_first_paragraph_as_plain_text() {
         let o = outline("Intro *with* `code`\nwrapped.\n\n# The **Title**\n\nSecond.\n");
         assert_eq!(o.heading.as_deref(), Some("The Title"));
-        assert_eq!(o.first_paragraph.as_deref(), Some("Intro with code wrapped."));
+        assert_eq!(
+            o.first_paragraph.as_deref(),
+            Some("Intro with code wrapped.")
+        );
     }
 
     #[test]

@@ -99,7 +99,10 @@ impl Document {
         let (front, body) = match kind {
             Kind::Text => {
                 let doc = plain::parse(&decoded.text).ok_or(Rejection::Empty)?;
-                let body = Body::Plain { title: doc.title, blocks: doc.blocks };
+                let body = Body::Plain {
+                    title: doc.title,
+                    blocks: doc.blocks,
+                };
                 (FrontMatter::default(), body)
             }
             Kind::Markdown => {
@@ -108,7 +111,11 @@ impl Document {
                 (front, Body::Markdown(body.to_string()))
             }
         };
-        Ok(Document { front, body, repairs })
+        Ok(Document {
+            front,
+            body,
+            repairs,
+        })
     }
 
     /// The content as safe HTML, links made absolute against `link`, RTL marked up; a
@@ -128,7 +135,16 @@ mod tests {
 
     #[test]
     fn editor_leftovers_and_other_files_are_not_articles() {
-        for name in [".hidden.md", "a.md~", ".a.md.swp", "#a.md#", ".#a.md", "4913", "x.jpg", "README"] {
+        for name in [
+            ".hidden.md",
+            "a.md~",
+            ".a.md.swp",
+            "#a.md#",
+            ".#a.md",
+            "4913",
+            "x.jpg",
+            "README",
+        ] {
             assert_eq!(Kind::of_file_name(name), None, "{name}");
         }
         assert_eq!(Kind::of_file_name("خبر.TXT"), Some(Kind::Text));
@@ -137,7 +153,10 @@ mod tests {
 
     #[test]
     fn whitespace_only_files_are_rejected_as_empty() {
-        assert_eq!(Document::parse(b" \n\r\n", Kind::Text).unwrap_err(), Rejection::Empty);
+        assert_eq!(
+            Document::parse(b" \n\r\n", Kind::Text).unwrap_err(),
+            Rejection::Empty
+        );
     }
 
     #[test]

@@ -17,7 +17,10 @@ pub struct PlainText {
 
 /// Splits `text` into title and blocks; `None` when there is no non-blank line.
 pub fn parse(text: &str) -> Option<PlainText> {
-    let mut lines = text.lines().map(collapse_whitespace).filter(|l| !l.is_empty());
+    let mut lines = text
+        .lines()
+        .map(collapse_whitespace)
+        .filter(|l| !l.is_empty());
     let title = lines.next()?;
     let mut blocks = Vec::new();
     if let Some(lede) = lines.next() {
@@ -43,7 +46,20 @@ fn is_subheading(line: &str) -> bool {
 fn is_closing_punctuation(c: char) -> bool {
     matches!(
         c,
-        '.' | '!' | '?' | '…' | '؟' | '،' | ',' | ';' | '؛' | ':' | '"' | '»' | '”' | '\'' | ')'
+        '.' | '!'
+            | '?'
+            | '…'
+            | '؟'
+            | '،'
+            | ','
+            | ';'
+            | '؛'
+            | ':'
+            | '"'
+            | '»'
+            | '”'
+            | '\''
+            | ')'
             | '۔'
     )
 }

@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn english_is_lower_cased_and_punctuation_becomes_dashes() {
-        assert_eq!(slugify("Hello, World! <b>2024</b>").as_deref(), Some("hello-world-b-2024-b"));
+        assert_eq!(
+            slugify("Hello, World! <b>2024</b>").as_deref(),
+            Some("hello-world-b-2024-b")
+        );
     }
 
     #[test]

@@ -2,9 +2,18 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Collapses every run of whitespace to one space and trims the ends.
+use super::decode::is_xml_char;
+
+/// Collapses every run of whitespace to one space, trims the ends, and drops characters
+/// XML forbids (front matter escapes such as YAML's `\a` can produce them).
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let joined = words.join(" ");
+    if joined.chars().all(is_xml_char) {
+        joined
+    } else {
+        joined.chars().filter(|&c| is_xml_char(c)).collect()
+    }
 }
 
 /// Cuts `text` to at most `max_chars` characters at a word boundary, adding "…".
@@ -62,7 +71,10 @@ mod tests {
 
     #[test]
     fn arabic_is_cut_between_words_and_drops_a_trailing_comma() {
-        assert_eq!(truncate_words("قال الوزير، إن الاقتصاد ينمو", 14), "قال الوزير…");
+        assert_eq!(
+            truncate_words("قال الوزير، إن الاقتصاد ينمو", 14),
+            "قال الوزير…"
+        );
     }
 
     #[test]

@@ -16,7 +16,10 @@ use crate::publish::{self, DirTarget, PublishReport};
 pub fn load_config(path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config file {}", path.display()))?;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     Config::parse(&text, &dir).with_context(|| format!("invalid config file {}", path.display()))
 }
@@ -38,12 +41,25 @@ pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
     let target = DirTarget::new(&config.paths.publish)?;
     let publish = publish::publish(config, &scan.channels, &mut store, &target)?;
     let articles = store.entries()?.len();
-    Ok(BuildReport { scan, publish, articles, elapsed: started.elapsed() })
+    Ok(BuildReport {
+        scan,
+        publish,
+        articles,
+        elapsed: started.elapsed(),
+    })
 }
 
 fn refuse_publish_inside_feeds(config: &Config) -> Result<()> {
-    let feeds = config.paths.feeds.canonicalize().unwrap_or(config.paths.feeds.clone());
-    let publish = config.paths.publish.canonicalize().unwrap_or(config.paths.publish.clone());
+    let feeds = config
+        .paths
+        .feeds
+        .canonicalize()
+        .unwrap_or(config.paths.feeds.clone());
+    let publish = config
+        .paths
+        .publish
+        .canonicalize()
+        .unwrap_or(config.paths.publish.clone());
     if publish.starts_with(&feeds) {
         anyhow::bail!(
             "paths.publish ({}) is inside paths.feeds ({}); feedfold never writes inside feeds/",
@@ -84,7 +100,11 @@ pub fn summary(report: &BuildReport) -> String {
         p.written.len(),
         p.unchanged,
         p.removed.len(),
-        if p.failed.is_empty() { String::new() } else { format!(", {} FAILED", p.failed.len()) },
+        if p.failed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} FAILED", p.failed.len())
+        },
         report.elapsed.as_secs_f64(),
     )
 }

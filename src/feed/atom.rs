@@ -22,7 +22,10 @@ fn link(href: &str, rel: &str, mime: &str) -> Link {
 }
 
 fn text(value: &str, lang: &str) -> Text {
-    Text { lang: Some(lang.to_string()), ..Text::plain(value) }
+    Text {
+        lang: Some(lang.to_string()),
+        ..Text::plain(value)
+    }
 }
 
 /// Renders an Atom 1.0 document.
@@ -36,8 +39,14 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
     feed.set_id(meta.self_url(Format::Atom).to_string());
     feed.set_updated(fixed(meta.updated));
     let author = meta.author.clone().unwrap_or_else(|| meta.title.clone());
-    feed.set_authors(vec![Person { name: author, ..Person::default() }]);
-    feed.set_generator(Some(Generator { value: GENERATOR.to_string(), ..Generator::default() }));
+    feed.set_authors(vec![Person {
+        name: author,
+        ..Person::default()
+    }]);
+    feed.set_generator(Some(Generator {
+        value: GENERATOR.to_string(),
+        ..Generator::default()
+    }));
     feed.set_links(vec![
         link(&meta.home_url, "alternate", "text/html"),
         link(meta.self_url(Format::Atom), "self", "application/atom+xml"),
@@ -55,14 +64,20 @@ fn entry(item: &Item) -> Entry {
     entry.set_authors(
         item.authors
             .iter()
-            .map(|name| Person { name: name.clone(), ..Person::default() })
+            .map(|name| Person {
+                name: name.clone(),
+                ..Person::default()
+            })
             .collect::<Vec<_>>(),
     );
     entry.set_categories(
         item.categories
             .iter()
             .chain(&item.tags)
-            .map(|term| Category { term: term.clone(), ..Category::default() })
+            .map(|term| Category {
+                term: term.clone(),
+                ..Category::default()
+            })
             .collect::<Vec<_>>(),
     );
     entry.set_links(vec![link(&item.link, "alternate", "text/html")]);

@@ -27,7 +27,11 @@ pub struct Item {
 
 /// The article page URL: `{base_url}/{channel}/{slug}/`, percent-encoded.
 pub fn article_url(base_url: &str, channel: &str, slug: &str) -> String {
-    format!("{base_url}/{}/{}/", encode_segment(channel), encode_segment(slug))
+    format!(
+        "{base_url}/{}/{}/",
+        encode_segment(channel),
+        encode_segment(slug)
+    )
 }
 
 /// The link an article's item points at: its front-matter `link`, else its page.
@@ -42,7 +46,11 @@ pub fn build(base_url: &str, record: &Record, meta: &Meta, content_html: Option<
     let (published, updated) = dates(meta, record);
     let link = link(base_url, record, meta);
     let image = meta.image.as_ref().and_then(|src| {
-        url::Url::parse(&link).ok()?.join(src).ok().map(String::from)
+        url::Url::parse(&link)
+            .ok()?
+            .join(src)
+            .ok()
+            .map(String::from)
     });
     Item {
         id: record.id.clone(),
@@ -63,6 +71,9 @@ pub fn build(base_url: &str, record: &Record, meta: &Meta, content_html: Option<
 impl Item {
     /// The same item with its summary in place of its full content.
     pub fn summary_only(&self) -> Item {
-        Item { content_html: None, ..self.clone() }
+        Item {
+            content_html: None,
+            ..self.clone()
+        }
     }
 }

@@ -68,7 +68,10 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         feed_url: meta.self_url(Format::Json),
         language: &meta.language,
         authors: meta.author.iter().map(|name| Author { name }).collect(),
-        generator: Generator { about: GENERATOR, updated: meta.updated.to_rfc3339() },
+        generator: Generator {
+            about: GENERATOR,
+            updated: meta.updated.to_rfc3339(),
+        },
         items: items.iter().map(item).collect(),
     };
     let mut text = serde_json::to_string_pretty(&feed).unwrap_or_default();
@@ -88,7 +91,12 @@ fn item(item: &Item) -> JsonItem<'_> {
         date_published: item.published.to_rfc3339(),
         date_modified: item.updated.to_rfc3339(),
         authors: authors(&item.authors),
-        tags: item.categories.iter().chain(&item.tags).map(String::as_str).collect(),
+        tags: item
+            .categories
+            .iter()
+            .chain(&item.tags)
+            .map(String::as_str)
+            .collect(),
         language: &item.lang,
     }
 }

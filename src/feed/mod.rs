@@ -46,7 +46,10 @@ pub fn encode_segment(segment: &str) -> String {
 
 /// Percent-encodes a `/`-separated relative path, segment by segment.
 pub fn encode_path(path: &str) -> String {
-    path.split('/').map(encode_segment).collect::<Vec<_>>().join("/")
+    path.split('/')
+        .map(encode_segment)
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The feed-level facts every format shows.

@@ -15,8 +15,12 @@ pub fn render(site_title: &str, feeds: &[FeedMeta], formats: &[Format]) -> Strin
         Format::Atom => "atom",
         Format::Json => "json",
     };
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<opml version=\"2.0\">\n");
-    out.push_str(&format!("  <head>\n    <title>{}</title>\n  </head>\n  <body>\n", escape_html(site_title)));
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<opml version=\"2.0\">\n");
+    out.push_str(&format!(
+        "  <head>\n    <title>{}</title>\n  </head>\n  <body>\n",
+        escape_html(site_title)
+    ));
     for feed in feeds {
         out.push_str(&format!(
             "    <outline type=\"{kind}\" text=\"{t}\" title=\"{t}\" xmlUrl=\"{x}\" htmlUrl=\"{h}\" language=\"{l}\"/>\n",

@@ -36,10 +36,16 @@ pub struct FeedPlan {
 }
 
 /// Plans every feed for `entries` (live, non-draft articles).
-pub fn plan(entries: &[Entry], channels: &BTreeMap<String, ChannelConfig>, config: &Config) -> Vec<FeedPlan> {
+pub fn plan(
+    entries: &[Entry],
+    channels: &BTreeMap<String, ChannelConfig>,
+    config: &Config,
+) -> Vec<FeedPlan> {
     let mut sorted: Vec<&Entry> = entries.iter().collect();
     sorted.sort_by(|a, b| {
-        b.published.cmp(&a.published).then_with(|| (&a.channel, &a.slug).cmp(&(&b.channel, &b.slug)))
+        b.published
+            .cmp(&a.published)
+            .then_with(|| (&a.channel, &a.slug).cmp(&(&b.channel, &b.slug)))
     });
     let limit = config.feed.limit;
     let mut groups: BTreeMap<Scope, Vec<&Entry>> = BTreeMap::new();
@@ -62,14 +68,24 @@ pub fn plan(entries: &[Entry], channels: &BTreeMap<String, ChannelConfig>, confi
             }
         }
     }
-    let newest = entries.iter().map(|e| e.updated).max().unwrap_or(DateTime::UNIX_EPOCH);
+    let newest = entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or(DateTime::UNIX_EPOCH);
     groups
         .into_iter()
         .map(|(scope, items)| {
             let meta = feed_meta(&scope, &items, channels, &tag_names, config, newest);
             let dir = dir_of(&scope);
             let signature = signature(config, &meta, &items);
-            FeedPlan { scope, dir, meta, items: items.iter().map(|e| e.rowid).collect(), signature }
+            FeedPlan {
+                scope,
+                dir,
+                meta,
+                items: items.iter().map(|e| e.rowid).collect(),
+                signature,
+            }
         })
         .collect()
 }
@@ -115,12 +131,21 @@ fn feed_meta(
     let (title, language) = match scope {
         Scope::Site => (site.title.clone(), site.language.clone()),
         Scope::Channel(name) => (
-            channel.title.clone().unwrap_or_else(|| format!("{} — {name}", site.title)),
-            channel.language.clone().unwrap_or_else(|| majority_language(items, &site.language)),
+            channel
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("{} — {name}", site.title)),
+            channel
+                .language
+                .clone()
+                .unwrap_or_else(|| majority_language(items, &site.language)),
         ),
         Scope::Tag(slug) => {
             let name = tag_names.get(slug).unwrap_or(slug);
-            (format!("{} — #{name}", site.title), majority_language(items, &site.language))
+            (
+                format!("{} — #{name}", site.title),
+                majority_language(items, &site.language),
+            )
         }
         Scope::Lang(code) => (format!("{} ({code})", site.title), code.clone()),
     };
@@ -133,7 +158,10 @@ fn feed_meta(
         .collect();
     FeedMeta {
         title,
-        description: channel.description.clone().unwrap_or_else(|| site.description.clone()),
+        description: channel
+            .description
+            .clone()
+            .unwrap_or_else(|| site.description.clone()),
         language,
         home_url,
         self_urls,
@@ -150,7 +178,11 @@ fn majority_language(items: &[&Entry], site_language: &str) -> String {
         *counts.entry(entry.lang.as_str()).or_default() += 1;
     }
     let best = counts.values().copied().max().unwrap_or(0);
-    let winners: Vec<&str> = counts.iter().filter(|(_, n)| **n == best).map(|(l, _)| *l).collect();
+    let winners: Vec<&str> = counts
+        .iter()
+        .filter(|(_, n)| **n == best)
+        .map(|(l, _)| *l)
+        .collect();
     match winners.as_slice() {
         [one] => one.to_string(),
         _ => site_language.to_string(),

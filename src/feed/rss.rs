@@ -20,7 +20,11 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         mime_type: Some("application/rss+xml".into()),
         ..Link::default()
     };
-    let description = if meta.description.is_empty() { &meta.title } else { &meta.description };
+    let description = if meta.description.is_empty() {
+        &meta.title
+    } else {
+        &meta.description
+    };
     let channel = ChannelBuilder::default()
         .title(meta.title.clone())
         .link(meta.home_url.clone())
@@ -29,19 +33,27 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         .last_build_date(Some(meta.updated.to_rfc2822()))
         .generator(Some(GENERATOR.to_string()))
         .ttl(Some(meta.ttl_minutes.to_string()))
-        .atom_ext(Some(AtomExtension { links: vec![self_link] }))
+        .atom_ext(Some(AtomExtension {
+            links: vec![self_link],
+        }))
         .items(items.iter().map(item).collect::<Vec<_>>())
         .build();
     channel.to_string()
 }
 
 fn item(item: &Item) -> rss::Item {
-    let guid = GuidBuilder::default().value(item.id.clone()).permalink(false).build();
+    let guid = GuidBuilder::default()
+        .value(item.id.clone())
+        .permalink(false)
+        .build();
     let categories = item
         .categories
         .iter()
         .chain(&item.tags)
-        .map(|name| Category { name: name.clone(), domain: None })
+        .map(|name| Category {
+            name: name.clone(),
+            domain: None,
+        })
         .collect::<Vec<_>>();
     let dublin_core = DublinCoreExtension {
         creators: item.authors.clone(),

@@ -65,7 +65,11 @@ impl ChannelContext {
 pub enum Analysis {
     /// Bytes identical to what the index holds.
     Same,
-    Parsed { hash: Hash, meta: Box<Meta>, warnings: Vec<String> },
+    Parsed {
+        hash: Hash,
+        meta: Box<Meta>,
+        warnings: Vec<String>,
+    },
     Rejected(String),
 }
 
@@ -78,7 +82,9 @@ pub fn analyze_all(
     config: &Config,
 ) -> Vec<Analysis> {
     let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
     let mut results: Vec<(usize, Analysis)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -88,22 +94,40 @@ pub fn analyze_all(
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(i) else { break };
                         let ctx = &contexts[&file.channel];
-                        out.push((i, analyze(root, file, known[i], ctx, config.feed.max_article_bytes)));
+                        out.push((
+                            i,
+                            analyze(root, file, known[i], ctx, config.feed.max_article_bytes),
+                        ));
                     }
                     out
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, a)| a).collect()
 }
 
 /// Reads one file and extracts its metadata unless its bytes are already known.
-pub fn analyze(root: &Path, file: &FileStat, known: Option<Hash>, ctx: &ChannelContext, max: u64) -> Analysis {
+pub fn analyze(
+    root: &Path,
+    file: &FileStat,
+    known: Option<Hash>,
+    ctx: &ChannelContext,
+    max: u64,
+) -> Analysis {
     if file.size > max {
-        return Analysis::Rejected(Rejection::TooLarge { size: file.size, max }.to_string());
+        return Analysis::Rejected(
+            Rejection::TooLarge {
+                size: file.size,
+                max,
+            }
+            .to_string(),
+        );
     }
     let bytes = match std::fs::read(root.join(&file.path)) {
         Ok(bytes) => bytes,
@@ -114,13 +138,21 @@ pub fn analyze(root: &Path, file: &FileStat, known: Option<Hash>, ctx: &ChannelC
         return Analysis::Same;
     }
     match parse(&bytes, &file.path, ctx) {
-        Ok((meta, warnings)) => Analysis::Parsed { hash, meta: Box::new(meta), warnings },
+        Ok((meta, warnings)) => Analysis::Parsed {
+            hash,
+            meta: Box::new(meta),
+            warnings,
+        },
         Err(rejection) => Analysis::Rejected(rejection.to_string()),
     }
 }
 
 /// The pure part: bytes to metadata.
-pub fn parse(bytes: &[u8], path: &str, ctx: &ChannelContext) -> Result<(Meta, Vec<String>), Rejection> {
+pub fn parse(
+    bytes: &[u8],
+    path: &str,
+    ctx: &ChannelContext,
+) -> Result<(Meta, Vec<String>), Rejection> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let kind = Kind::of_file_name(name).unwrap_or(Kind::Text);
     let doc = Document::parse(bytes, kind)?;

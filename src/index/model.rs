@@ -89,10 +89,10 @@ pub fn next_slug(old: &str, meta: &Meta, taken: impl Fn(&str) -> bool) -> String
     }
 }
 
-/// The first moment an article was seen: its file time, never later than now.
+/// The first moment an article was seen: its file time (to the millisecond), never later
+/// than now.
 pub fn first_seen(mtime_ns: i64, now: DateTime<Utc>) -> DateTime<Utc> {
-    let mtime = DateTime::from_timestamp_nanos(mtime_ns);
-    let mtime = DateTime::from_timestamp(mtime.timestamp(), 0).unwrap_or(now);
+    let mtime = DateTime::from_timestamp_millis(mtime_ns.div_euclid(1_000_000)).unwrap_or(now);
     mtime.min(now)
 }
 
@@ -103,7 +103,11 @@ fn short_hash(hash: &Hash) -> String {
 /// Publication and update dates of an article, from what it says and what the index saw.
 pub fn dates(meta: &Meta, record: &Record) -> (DateTime<Utc>, DateTime<Utc>) {
     let published = meta.date.unwrap_or(record.first_seen);
-    let updated = meta.updated.or(record.changed).unwrap_or(published).max(published);
+    let updated = meta
+        .updated
+        .or(record.changed)
+        .unwrap_or(published)
+        .max(published);
     (published, updated)
 }
 
@@ -117,8 +121,8 @@ pub fn entry(record: &Record, meta: &Meta) -> Entry {
         hasher.update(field.as_bytes());
         hasher.update(&[0]);
     }
-    hasher.update(&published.timestamp().to_le_bytes());
-    hasher.update(&updated.timestamp().to_le_bytes());
+    hasher.update(&published.timestamp_millis().to_le_bytes());
+    hasher.update(&updated.timestamp_millis().to_le_bytes());
     Entry {
         rowid: record.rowid,
         channel: record.channel.clone(),
@@ -146,7 +150,8 @@ mod tests {
     #[test]
     fn first_seen_is_the_file_time_but_never_in_the_future() {
         let now = DateTime::from_timestamp(2_000_000_000, 0).unwrap();
-        assert_eq!(first_seen(1_000_000_000_500_000_000, now).timestamp(), 1_000_000_000);
+        let seen = first_seen(1_000_000_000_500_600_000, now);
+        assert_eq!(seen.timestamp_millis(), 1_000_000_000_500);
         assert_eq!(first_seen(3_000_000_000_000_000_000, now), now);
     }
 }

@@ -2,9 +2,9 @@
 //! changed, re-extracts only when their bytes changed, and keeps ids, slugs and dates
 //! across renames, moves and restores.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
 use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::analyze::{Analysis, ChannelContext, analyze_all};
 use super::model::{self, FileStat, Hash, Record};
@@ -51,12 +51,16 @@ pub fn scan(config: &Config, store: &mut Store, now: DateTime<Utc>) -> Result<Sc
 
     let mut to_read = Vec::new();
     for file in &tree.files {
-        let Some(ctx) = contexts.get(&file.channel) else { continue };
+        let Some(ctx) = contexts.get(&file.channel) else {
+            continue;
+        };
         match state.live_at(&file.path) {
             Some(r) if same_stat(r, file) && r.extract_key == ctx.key => report.unchanged += 1,
             _ => match rejected.get(&file.path) {
                 Some(rej) if rej.size == file.size && rej.mtime_ns == file.mtime_ns => {
-                    report.rejected.push((file.path.clone(), rej.reason.clone()));
+                    report
+                        .rejected
+                        .push((file.path.clone(), rej.reason.clone()));
                 }
                 _ => to_read.push(file.clone()),
             },
@@ -69,7 +73,9 @@ pub fn scan(config: &Config, store: &mut Store, now: DateTime<Utc>) -> Result<Sc
             .iter()
             .map(|f| {
                 let key = contexts.get(&f.channel).map(|c| c.key);
-                let record = state.live_at(&f.path).filter(|r| Some(r.extract_key) == key);
+                let record = state
+                    .live_at(&f.path)
+                    .filter(|r| Some(r.extract_key) == key);
                 record.map(|r| r.hash)
             })
             .collect();
@@ -103,12 +109,20 @@ fn channel_contexts(
     report.rejected.extend(tree.misplaced.iter().cloned());
     let mut contexts = HashMap::new();
     for (name, toml) in &tree.channels {
-        let text = toml.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+        let text = toml
+            .as_deref()
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default();
         let channel = ChannelConfig::parse(&text).unwrap_or_else(|e| {
-            report.rejected.push((format!("{name}/channel.toml"), e.to_string()));
+            report
+                .rejected
+                .push((format!("{name}/channel.toml"), e.to_string()));
             ChannelConfig::default()
         });
-        contexts.insert(name.clone(), ChannelContext::new(config, name, &channel, &text));
+        contexts.insert(
+            name.clone(),
+            ChannelContext::new(config, name, &channel, &text),
+        );
         report.channels.insert(name.clone(), channel);
     }
     contexts
@@ -130,7 +144,10 @@ impl<'a> State<'a> {
             live: HashMap::new(),
             reusable: HashMap::new(),
             reused: HashSet::new(),
-            taken: records.iter().map(|r| (r.channel.clone(), r.slug.clone())).collect(),
+            taken: records
+                .iter()
+                .map(|r| (r.channel.clone(), r.slug.clone()))
+                .collect(),
             ids: records.iter().map(|r| r.id.clone()).collect(),
         };
         for r in records {
@@ -165,22 +182,38 @@ impl<'a> State<'a> {
         batch: &super::store::Batch,
         report: &mut ScanReport,
     ) -> Result<()> {
-        let key = contexts.get(&file.channel).map(|c| c.key).unwrap_or_default();
+        let key = contexts
+            .get(&file.channel)
+            .map(|c| c.key)
+            .unwrap_or_default();
         match analysis {
             Analysis::Same => {
-                let record = self.live_at(&file.path).map(|r| r.rowid).unwrap_or_default();
+                let record = self
+                    .live_at(&file.path)
+                    .map(|r| r.rowid)
+                    .unwrap_or_default();
                 batch.touch(record, file.size, file.mtime_ns)?;
                 report.unchanged += 1;
             }
             Analysis::Rejected(reason) => {
-                let rejected = Rejected { size: file.size, mtime_ns: file.mtime_ns, reason };
+                let rejected = Rejected {
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                    reason,
+                };
                 batch.set_rejected(&file.path, &rejected)?;
                 report.rejected.push((file.path.clone(), rejected.reason));
             }
-            Analysis::Parsed { hash, meta, warnings } => {
+            Analysis::Parsed {
+                hash,
+                meta,
+                warnings,
+            } => {
                 let meta = *meta;
                 batch.clear_rejected(&file.path)?;
-                report.warnings.extend(warnings.into_iter().map(|w| (file.path.clone(), w)));
+                report
+                    .warnings
+                    .extend(warnings.into_iter().map(|w| (file.path.clone(), w)));
                 let record = self.identify(file, hash, key, &meta, now, report);
                 let entry = model::entry(&record, &meta);
                 batch.put_article(&record, &meta, &entry)?;
@@ -215,27 +248,51 @@ impl<'a> State<'a> {
             deleted_at: None,
         };
         if let Some(old) = self.live_at(&file.path) {
-            let changed = if old.hash == hash { old.changed } else { Some(now) };
+            let changed = if old.hash == hash {
+                old.changed
+            } else {
+                Some(now)
+            };
             report.changed += usize::from(old.hash != hash);
             report.unchanged += usize::from(old.hash == hash);
             let slug = self.reslug(&old.channel, &old.slug, meta);
-            return Record { rowid: old.rowid, id: old.id.clone(), slug, changed, first_seen: old.first_seen, ..base };
+            return Record {
+                rowid: old.rowid,
+                id: old.id.clone(),
+                slug,
+                changed,
+                first_seen: old.first_seen,
+                ..base
+            };
         }
         if let Some(old) = self.take_reusable(&hash) {
             report.moved += 1;
             let slug = if old.channel == file.channel {
                 old.slug.clone()
             } else {
-                self.claim(&file.channel, model::mint_slug(meta, &hash, |s| self.is_taken(&file.channel, s)))
+                self.claim(
+                    &file.channel,
+                    model::mint_slug(meta, &hash, |s| self.is_taken(&file.channel, s)),
+                )
             };
-            return Record { rowid: old.rowid, id: old.id.clone(), slug, changed: old.changed, first_seen: old.first_seen, ..base };
+            return Record {
+                rowid: old.rowid,
+                id: old.id.clone(),
+                slug,
+                changed: old.changed,
+                first_seen: old.first_seen,
+                ..base
+            };
         }
         report.added += 1;
         let slug = model::mint_slug(meta, &hash, |s| self.is_taken(&file.channel, s));
         let slug = self.claim(&file.channel, slug);
         let given = meta.id.clone().filter(|id| !self.ids.contains(id));
         if meta.id.is_some() && given.is_none() {
-            report.warnings.push((file.path.clone(), "front matter id is already used by another article; a new id was minted".into()));
+            report.warnings.push((
+                file.path.clone(),
+                "front matter id is already used by another article; a new id was minted".into(),
+            ));
         }
         let id = given.unwrap_or_else(|| model::mint_id(&file.path, &hash));
         self.ids.insert(id.clone());
@@ -252,14 +309,17 @@ impl<'a> State<'a> {
 
     fn take_reusable(&mut self, hash: &Hash) -> Option<&'a Record> {
         let candidates = self.reusable.get_mut(hash)?;
-        let pos = candidates.iter().position(|r| !self.reused.contains(&r.rowid))?;
+        let pos = candidates
+            .iter()
+            .position(|r| !self.reused.contains(&r.rowid))?;
         let record = candidates[pos];
         self.reused.insert(record.rowid);
         Some(record)
     }
 
     fn is_taken(&self, channel: &str, slug: &str) -> bool {
-        self.taken.contains(&(channel.to_string(), slug.to_string()))
+        self.taken
+            .contains(&(channel.to_string(), slug.to_string()))
     }
 
     fn claim(&mut self, channel: &str, slug: String) -> String {
@@ -275,12 +335,20 @@ pub fn check(config: &Config) -> Result<ScanReport> {
     let contexts = channel_contexts(config, &tree, &mut report);
     for chunk in tree.files.chunks(1024) {
         let known = vec![None; chunk.len()];
-        for (file, analysis) in chunk.iter().zip(analyze_all(&config.paths.feeds, chunk, &known, &contexts, config)) {
+        for (file, analysis) in chunk.iter().zip(analyze_all(
+            &config.paths.feeds,
+            chunk,
+            &known,
+            &contexts,
+            config,
+        )) {
             match analysis {
                 Analysis::Rejected(reason) => report.rejected.push((file.path.clone(), reason)),
                 Analysis::Parsed { warnings, .. } => {
                     report.added += 1;
-                    report.warnings.extend(warnings.into_iter().map(|w| (file.path.clone(), w)));
+                    report
+                        .warnings
+                        .extend(warnings.into_iter().map(|w| (file.path.clone(), w)));
                 }
                 Analysis::Same => report.unchanged += 1,
             }

@@ -47,12 +47,13 @@ pub struct Store {
     conn: Connection,
 }
 
+/// Times are stored as milliseconds since the epoch.
 fn ts(t: DateTime<Utc>) -> i64 {
-    t.timestamp()
+    t.timestamp_millis()
 }
 
-fn from_ts(secs: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+fn from_ts(millis: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(millis).unwrap_or_default()
 }
 
 const RECORD_COLUMNS: &str = "rowid, path, channel, size, mtime_ns, hash, extract_key, id, slug, \
@@ -116,7 +117,11 @@ impl Store {
                 rowid: r.get(0)?,
                 channel: r.get(1)?,
                 slug: r.get(2)?,
-                tags: tags.split('\u{1f}').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+                tags: tags
+                    .split('\u{1f}')
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect(),
                 lang: r.get(4)?,
                 published: from_ts(r.get(5)?),
                 updated: from_ts(r.get(6)?),
@@ -130,7 +135,9 @@ impl Store {
     pub fn article(&self, rowid: i64) -> Result<Option<(Record, Meta)>> {
         let meta: Option<String> = self
             .conn
-            .query_row("SELECT meta FROM articles WHERE rowid = ?1", [rowid], |r| r.get(0))
+            .query_row("SELECT meta FROM articles WHERE rowid = ?1", [rowid], |r| {
+                r.get(0)
+            })
             .optional()?;
         let Some(meta) = meta else { return Ok(None) };
         let meta: Meta = serde_json::from_str(&meta).context("corrupt metadata in index")?;
@@ -140,12 +147,17 @@ impl Store {
 
     fn records_where(&self, clause: &str, value: i64) -> Result<Option<Record>> {
         let sql = format!("SELECT {RECORD_COLUMNS} FROM articles WHERE {clause}");
-        Ok(self.conn.query_row(&sql, [value], record_from_row).optional()?)
+        Ok(self
+            .conn
+            .query_row(&sql, [value], record_from_row)
+            .optional()?)
     }
 
     /// Files rejected at their last reading, by path.
     pub fn rejected(&self) -> Result<HashMap<String, Rejected>> {
-        let mut stmt = self.conn.prepare("SELECT path, size, mtime_ns, reason FROM rejected")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, size, mtime_ns, reason FROM rejected")?;
         let rows = stmt.query_map([], |r| {
             let rejected = Rejected {
                 size: r.get::<_, i64>(1)? as u64,
@@ -159,9 +171,14 @@ impl Store {
 
     /// What was last published, by key.
     pub fn outputs(&self) -> Result<HashMap<String, Output>> {
-        let mut stmt = self.conn.prepare("SELECT key, content, signature FROM outputs")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, content, signature FROM outputs")?;
         let rows = stmt.query_map([], |r| {
-            let output = Output { content: hash_of(r.get(1)?), signature: hash_of(r.get(2)?) };
+            let output = Output {
+                content: hash_of(r.get(1)?),
+                signature: hash_of(r.get(2)?),
+            };
             Ok((r.get::<_, String>(0)?, output))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -169,7 +186,9 @@ impl Store {
 
     /// Starts a batch of writes that land together or not at all.
     pub fn batch(&mut self) -> Result<Batch<'_>> {
-        Ok(Batch { tx: self.conn.transaction()? })
+        Ok(Batch {
+            tx: self.conn.transaction()?,
+        })
     }
 }
 
@@ -224,7 +243,12 @@ impl Batch<'_> {
     pub fn set_rejected(&self, path: &str, rejected: &Rejected) -> Result<()> {
         self.tx
             .prepare_cached("INSERT OR REPLACE INTO rejected VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![path, rejected.size as i64, rejected.mtime_ns, rejected.reason])?;
+            .execute(params![
+                path,
+                rejected.size as i64,
+                rejected.mtime_ns,
+                rejected.reason
+            ])?;
         Ok(())
     }
 

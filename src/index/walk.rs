@@ -37,7 +37,8 @@ pub fn walk(root: &Path) -> Result<Tree> {
         }
         if file_type.is_dir() {
             if RESERVED_CHANNELS.contains(&name.as_str()) {
-                tree.misplaced.push((name, "channel name is reserved for generated feeds".into()));
+                tree.misplaced
+                    .push((name, "channel name is reserved for generated feeds".into()));
                 continue;
             }
             let channel_toml = fs::read(entry.path().join("channel.toml")).ok();
@@ -60,12 +61,16 @@ fn walk_channel(dir: &Path, rel: &str, channel: &str, files: &mut Vec<FileStat>)
         if name.starts_with('.') {
             continue;
         }
-        let Ok(file_type) = entry.file_type() else { continue };
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
         let path = format!("{rel}/{name}");
         if file_type.is_dir() {
             walk_channel(&entry.path(), &path, channel, files)?;
         } else if Kind::of_file_name(&name).is_some() {
-            let Ok(meta) = fs::metadata(entry.path()) else { continue };
+            let Ok(meta) = fs::metadata(entry.path()) else {
+                continue;
+            };
             if !meta.is_file() {
                 continue;
             }

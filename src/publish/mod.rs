@@ -44,7 +44,10 @@ pub fn publish(
 ) -> Result<PublishReport> {
     let plans = feed::plan(&store.entries()?, channels, config);
     let previous = store.outputs()?;
-    let mut report = PublishReport { feeds: plans.len(), ..PublishReport::default() };
+    let mut report = PublishReport {
+        feeds: plans.len(),
+        ..PublishReport::default()
+    };
     let mut items = ItemCache::default();
     let mut outputs: Vec<(String, Output)> = Vec::new();
     for plan in &plans {
@@ -56,8 +59,17 @@ pub fn publish(
                 continue;
             }
             let rendered = items.for_plan(plan, config, store)?;
-            let text = fit(&rendered, config.feed.max_bytes, |it| feed::render(format, &plan.meta, it));
-            put_checked(target, &key, &text, plan.signature, &mut report, &mut outputs)?;
+            let text = fit(&rendered, config.feed.max_bytes, |it| {
+                feed::render(format, &plan.meta, it)
+            });
+            put_checked(
+                target,
+                &key,
+                &text,
+                plan.signature,
+                &mut report,
+                &mut outputs,
+            )?;
         }
     }
     let metas: Vec<_> = plans.iter().map(|p| p.meta.clone()).collect();
@@ -67,10 +79,21 @@ pub fn publish(
         report.unchanged += 1;
         outputs.push((OPML_KEY.to_string(), previous[OPML_KEY].clone()));
     } else {
-        put_checked(target, OPML_KEY, &opml_text, opml_sig, &mut report, &mut outputs)?;
+        put_checked(
+            target,
+            OPML_KEY,
+            &opml_text,
+            opml_sig,
+            &mut report,
+            &mut outputs,
+        )?;
     }
     let keep: HashSet<&str> = outputs.iter().map(|(k, _)| k.as_str()).collect();
-    let stale: Vec<String> = previous.keys().filter(|k| !keep.contains(k.as_str())).cloned().collect();
+    let stale: Vec<String> = previous
+        .keys()
+        .filter(|k| !keep.contains(k.as_str()))
+        .cloned()
+        .collect();
     let batch = store.batch()?;
     for key in stale {
         target.remove(&key)?;
@@ -86,7 +109,12 @@ pub fn publish(
     Ok(report)
 }
 
-fn is_current(previous: &HashMap<String, Output>, key: &str, signature: &[u8; 32], target: &dyn Target) -> bool {
+fn is_current(
+    previous: &HashMap<String, Output>,
+    key: &str,
+    signature: &[u8; 32],
+    target: &dyn Target,
+) -> bool {
     previous.get(key).is_some_and(|o| &o.signature == signature) && target.exists(key)
 }
 
@@ -123,10 +151,10 @@ impl ItemCache {
     fn for_plan(&mut self, plan: &FeedPlan, config: &Config, store: &Store) -> Result<Vec<Item>> {
         let mut out = Vec::with_capacity(plan.items.len());
         for rowid in &plan.items {
-            if !self.items.contains_key(rowid) {
-                if let Some(item) = build_item(*rowid, config, store)? {
-                    self.items.insert(*rowid, item);
-                }
+            if !self.items.contains_key(rowid)
+                && let Some(item) = build_item(*rowid, config, store)?
+            {
+                self.items.insert(*rowid, item);
             }
             if let Some(item) = self.items.get(rowid) {
                 out.push(item.clone());
@@ -138,7 +166,9 @@ impl ItemCache {
 
 /// Builds one item, rendering its full content from the file when the config asks for it.
 fn build_item(rowid: i64, config: &Config, store: &Store) -> Result<Option<Item>> {
-    let Some((record, meta)) = store.article(rowid)? else { return Ok(None) };
+    let Some((record, meta)) = store.article(rowid)? else {
+        return Ok(None);
+    };
     let base = &config.site.base_url;
     let content = match config.feed.content {
         ContentMode::Summary => None,
@@ -151,7 +181,13 @@ fn build_item(rowid: i64, config: &Config, store: &Store) -> Result<Option<Item>
 }
 
 /// The article's content HTML, or `None` if the file changed or vanished since the scan.
-fn content_html(config: &Config, path: &str, hash: &[u8; 32], link: &str, meta: &Meta) -> Option<String> {
+fn content_html(
+    config: &Config,
+    path: &str,
+    hash: &[u8; 32],
+    link: &str,
+    meta: &Meta,
+) -> Option<String> {
     let bytes = std::fs::read(config.paths.feeds.join(path)).ok()?;
     if blake3::hash(&bytes).as_bytes() != hash {
         return None;

@@ -27,7 +27,9 @@ impl DirTarget {
     pub fn new(root: &Path) -> Result<DirTarget> {
         fs::create_dir_all(root)
             .with_context(|| format!("cannot create publish folder {}", root.display()))?;
-        Ok(DirTarget { root: root.to_path_buf() })
+        Ok(DirTarget {
+            root: root.to_path_buf(),
+        })
     }
 
     fn path_of(&self, key: &str) -> Result<PathBuf> {
@@ -70,7 +72,10 @@ impl Target for DirTarget {
 
 /// Temp file in the same folder, fsync, rename over, fsync the folder.
 fn write_atomically(path: &Path, dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut file = File::create(&tmp)?;

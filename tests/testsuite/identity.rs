@@ -1,0 +1,165 @@
+//! Ids, slugs and dates are minted once and survive everything an editor does.
+
+use std::fs;
+
+use crate::support::{ARABIC_TXT, BASE_URL, Site, ids, rss, titles};
+
+#[test]
+fn an_id_survives_rename_retitle_and_a_base_url_change() {
+    let mut site = Site::new();
+    site.write("world/story.txt", ARABIC_TXT);
+    site.build();
+    let id = ids(&rss(&site, "rss.xml"))[0].clone();
+
+    site.rename("world/story.txt", "world/renamed.txt");
+    site.build();
+    assert_eq!(
+        ids(&rss(&site, "rss.xml")),
+        std::slice::from_ref(&id),
+        "after rename"
+    );
+
+    site.write(
+        "world/renamed.txt",
+        ARABIC_TXT.replacen("خطة جديدة", "خطة موسعة", 1),
+    );
+    site.build();
+    let feed = rss(&site, "rss.xml");
+    assert_eq!(ids(&feed), std::slice::from_ref(&id), "after retitle");
+    assert!(titles(&feed)[0].contains("خطة موسعة"));
+
+    site.edit_config(BASE_URL, "https://mirror.example.net");
+    site.build();
+    let feed = rss(&site, "rss.xml");
+    assert_eq!(ids(&feed), [id], "after base_url change");
+    assert!(
+        feed.entries[0].links[0]
+            .href
+            .starts_with("https://mirror.example.net/world/")
+    );
+}
+
+#[test]
+fn a_corrected_title_keeps_the_slug_so_links_do_not_break() {
+    let site = Site::new();
+    site.write("news/a.md", "---\ntitle: Mayor opens brige\n---\nText.\n");
+    site.build();
+    let link = rss(&site, "rss.xml").entries[0].links[0].href.clone();
+    site.write("news/a.md", "---\ntitle: Mayor opens bridge\n---\nText.\n");
+    site.build();
+    assert_eq!(rss(&site, "rss.xml").entries[0].links[0].href, link);
+    assert!(link.ends_with("/news/mayor-opens-brige/"));
+}
+
+#[test]
+fn a_move_to_another_channel_keeps_id_and_date() {
+    let site = Site::new();
+    site.write("world/a.txt", ARABIC_TXT);
+    site.build();
+    let before = rss(&site, "rss.xml").entries[0].clone();
+    site.rename("world/a.txt", "economy/2025/a.txt");
+    let report = site.build();
+    assert_eq!(report.scan.moved, 1);
+    let after = rss(&site, "economy/rss.xml").entries[0].clone();
+    assert_eq!((after.id, after.published), (before.id, before.published));
+}
+
+#[test]
+fn deleted_content_restored_gets_its_old_id_back() {
+    let site = Site::new();
+    site.write("world/a.txt", ARABIC_TXT);
+    site.build();
+    let id = ids(&rss(&site, "rss.xml"));
+    site.remove("world/a.txt");
+    site.build();
+    assert!(
+        ids(&rss(&site, "rss.xml")).is_empty(),
+        "deleted item leaves the feed"
+    );
+    site.write("world/restored.txt", ARABIC_TXT);
+    site.build();
+    assert_eq!(ids(&rss(&site, "rss.xml")), id);
+}
+
+#[test]
+fn two_articles_with_the_same_title_get_distinct_slugs_and_ids() {
+    let site = Site::new();
+    site.write("news/a.md", "# Budget approved\n\nFirst version.\n");
+    site.write("news/b.md", "# Budget approved\n\nSecond version.\n");
+    site.build();
+    let feed = rss(&site, "news/rss.xml");
+    let mut links: Vec<_> = feed
+        .entries
+        .iter()
+        .map(|e| e.links[0].href.clone())
+        .collect();
+    links.sort();
+    assert_eq!(
+        links,
+        [
+            format!("{BASE_URL}/news/budget-approved-2/"),
+            format!("{BASE_URL}/news/budget-approved/"),
+        ]
+    );
+    assert_ne!(feed.entries[0].id, feed.entries[1].id);
+}
+
+#[test]
+fn an_undated_article_keeps_its_first_seen_date_when_edited() {
+    let site = Site::new();
+    site.write("world/a.txt", ARABIC_TXT);
+    site.build();
+    let published = rss(&site, "rss.xml").entries[0].published;
+    site.write(
+        "world/a.txt",
+        format!("{ARABIC_TXT}فقرة جديدة أضيفت لاحقا.\n"),
+    );
+    site.build();
+    assert_eq!(rss(&site, "rss.xml").entries[0].published, published);
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_writes_no_file_and_keeps_every_byte() {
+    let site = Site::new();
+    site.write("world/a.txt", ARABIC_TXT)
+        .write("news/b.md", "# B\n\nBody.\n");
+    site.build();
+    let before = snapshot(&site);
+    let report = site.build();
+    assert!(
+        report.publish.written.is_empty(),
+        "{:?}",
+        report.publish.written
+    );
+    assert_eq!(snapshot(&site), before);
+}
+
+#[test]
+fn a_lost_index_rebuilt_from_the_same_files_mints_the_same_ids() {
+    let site = Site::new();
+    site.write("world/a.txt", ARABIC_TXT);
+    site.build();
+    let id = ids(&rss(&site, "rss.xml"));
+    fs::remove_dir_all(site.root().join(".feedfold")).unwrap();
+    site.build();
+    assert_eq!(ids(&rss(&site, "rss.xml")), id);
+}
+
+/// Every published file with its bytes and modification time.
+fn snapshot(site: &Site) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    let mut stack = vec![site.root().join("public")];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let mtime = fs::metadata(&path).unwrap().modified().unwrap();
+                out.push((path.display().to_string(), fs::read(&path).unwrap(), mtime));
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,9 @@
+//! feedfold's integration tests: one binary, real files in temporary folders.
+
+mod cli;
+mod encodings;
+mod golden;
+mod identity;
+mod parse_back;
+mod rejections;
+mod support;

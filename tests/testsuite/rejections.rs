@@ -1,0 +1,119 @@
+//! Bad input is reported with the file and the reason; nothing already published is lost.
+
+use crate::support::{ARABIC_TXT, Site, ids, rss};
+
+fn rejected(report: &feedfold::daemon::BuildReport) -> Vec<(String, String)> {
+    report.scan.rejected.clone()
+}
+
+#[test]
+fn empty_binary_and_broken_files_are_skipped_with_their_reason() {
+    let site = Site::new();
+    site.write("news/good.md", "# Good\n\nFine.\n")
+        .write("news/empty.txt", "  \n\n")
+        .write("news/photo.md", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+        .write("news/broken.md", "---\ntitle: [unclosed\n---\nBody\n")
+        .write("news/untitled.md", "Just a paragraph, no title.\n");
+    let report = site.build();
+    let reasons: Vec<_> = rejected(&report)
+        .into_iter()
+        .map(|(p, r)| format!("{p}: {r}"))
+        .collect();
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    assert!(
+        reasons[0].starts_with("news/broken.md: unparseable front matter: YAML"),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons[1], "news/empty.txt: empty file");
+    assert_eq!(reasons[2], "news/photo.md: binary content, not text");
+    assert!(reasons[3].starts_with("news/untitled.md: no title"));
+    assert_eq!(rss(&site, "rss.xml").entries.len(), 1);
+}
+
+#[test]
+fn editor_leftovers_are_ignored_silently() {
+    let site = Site::new();
+    for name in [
+        "a.md~",
+        ".a.md.swp",
+        ".#a.md",
+        "4913",
+        "notes.docx",
+        ".hidden.md",
+    ] {
+        site.write(&format!("news/{name}"), "# Junk\n");
+    }
+    let report = site.build();
+    assert!(rejected(&report).is_empty());
+    assert!(rss(&site, "rss.xml").entries.is_empty());
+}
+
+#[test]
+fn files_over_the_size_cap_are_skipped() {
+    let site = Site::new();
+    let mut config = std::fs::read_to_string(site.config_path()).unwrap();
+    config.push_str("[feed]\nmax_article_bytes = 100\n");
+    site.write_config(&config);
+    site.write("news/big.md", format!("# Big\n\n{}\n", "word ".repeat(50)));
+    let report = site.build();
+    assert!(rejected(&report)[0].1.contains("over the 100-byte limit"));
+}
+
+#[test]
+fn drafts_are_indexed_but_not_published() {
+    let site = Site::new();
+    site.write(
+        "news/draft.md",
+        "---\ntitle: Secret\ndraft: true\n---\nNot yet.\n",
+    );
+    site.build();
+    assert!(rss(&site, "rss.xml").entries.is_empty());
+    assert!(!site.published("rss.xml").contains("Secret"));
+}
+
+#[test]
+fn an_article_broken_by_an_edit_keeps_its_last_good_version_published() {
+    let site = Site::new();
+    site.write("world/a.txt", ARABIC_TXT);
+    site.build();
+    let before = site.published("rss.xml");
+    site.write("world/a.txt", "");
+    let report = site.build();
+    assert_eq!(
+        rejected(&report),
+        [("world/a.txt".to_string(), "empty file".to_string())]
+    );
+    assert_eq!(site.published("rss.xml"), before);
+}
+
+#[test]
+fn an_invalid_date_is_reported_and_the_first_seen_date_is_used() {
+    let site = Site::new();
+    site.write(
+        "news/a.md",
+        "---\ntitle: T\ndate: next tuesday\n---\nBody.\n",
+    );
+    let report = site.build();
+    assert!(
+        report
+            .scan
+            .warnings
+            .iter()
+            .any(|(_, w)| w.contains("invalid date `next tuesday`"))
+    );
+    let entry = &rss(&site, "rss.xml").entries[0];
+    assert_eq!(entry.published, Some(crate::support::now()));
+}
+
+#[test]
+fn deleting_an_article_removes_it_from_every_feed_and_empty_tag_feeds_go_away() {
+    let site = Site::new();
+    site.write("news/a.md", "---\ntitle: A\ntags: [solo]\n---\nBody.\n");
+    site.write("news/b.md", "# B\n\nBody.\n");
+    site.build();
+    assert!(site.is_published("tags/solo/rss.xml"));
+    site.remove("news/a.md");
+    site.build();
+    assert!(!site.is_published("tags/solo/rss.xml"));
+    assert_eq!(ids(&rss(&site, "news/rss.xml")).len(), 1);
+}
