@@ -9,3 +9,4 @@ pub mod daemon;
 pub mod feed;
 pub mod index;
 pub mod publish;
+pub mod workers;

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::text::{collapse_whitespace, truncate_words};
-use super::{Body, Document, Rejection, date, lang, markdown, slug};
+use super::{Body, Document, Rejection, date, lang, markdown, plain, slug};
 use crate::config::is_language_tag;
 
 /// What the surroundings say when the article itself is silent.
@@ -49,20 +49,27 @@ pub struct Meta {
 pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Rejection> {
     let mut warnings = doc.repairs.clone();
     let fm = &doc.front;
+    let needs_sample = fm.lang.is_none() && d.channel_language.is_none();
+    let sample_chars = if needs_sample { lang::SAMPLE_CHARS } else { 0 };
     let (title, lead, sample) = match &doc.body {
-        Body::Plain { title, blocks } => {
-            let lead = blocks.first().map(|b| block_text(b).to_string());
-            let sample = blocks
-                .iter()
-                .take(6)
-                .map(block_text)
-                .collect::<Vec<_>>()
-                .join(" ");
-            (Some(title.clone()), lead, sample)
+        Body::Plain(text) => {
+            let head = plain::head(text, sample_chars).ok_or(Rejection::Empty)?;
+            (Some(head.title), head.lede, head.sample)
         }
         Body::Markdown(md) => {
-            let outline = markdown::outline(md);
-            (outline.heading, outline.first_paragraph, outline.sample)
+            let needs = markdown::Needs {
+                heading: fm.title.is_none(),
+                paragraph: fm.summary.is_none() && fm.description.is_none(),
+                sample_chars,
+            };
+            // Even a parser that stops early reads the whole block structure: skip it
+            // when front matter already says everything.
+            if needs.heading || needs.paragraph || needs.sample_chars > 0 {
+                let outline = markdown::outline(md, needs);
+                (outline.heading, outline.first_paragraph, outline.sample)
+            } else {
+                (None, None, String::new())
+            }
         }
     };
     let title = fm.title.as_deref().map(collapse_whitespace).or(title);
@@ -111,12 +118,6 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
             .map(|k| format!("unknown front matter key `{k}` ignored")),
     );
     Ok((meta, warnings))
-}
-
-fn block_text(block: &super::Block) -> &str {
-    match block {
-        super::Block::Paragraph(t) | super::Block::Heading(t) => t,
-    }
 }
 
 fn language(given: Option<&str>, d: &Defaults, text: &str, warnings: &mut Vec<String>) -> String {

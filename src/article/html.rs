@@ -45,6 +45,13 @@ pub fn sanitize(html: &str, base: &Url) -> String {
         .to_string()
 }
 
+/// Resolves a link or image URL against `base`; `None` for schemes that must never be
+/// published (anything but http, https, mailto, tel and ftp).
+pub fn resolve_url(url: &str, base: &Url) -> Option<String> {
+    let resolved = base.join(url.trim()).ok()?;
+    matches!(resolved.scheme(), "http" | "https" | "mailto" | "tel" | "ftp").then(|| resolved.into())
+}
+
 /// Wraps RTL content in `<div dir="rtl" lang="…">` and neutralises `]]>`.
 pub fn finish(html: &str, lang: &str) -> String {
     let html = html.trim_end().replace("]]>", "]]&gt;");
@@ -94,6 +101,13 @@ mod tests {
             "<div dir=\"rtl\" lang=\"ar\"><p>مرحبا</p></div>"
         );
         assert_eq!(finish("<p>hi</p>", "en"), "<p>hi</p>");
+    }
+
+    #[test]
+    fn script_urls_are_refused_and_relative_ones_resolved() {
+        assert_eq!(resolve_url("javascript:alert(1)", &base()), None);
+        assert_eq!(resolve_url(" JaVaScRiPt:alert(1)", &base()), None);
+        assert_eq!(resolve_url("../x", &base()).as_deref(), Some("https://news.example/world/x"));
     }
 
     #[test]

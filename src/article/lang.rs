@@ -5,8 +5,8 @@
 
 use whatlang::{Detector, Lang};
 
-/// Most characters of text the detector looks at.
-const SAMPLE_CHARS: usize = 1500;
+/// Characters of text the detector looks at: enough for trigrams to be reliable.
+pub const SAMPLE_CHARS: usize = 400;
 
 /// Languages written right to left.
 pub fn is_rtl(lang: &str) -> bool {
@@ -34,8 +34,23 @@ pub fn detect(text: &str) -> Option<&'static str> {
     if counts.hebrew * 2 > counts.letters {
         return Some(if counts.yiddish_hint > 0 { "yi" } else { "he" });
     }
+    if looks_english(&sample) {
+        return Some("en");
+    }
     let info = Detector::with_allowlist(SUPPORTED.to_vec()).detect(&sample)?;
     (info.is_reliable() || counts.letters >= 30).then(|| iso639_1(info.lang()))?
+}
+
+/// English by its function words: a fast path before trigram detection, which is costly.
+fn looks_english(sample: &str) -> bool {
+    const WORDS: [&str; 12] =
+        ["the", "and", "of", "to", "in", "is", "that", "for", "with", "was", "on", "are"];
+    let (mut words, mut hits) = (0usize, 0usize);
+    for word in sample.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()) {
+        words += 1;
+        hits += usize::from(WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)));
+    }
+    words >= 8 && hits * 100 >= words * 12
 }
 
 fn arabic_script_language(sample: &str, counts: &ScriptCounts) -> &'static str {
@@ -66,21 +81,35 @@ struct ScriptCounts {
 impl ScriptCounts {
     fn of(text: &str) -> ScriptCounts {
         let mut c = ScriptCounts::default();
-        for ch in text.chars().filter(|ch| ch.is_alphabetic()) {
-            c.letters += 1;
+        for ch in text.chars() {
             match ch as u32 {
-                0x600..=0x6ff | 0x750..=0x77f | 0xfb50..=0xfdff | 0xfe70..=0xfeff => c.arabic += 1,
-                0x590..=0x5ff => c.hebrew += 1,
-                _ => {}
-            }
-            match ch {
-                'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' => c.persian_letters += 1,
-                'ٹ' | 'ڈ' | 'ڑ' | 'ں' | 'ے' | 'ہ' | 'ھ' => c.urdu_letters += 1,
-                'װ' | 'ױ' | 'ײ' => c.yiddish_hint += 1,
+                0x41..=0x5a | 0x61..=0x7a => c.letters += 1,
+                0..=0x7f => {}
+                // Arabic letters (not punctuation, digits or harakat).
+                0x620..=0x64a | 0x66e..=0x6d3 | 0x6fa..=0x6ff | 0x750..=0x77f | 0xfb50..=0xfdff
+                | 0xfe70..=0xfeff => {
+                    c.letters += 1;
+                    c.arabic += 1;
+                    c.count_distinctive(ch);
+                }
+                0x5d0..=0x5f2 => {
+                    c.letters += 1;
+                    c.hebrew += 1;
+                    c.yiddish_hint += usize::from(matches!(ch, 'װ' | 'ױ' | 'ײ'));
+                }
+                _ if ch.is_alphabetic() => c.letters += 1,
                 _ => {}
             }
         }
         c
+    }
+
+    fn count_distinctive(&mut self, ch: char) {
+        match ch {
+            'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' => self.persian_letters += 1,
+            'ٹ' | 'ڈ' | 'ڑ' | 'ں' | 'ے' | 'ہ' | 'ھ' => self.urdu_letters += 1,
+            _ => {}
+        }
     }
 }
 
@@ -171,6 +200,12 @@ mod tests {
         let text = "The minister said the economy would keep growing through next year.";
         assert_eq!(detect(text), Some("en"));
         assert!(!is_rtl("en-GB"));
+    }
+
+    #[test]
+    fn french_is_not_mistaken_for_english() {
+        let text = "Le ministre a déclaré que l'économie continuerait de croître l'année prochaine.";
+        assert_eq!(detect(text), Some("fr"));
     }
 
     #[test]

@@ -5,9 +5,6 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::text::collapse_whitespace;
 
-/// Characters of body text kept for language detection.
-const SAMPLE_CHARS: usize = 1500;
-
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -26,6 +23,15 @@ pub struct Outline {
     pub sample: String,
 }
 
+/// What the caller still needs from the body; reading stops once it has it.
+#[derive(Debug, Clone, Copy)]
+pub struct Needs {
+    pub heading: bool,
+    pub paragraph: bool,
+    /// Characters of text to sample for language detection (0 for none).
+    pub sample_chars: usize,
+}
+
 #[derive(PartialEq)]
 enum In {
     Nothing,
@@ -33,8 +39,8 @@ enum In {
     Paragraph,
 }
 
-/// Reads the outline of `body`, stopping as soon as everything is found.
-pub fn outline(body: &str) -> Outline {
+/// Reads the outline of `body`, stopping as soon as everything needed is found.
+pub fn outline(body: &str, needs: Needs) -> Outline {
     let mut out = Outline::default();
     let mut state = In::Nothing;
     let mut buf = String::new();
@@ -61,7 +67,7 @@ pub fn outline(body: &str) -> Outline {
                 if state != In::Nothing {
                     buf.push_str(&t);
                 }
-                if out.sample.len() < SAMPLE_CHARS * 2 {
+                if out.sample.len() < needs.sample_chars * 2 {
                     out.sample.push_str(&t);
                     out.sample.push(' ');
                 }
@@ -69,48 +75,69 @@ pub fn outline(body: &str) -> Outline {
             Event::SoftBreak | Event::HardBreak if state != In::Nothing => buf.push(' '),
             _ => {}
         }
-        let done = out.heading.is_some() && out.first_paragraph.is_some();
-        if done && out.sample.len() >= SAMPLE_CHARS * 2 {
+        let done = (!needs.heading || out.heading.is_some())
+            && (!needs.paragraph || out.first_paragraph.is_some())
+            && out.sample.len() >= needs.sample_chars * 2;
+        if done {
             break;
         }
     }
     out
 }
 
-/// Renders `body` to (unsanitised) HTML, leaving out a leading `#` heading that repeats
-/// the article's title.
-pub fn to_html(body: &str, title: &str) -> String {
-    let leading_title = outline(body).heading.filter(|h| h == title).is_some()
-        && matches!(
-            Parser::new_ext(body, options()).next(),
-            Some(Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            }))
-        );
-    let events = Parser::new_ext(body, options());
+/// HTML rendered from Markdown, and whether it passed raw HTML through (which then needs
+/// sanitising).
+pub struct Rendered {
+    pub html: String,
+    pub has_raw_html: bool,
+}
+
+/// Renders `body` to HTML, leaving out a leading `#` heading that repeats the article's
+/// title. Link and image URLs are made absolute with `resolve`, which returns `None` for
+/// URLs that must not be published (such as `javascript:`).
+pub fn to_html(body: &str, title: &str, resolve: impl Fn(&str) -> Option<String>) -> Rendered {
+    let needs = Needs { heading: true, paragraph: false, sample_chars: 0 };
+    let leading_title = matches!(
+        Parser::new_ext(body, options()).next(),
+        Some(Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }))
+    ) && outline(body, needs).heading.is_some_and(|h| h == title);
     let mut skipping = leading_title;
-    let filtered = events.filter(move |event| {
+    let mut has_raw_html = false;
+    let events = Parser::new_ext(body, options()).filter_map(|event| {
         if skipping {
-            if matches!(event, Event::End(TagEnd::Heading(HeadingLevel::H1))) {
-                skipping = false;
-            }
-            return false;
+            skipping = !matches!(event, Event::End(TagEnd::Heading(HeadingLevel::H1)));
+            return None;
         }
-        true
+        Some(match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                event
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = resolve(&dest_url).unwrap_or_default().into();
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = resolve(&dest_url).unwrap_or_default().into();
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            other => other,
+        })
     });
     let mut html = String::with_capacity(body.len() * 5 / 4);
-    pulldown_cmark::html::push_html(&mut html, filtered);
-    html
+    pulldown_cmark::html::push_html(&mut html, events);
+    Rendered { html, has_raw_html }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const ALL: Needs = Needs { heading: true, paragraph: true, sample_chars: 600 };
+
     #[test]
     fn the_outline_finds_heading_and_first_paragraph_as_plain_text() {
-        let o = outline("Intro *with* `code`\nwrapped.\n\n# The **Title**\n\nSecond.\n");
+        let o = outline("Intro *with* `code`\nwrapped.\n\n# The **Title**\n\nSecond.\n", ALL);
         assert_eq!(o.heading.as_deref(), Some("The Title"));
         assert_eq!(
             o.first_paragraph.as_deref(),
@@ -118,15 +145,26 @@ mod tests {
         );
     }
 
+    fn keep(url: &str) -> Option<String> {
+        Some(url.to_string())
+    }
+
     #[test]
     fn a_leading_title_heading_is_left_out_of_the_html() {
-        let html = to_html("# Title\n\nBody text.\n", "Title");
-        assert_eq!(html, "<p>Body text.</p>\n");
+        let out = to_html("# Title\n\nBody text.\n", "Title", keep);
+        assert_eq!(out.html, "<p>Body text.</p>\n");
+        assert!(!out.has_raw_html);
     }
 
     #[test]
     fn a_later_heading_stays_in_the_html() {
-        let html = to_html("Para.\n\n# Later\n", "Later");
-        assert!(html.contains("<h1>Later</h1>"));
+        assert!(to_html("Para.\n\n# Later\n", "Later", keep).html.contains("<h1>Later</h1>"));
+    }
+
+    #[test]
+    fn link_urls_go_through_the_resolver_and_raw_html_is_flagged() {
+        let out = to_html("[a](x/) <b>hi</b>", "T", |u| Some(format!("https://h/{u}")));
+        assert!(out.html.contains("href=\"https://h/x/\""), "{}", out.html);
+        assert!(out.has_raw_html);
     }
 }

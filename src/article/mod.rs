@@ -13,7 +13,6 @@ pub mod slug;
 pub mod text;
 
 pub use date::parse_date;
-pub use decode::strip_forbidden;
 pub use extract::{Defaults, Meta, extract};
 pub use html::escape as escape_html;
 
@@ -72,7 +71,8 @@ pub enum Block {
 /// The body of a document, in its source form.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
-    Plain { title: String, blocks: Vec<Block> },
+    /// The newsroom's plain text, parsed lazily.
+    Plain(String),
     Markdown(String),
 }
 
@@ -97,14 +97,7 @@ impl Document {
             repairs.push(format!("decoded as {}", decoded.encoding));
         }
         let (front, body) = match kind {
-            Kind::Text => {
-                let doc = plain::parse(&decoded.text).ok_or(Rejection::Empty)?;
-                let body = Body::Plain {
-                    title: doc.title,
-                    blocks: doc.blocks,
-                };
-                (FrontMatter::default(), body)
-            }
+            Kind::Text => (FrontMatter::default(), Body::Plain(decoded.text)),
             Kind::Markdown => {
                 let (front, body) =
                     frontmatter::split(&decoded.text).map_err(Rejection::FrontMatter)?;
@@ -122,8 +115,15 @@ impl Document {
     /// leading heading that repeats `title` is left out.
     pub fn content_html(&self, link: &Url, lang: &str, title: &str) -> String {
         let raw = match &self.body {
-            Body::Plain { blocks, .. } => html::blocks_to_html(blocks),
-            Body::Markdown(md) => html::sanitize(&markdown::to_html(md, title), link),
+            Body::Plain(text) => html::blocks_to_html(&plain::blocks(text)),
+            Body::Markdown(md) => {
+                let rendered = markdown::to_html(md, title, |url| html::resolve_url(url, link));
+                if rendered.has_raw_html {
+                    html::sanitize(&rendered.html, link)
+                } else {
+                    rendered.html
+                }
+            }
         };
         html::finish(&raw, lang)
     }

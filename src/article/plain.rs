@@ -9,23 +9,39 @@ const SUBHEADING_MAX_WORDS: usize = 8;
 /// Longest line, in characters, that can be a subheading.
 const SUBHEADING_MAX_CHARS: usize = 80;
 
-/// A plain-text article split into title and body blocks (the lede is the first paragraph).
-pub struct PlainText {
+/// The start of a plain-text article: what extraction needs, without reading the rest.
+pub struct Head {
     pub title: String,
-    pub blocks: Vec<Block>,
+    pub lede: Option<String>,
+    /// The text after the title, up to about `sample_chars` characters.
+    pub sample: String,
 }
 
-/// Splits `text` into title and blocks; `None` when there is no non-blank line.
-pub fn parse(text: &str) -> Option<PlainText> {
-    let mut lines = text
-        .lines()
-        .map(collapse_whitespace)
-        .filter(|l| !l.is_empty());
-    let title = lines.next()?;
-    let mut blocks = Vec::new();
-    if let Some(lede) = lines.next() {
-        blocks.push(Block::Paragraph(lede));
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+/// Reads title, lede and a text sample; `None` when there is no non-blank line.
+pub fn head(text: &str, sample_chars: usize) -> Option<Head> {
+    let mut lines = lines(text);
+    let title = collapse_whitespace(lines.next()?);
+    let lede = lines.next().map(collapse_whitespace);
+    let mut sample = lede.clone().unwrap_or_default();
+    for line in lines {
+        if sample.len() >= sample_chars {
+            break;
+        }
+        sample.push(' ');
+        sample.push_str(line);
     }
+    Some(Head { title, lede, sample })
+}
+
+/// The body blocks after the title: the lede and paragraphs as paragraphs, short lines
+/// without closing punctuation as subheadings.
+pub fn blocks(text: &str) -> Vec<Block> {
+    let mut lines = lines(text).skip(1).map(collapse_whitespace);
+    let mut blocks: Vec<Block> = lines.next().map(Block::Paragraph).into_iter().collect();
     blocks.extend(lines.map(|line| {
         if is_subheading(&line) {
             Block::Heading(line)
@@ -33,7 +49,7 @@ pub fn parse(text: &str) -> Option<PlainText> {
             Block::Paragraph(line)
         }
     }));
-    Some(PlainText { title, blocks })
+    blocks
 }
 
 fn is_subheading(line: &str) -> bool {
@@ -71,10 +87,11 @@ mod tests {
     #[test]
     fn title_lede_paragraphs_and_a_subheading_are_told_apart() {
         let text = "العنوان هنا\nالمقدمة تشرح الخبر.\n\nفقرة أولى طويلة تنتهي بنقطة.\nأيام صعبة\nفقرة أخيرة.\n";
-        let doc = parse(text).unwrap();
-        assert_eq!(doc.title, "العنوان هنا");
+        let head = head(text, 1000).unwrap();
+        assert_eq!(head.title, "العنوان هنا");
+        assert_eq!(head.lede.as_deref(), Some("المقدمة تشرح الخبر."));
         assert_eq!(
-            doc.blocks,
+            blocks(text),
             [
                 Block::Paragraph("المقدمة تشرح الخبر.".into()),
                 Block::Paragraph("فقرة أولى طويلة تنتهي بنقطة.".into()),
@@ -86,12 +103,11 @@ mod tests {
 
     #[test]
     fn a_short_line_ending_in_a_quote_is_a_paragraph() {
-        let doc = parse("T\nL.\nقال: \"لا\"\n").unwrap();
-        assert_eq!(doc.blocks[1], Block::Paragraph("قال: \"لا\"".into()));
+        assert_eq!(blocks("T\nL.\nقال: \"لا\"\n")[1], Block::Paragraph("قال: \"لا\"".into()));
     }
 
     #[test]
     fn blank_text_has_no_article() {
-        assert!(parse(" \n\t\n").is_none());
+        assert!(head(" \n\t\n", 100).is_none());
     }
 }

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
+use tracing::debug;
+
 use crate::config::Config;
 use crate::index::{self, ScanReport, Store};
 use crate::publish::{self, DirTarget, PublishReport};
@@ -38,8 +40,10 @@ pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
     refuse_publish_inside_feeds(config)?;
     let mut store = Store::open(&config.paths.state)?;
     let scan = index::scan(config, &mut store, now)?;
+    debug!(elapsed = ?started.elapsed(), "scan done");
     let target = DirTarget::new(&config.paths.publish)?;
     let publish = publish::publish(config, &scan.channels, &mut store, &target)?;
+    debug!(elapsed = ?started.elapsed(), "publish done");
     let articles = store.entries()?.len();
     Ok(BuildReport {
         scan,

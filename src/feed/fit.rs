@@ -5,6 +5,10 @@ use super::Item;
 
 /// Renders as many of `items` (newest first) as fit in `max_bytes`.
 pub fn fit(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String) -> String {
+    let full = render(items);
+    if full.len() <= max_bytes || items.is_empty() {
+        return full;
+    }
     let items: Vec<Item> = items
         .iter()
         .map(|item| {
@@ -16,10 +20,6 @@ pub fn fit(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String)
             }
         })
         .collect();
-    let full = render(&items);
-    if full.len() <= max_bytes || items.is_empty() {
-        return full;
-    }
     // Largest prefix that fits: binary search over the item count.
     let (mut lo, mut hi) = (0usize, items.len());
     while lo < hi {

@@ -1,6 +1,7 @@
 //! Reads article files and runs the pure extraction on them, on every core.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::mpsc;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -9,6 +10,9 @@ use chrono_tz::Tz;
 use super::model::{FileStat, Hash};
 use crate::article::{Defaults, Document, Kind, Meta, Rejection, extract};
 use crate::config::{ChannelConfig, Config};
+
+/// Files a worker claims at a time: large enough to keep hand-offs rare.
+const CHUNK: usize = 32;
 
 /// Bumped whenever extraction rules change, so that every article is re-extracted.
 const EXTRACTOR_VERSION: &str = "feedfold-extract-1";
@@ -73,43 +77,54 @@ pub enum Analysis {
     Rejected(String),
 }
 
-/// Reads and extracts `files` in parallel; `known[i]` is the indexed hash of `files[i]`.
-pub fn analyze_all(
+/// Reads and extracts `files` on every core, handing each result to `apply` in file order
+/// on the calling thread (which writes the index meanwhile); `known[i]` is the indexed hash
+/// of `files[i]`.
+pub fn analyze_each(
     root: &Path,
     files: &[FileStat],
     known: &[Option<Hash>],
     contexts: &HashMap<String, ChannelContext>,
     config: &Config,
-) -> Vec<Analysis> {
+    mut apply: impl FnMut(usize, Analysis) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len().max(1));
-    let mut results: Vec<(usize, Analysis)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(file) = files.get(i) else { break };
-                        let ctx = &contexts[&file.channel];
-                        out.push((
-                            i,
-                            analyze(root, file, known[i], ctx, config.feed.max_article_bytes),
-                        ));
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = config.feed.max_article_bytes;
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<Analysis>)>(workers * 4);
+        for _ in 0..workers.min(files.len()) {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                    let Some(chunk) = files.get(start..(start + CHUNK).min(files.len())) else { break };
+                    let analyses = chunk
+                        .iter()
+                        .zip(&known[start..])
+                        .map(|(file, known)| analyze(root, file, *known, &contexts[&file.channel], max))
+                        .collect();
+                    if chunk.is_empty() || tx.send((start, analyses)).is_err() {
+                        break;
                     }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, a)| a).collect()
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = BTreeMap::new();
+        let mut want = 0;
+        for (start, analyses) in rx {
+            pending.insert(start, analyses);
+            while let Some(analyses) = pending.remove(&want) {
+                for (offset, analysis) in analyses.into_iter().enumerate() {
+                    apply(want + offset, analysis)?;
+                }
+                want += CHUNK;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Reads one file and extracts its metadata unless its bytes are already known.
@@ -129,7 +144,7 @@ pub fn analyze(
             .to_string(),
         );
     }
-    let bytes = match std::fs::read(root.join(&file.path)) {
+    let bytes = match read_sized(&root.join(&file.path), file.size) {
         Ok(bytes) => bytes,
         Err(e) => return Analysis::Rejected(format!("cannot read: {e}")),
     };
@@ -145,6 +160,14 @@ pub fn analyze(
         },
         Err(rejection) => Analysis::Rejected(rejection.to_string()),
     }
+}
+
+/// Reads a file whose size the walk already knows (saves a stat per file).
+fn read_sized(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    std::fs::File::open(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The pure part: bytes to metadata.

@@ -6,7 +6,7 @@ use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::analyze::{Analysis, ChannelContext, analyze_all};
+use super::analyze::{Analysis, ChannelContext, analyze_each};
 use super::model::{self, FileStat, Hash, Record};
 use super::store::{Rejected, Store};
 use super::walk::{Tree, walk};
@@ -67,23 +67,24 @@ pub fn scan(config: &Config, store: &mut Store, now: DateTime<Utc>) -> Result<Sc
         }
     }
 
+    tracing::debug!(files = tree.files.len(), to_read = to_read.len(), "walked and compared");
+    let known: Vec<Option<Hash>> = to_read
+        .iter()
+        .map(|f| {
+            let key = contexts.get(&f.channel).map(|c| c.key);
+            let record = state.live_at(&f.path).filter(|r| Some(r.extract_key) == key);
+            record.map(|r| r.hash)
+        })
+        .collect();
     let batch = store.batch()?;
-    for chunk in to_read.chunks(1024) {
-        let known: Vec<Option<Hash>> = chunk
-            .iter()
-            .map(|f| {
-                let key = contexts.get(&f.channel).map(|c| c.key);
-                let record = state
-                    .live_at(&f.path)
-                    .filter(|r| Some(r.extract_key) == key);
-                record.map(|r| r.hash)
-            })
-            .collect();
-        let analyses = analyze_all(&config.paths.feeds, chunk, &known, &contexts, config);
-        for (file, analysis) in chunk.iter().zip(analyses) {
-            state.apply(file, analysis, &contexts, now, &batch, &mut report)?;
-        }
-    }
+    let mut applying = std::time::Duration::ZERO;
+    analyze_each(&config.paths.feeds, &to_read, &known, &contexts, config, |i, analysis| {
+        let started = std::time::Instant::now();
+        let result = state.apply(&to_read[i], analysis, &contexts, now, &batch, &mut report);
+        applying += started.elapsed();
+        result
+    })?;
+    tracing::debug!(?applying, "index writes");
     for record in state.vanished() {
         batch.tombstone(record.rowid, now)?;
         report.removed += 1;
@@ -333,27 +334,20 @@ pub fn check(config: &Config) -> Result<ScanReport> {
     let tree = walk(&config.paths.feeds)?;
     let mut report = ScanReport::default();
     let contexts = channel_contexts(config, &tree, &mut report);
-    for chunk in tree.files.chunks(1024) {
-        let known = vec![None; chunk.len()];
-        for (file, analysis) in chunk.iter().zip(analyze_all(
-            &config.paths.feeds,
-            chunk,
-            &known,
-            &contexts,
-            config,
-        )) {
-            match analysis {
-                Analysis::Rejected(reason) => report.rejected.push((file.path.clone(), reason)),
-                Analysis::Parsed { warnings, .. } => {
-                    report.added += 1;
-                    report
-                        .warnings
-                        .extend(warnings.into_iter().map(|w| (file.path.clone(), w)));
-                }
-                Analysis::Same => report.unchanged += 1,
+    let known = vec![None; tree.files.len()];
+    let root = &config.paths.feeds;
+    analyze_each(root, &tree.files, &known, &contexts, config, |i, analysis| {
+        let path = &tree.files[i].path;
+        match analysis {
+            Analysis::Rejected(reason) => report.rejected.push((path.clone(), reason)),
+            Analysis::Parsed { warnings, .. } => {
+                report.added += 1;
+                report.warnings.extend(warnings.into_iter().map(|w| (path.clone(), w)));
             }
+            Analysis::Same => report.unchanged += 1,
         }
-    }
+        Ok(())
+    })?;
     report.rejected.sort();
     Ok(report)
 }

@@ -91,7 +91,9 @@ impl Store {
         let path = state_dir.join("index.sqlite");
         let conn = Connection::open(&path)
             .with_context(|| format!("cannot open index {}", path.display()))?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;",
+        )?;
         conn.execute_batch(SCHEMA)
             .with_context(|| format!("index {} is unreadable or corrupt", path.display()))?;
         Ok(Store { conn })

@@ -5,18 +5,19 @@
 pub mod target;
 mod verify;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use anyhow::Result;
 use tracing::error;
 
 pub use target::{DirTarget, Target};
 
-use crate::article::{Document, Meta};
-use crate::config::{ChannelConfig, Config, ContentMode};
+use crate::article::{Document, Kind, Meta};
+use crate::config::{ChannelConfig, Config, ContentMode, Format};
 use crate::feed::{self, FeedPlan, Item, fit::fit, item, opml};
+use crate::index::model::{Hash, Record};
 use crate::index::store::{Output, Store};
-use std::collections::BTreeMap;
+use crate::workers;
 
 /// Key of the OPML list of feeds.
 pub const OPML_KEY: &str = "feeds.opml";
@@ -35,6 +36,25 @@ pub struct PublishReport {
     pub feeds: usize,
 }
 
+/// One file to render and publish.
+struct Job<'a> {
+    key: String,
+    signature: Hash,
+    render: Render<'a>,
+}
+
+enum Render<'a> {
+    Feed(&'a FeedPlan, Format),
+    Text(String),
+}
+
+/// What became of one job.
+enum Outcome {
+    Written(Output),
+    Unchanged(Output),
+    Failed(String),
+}
+
 /// Renders and publishes every feed whose signature changed or whose file is missing.
 pub fn publish(
     config: &Config,
@@ -44,157 +64,140 @@ pub fn publish(
 ) -> Result<PublishReport> {
     let plans = feed::plan(&store.entries()?, channels, config);
     let previous = store.outputs()?;
-    let mut report = PublishReport {
-        feeds: plans.len(),
-        ..PublishReport::default()
-    };
-    let mut items = ItemCache::default();
+    let mut report = PublishReport { feeds: plans.len(), ..PublishReport::default() };
     let mut outputs: Vec<(String, Output)> = Vec::new();
-    for plan in &plans {
-        for &format in &config.feed.formats {
-            let key = format!("{}{}", plan.dir, format.file_name());
-            if is_current(&previous, &key, &plan.signature, target) {
-                report.unchanged += 1;
-                outputs.push((key.clone(), previous[&key].clone()));
-                continue;
-            }
-            let rendered = items.for_plan(plan, config, store)?;
-            let text = fit(&rendered, config.feed.max_bytes, |it| {
-                feed::render(format, &plan.meta, it)
-            });
-            put_checked(
-                target,
-                &key,
-                &text,
-                plan.signature,
-                &mut report,
-                &mut outputs,
-            )?;
-        }
-    }
+    let mut jobs = Vec::new();
     let metas: Vec<_> = plans.iter().map(|p| p.meta.clone()).collect();
     let opml_text = opml::render(&config.site.title, &metas, &config.feed.formats);
-    let opml_sig = *blake3::hash(opml_text.as_bytes()).as_bytes();
-    if is_current(&previous, OPML_KEY, &opml_sig, target) {
-        report.unchanged += 1;
-        outputs.push((OPML_KEY.to_string(), previous[OPML_KEY].clone()));
-    } else {
-        put_checked(
-            target,
-            OPML_KEY,
-            &opml_text,
-            opml_sig,
-            &mut report,
-            &mut outputs,
-        )?;
+    let opml = Job {
+        key: OPML_KEY.to_string(),
+        signature: *blake3::hash(opml_text.as_bytes()).as_bytes(),
+        render: Render::Text(opml_text),
+    };
+    let feed_jobs = plans.iter().flat_map(|plan| {
+        config.feed.formats.iter().map(move |&format| Job {
+            key: format!("{}{}", plan.dir, format.file_name()),
+            signature: plan.signature,
+            render: Render::Feed(plan, format),
+        })
+    });
+    for job in feed_jobs.chain([opml]) {
+        match previous.get(&job.key) {
+            Some(old) if old.signature == job.signature && target.exists(&job.key) => {
+                report.unchanged += 1;
+                outputs.push((job.key, old.clone()));
+            }
+            _ => jobs.push(job),
+        }
     }
+    let items = build_items(&jobs, config, store)?;
+    let results = workers::map(&jobs, |job| run(job, &items, config, target));
+    for (job, result) in jobs.iter().zip(results) {
+        match result? {
+            Outcome::Written(output) => {
+                report.written.push(job.key.clone());
+                outputs.push((job.key.clone(), output));
+            }
+            Outcome::Unchanged(output) => {
+                report.unchanged += 1;
+                outputs.push((job.key.clone(), output));
+            }
+            Outcome::Failed(reason) => {
+                error!(key = job.key, %reason, "feed failed its parse-back check; the last good version stays");
+                report.failed.push((job.key.clone(), reason));
+                if let Some(old) = previous.get(&job.key) {
+                    outputs.push((job.key.clone(), old.clone()));
+                }
+            }
+        }
+    }
+    record(store, target, &previous, &outputs, &mut report)?;
+    Ok(report)
+}
+
+/// Removes what is no longer planned and records what was published.
+fn record(
+    store: &mut Store,
+    target: &dyn Target,
+    previous: &HashMap<String, Output>,
+    outputs: &[(String, Output)],
+    report: &mut PublishReport,
+) -> Result<()> {
     let keep: HashSet<&str> = outputs.iter().map(|(k, _)| k.as_str()).collect();
-    let stale: Vec<String> = previous
-        .keys()
-        .filter(|k| !keep.contains(k.as_str()))
-        .cloned()
-        .collect();
+    let mut stale: Vec<&String> = previous.keys().filter(|k| !keep.contains(k.as_str())).collect();
+    stale.sort();
     let batch = store.batch()?;
     for key in stale {
-        target.remove(&key)?;
-        batch.remove_output(&key)?;
-        report.removed.push(key);
+        target.remove(key)?;
+        batch.remove_output(key)?;
+        report.removed.push(key.clone());
     }
-    for (key, output) in &outputs {
+    for (key, output) in outputs {
         if previous.get(key) != Some(output) {
             batch.set_output(key, output)?;
         }
     }
-    batch.commit()?;
-    Ok(report)
+    batch.commit()
 }
 
-fn is_current(
-    previous: &HashMap<String, Output>,
-    key: &str,
-    signature: &[u8; 32],
-    target: &dyn Target,
-) -> bool {
-    previous.get(key).is_some_and(|o| &o.signature == signature) && target.exists(key)
-}
-
-fn put_checked(
-    target: &dyn Target,
-    key: &str,
-    text: &str,
-    signature: [u8; 32],
-    report: &mut PublishReport,
-    outputs: &mut Vec<(String, Output)>,
-) -> Result<()> {
-    if let Err(reason) = verify::check(key, text) {
-        error!(key, %reason, "feed failed its parse-back check; the last good version stays");
-        report.failed.push((key.to_string(), reason));
-        return Ok(());
-    }
-    if target.put(key, text.as_bytes())? {
-        report.written.push(key.to_string());
-    } else {
-        report.unchanged += 1;
-    }
-    let content = *blake3::hash(text.as_bytes()).as_bytes();
-    outputs.push((key.to_string(), Output { content, signature }));
-    Ok(())
-}
-
-/// Feed items built once per publish, however many feeds show them.
-#[derive(Default)]
-struct ItemCache {
-    items: HashMap<i64, Item>,
-}
-
-impl ItemCache {
-    fn for_plan(&mut self, plan: &FeedPlan, config: &Config, store: &Store) -> Result<Vec<Item>> {
-        let mut out = Vec::with_capacity(plan.items.len());
-        for rowid in &plan.items {
-            if !self.items.contains_key(rowid)
-                && let Some(item) = build_item(*rowid, config, store)?
-            {
-                self.items.insert(*rowid, item);
-            }
-            if let Some(item) = self.items.get(rowid) {
-                out.push(item.clone());
-            }
+/// Renders, checks and publishes one job.
+fn run(job: &Job, items: &HashMap<i64, Item>, config: &Config, target: &dyn Target) -> Result<Outcome> {
+    let text = match &job.render {
+        Render::Text(text) => text.clone(),
+        Render::Feed(plan, format) => {
+            let rendered: Vec<Item> = plan.items.iter().filter_map(|id| items.get(id).cloned()).collect();
+            fit(&rendered, config.feed.max_bytes, |it| feed::render(*format, &plan.meta, it))
         }
-        Ok(out)
+    };
+    if let Err(reason) = verify::check(&job.key, &text) {
+        return Ok(Outcome::Failed(reason));
     }
+    let output = Output { content: *blake3::hash(text.as_bytes()).as_bytes(), signature: job.signature };
+    Ok(if target.put(&job.key, text.as_bytes())? {
+        Outcome::Written(output)
+    } else {
+        Outcome::Unchanged(output)
+    })
+}
+
+/// Builds every item the jobs need, once, rendering full content on every core.
+fn build_items(jobs: &[Job], config: &Config, store: &Store) -> Result<HashMap<i64, Item>> {
+    let rowids: BTreeSet<i64> = jobs
+        .iter()
+        .filter_map(|job| match job.render {
+            Render::Feed(plan, _) => Some(plan.items.iter().copied()),
+            Render::Text(_) => None,
+        })
+        .flatten()
+        .collect();
+    let mut articles = Vec::with_capacity(rowids.len());
+    for rowid in rowids {
+        if let Some(article) = store.article(rowid)? {
+            articles.push(article);
+        }
+    }
+    let items = workers::map(&articles, |(record, meta)| build_item(config, record, meta));
+    Ok(articles.iter().map(|(r, _)| r.rowid).zip(items).collect())
 }
 
 /// Builds one item, rendering its full content from the file when the config asks for it.
-fn build_item(rowid: i64, config: &Config, store: &Store) -> Result<Option<Item>> {
-    let Some((record, meta)) = store.article(rowid)? else {
-        return Ok(None);
-    };
+fn build_item(config: &Config, record: &Record, meta: &Meta) -> Item {
     let base = &config.site.base_url;
     let content = match config.feed.content {
         ContentMode::Summary => None,
-        ContentMode::Full => {
-            let link = item::link(base, &record, &meta);
-            content_html(config, &record.path, &record.hash, &link, &meta)
-        }
+        ContentMode::Full => content_html(config, record, &item::link(base, record, meta), meta),
     };
-    Ok(Some(item::build(base, &record, &meta, content)))
+    item::build(base, record, meta, content)
 }
 
 /// The article's content HTML, or `None` if the file changed or vanished since the scan.
-fn content_html(
-    config: &Config,
-    path: &str,
-    hash: &[u8; 32],
-    link: &str,
-    meta: &Meta,
-) -> Option<String> {
-    let bytes = std::fs::read(config.paths.feeds.join(path)).ok()?;
-    if blake3::hash(&bytes).as_bytes() != hash {
+fn content_html(config: &Config, record: &Record, link: &str, meta: &Meta) -> Option<String> {
+    let bytes = std::fs::read(config.paths.feeds.join(&record.path)).ok()?;
+    if blake3::hash(&bytes).as_bytes() != &record.hash {
         return None;
     }
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let kind = crate::article::Kind::of_file_name(name)?;
-    let doc = Document::parse(&bytes, kind).ok()?;
+    let name = record.path.rsplit('/').next().unwrap_or(&record.path);
+    let doc = Document::parse(&bytes, Kind::of_file_name(name)?).ok()?;
     let url = url::Url::parse(link).ok()?;
     Some(doc.content_html(&url, &meta.lang, &meta.title))
 }

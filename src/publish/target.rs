@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 /// A place feeds are published to: put bytes at a key, remove a key.
-pub trait Target {
+pub trait Target: Sync {
     /// Publishes `bytes` at `key` (a relative `/`-separated path); returns false when the
     /// bytes were already there and nothing was written.
     fn put(&self, key: &str, bytes: &[u8]) -> Result<bool>;

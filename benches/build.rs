@@ -1,0 +1,135 @@
+//! Build benchmark: cold build, no-change rebuild and peak memory over a generated corpus,
+//! side by side with Hugo building the same corpus and with the bare cost of reading it.
+//!
+//! `cargo bench --bench build -- --n 10000 --runs 5` (corpus from `../shared/bench/corpus.py`).
+//! Runs are interleaved (feedfold, Hugo, feedfold, ...) so that machine noise hits both.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Args {
+    n: usize,
+    runs: usize,
+    work: PathBuf,
+    corpus_py: PathBuf,
+    hugo: bool,
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        n: 10_000,
+        runs: 5,
+        work: PathBuf::from("/tmp/feedfold-bench"),
+        corpus_py: Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/corpus.py"),
+        hugo: true,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--n" => args.n = it.next().and_then(|v| v.parse().ok()).expect("--n N"),
+            "--runs" => args.runs = it.next().and_then(|v| v.parse().ok()).expect("--runs N"),
+            "--work" => args.work = it.next().expect("--work DIR").into(),
+            "--corpus-py" => args.corpus_py = it.next().expect("--corpus-py PATH").into(),
+            "--no-hugo" => args.hugo = false,
+            _ => {} // cargo bench passes --bench
+        }
+    }
+    args
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().expect("command starts");
+    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn timed(cmd: &mut Command) -> Duration {
+    let started = Instant::now();
+    run(cmd);
+    started.elapsed()
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Peak resident set of a command, in MB, through /usr/bin/time.
+fn peak_rss_mb(program: &Path, args: &[&str]) -> Option<f64> {
+    let out = Command::new("/usr/bin/time").arg("-f").arg("%M").arg(program).args(args).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stderr);
+    let kb: f64 = text.lines().last()?.trim().parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn corpus(args: &Args) -> PathBuf {
+    let dir = args.work.join(format!("n{}", args.n));
+    if dir.join(".ready").exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("site")).expect("work dir");
+    run(Command::new("python3")
+        .arg(&args.corpus_py)
+        .args(["--n", &args.n.to_string(), "--seed", "1", "--out"])
+        .arg(dir.join("site/feeds/news"))
+        .arg("--hugo-out")
+        .arg(dir.join("hugo")));
+    std::fs::write(
+        dir.join("site/config.toml"),
+        "[site]\ntitle = \"Bench\"\nbase_url = \"https://bench.example.org\"\nlanguage = \"en\"\n",
+    )
+    .expect("config");
+    std::fs::write(dir.join(".ready"), "").expect("marker");
+    dir
+}
+
+fn read_floor(feeds: &Path) -> Duration {
+    let started = Instant::now();
+    let mut bytes = 0;
+    for entry in std::fs::read_dir(feeds).expect("feeds") {
+        bytes += std::fs::read(entry.expect("entry").path()).expect("read").len();
+    }
+    assert!(bytes > 0);
+    started.elapsed()
+}
+
+fn main() {
+    let args = parse_args();
+    let dir = corpus(&args);
+    let feedfold = Path::new(env!("CARGO_BIN_EXE_feedfold"));
+    let site = dir.join("site");
+    let config = site.join("config.toml");
+    let config = config.to_str().expect("utf-8 path");
+    let hugo = args.hugo && Command::new("hugo").arg("version").output().is_ok();
+    let clean = || {
+        let _ = std::fs::remove_dir_all(site.join("public"));
+        let _ = std::fs::remove_dir_all(site.join(".feedfold"));
+    };
+    let (mut cold, mut warm, mut hugo_times, mut floor) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..args.runs {
+        floor.push(read_floor(&site.join("feeds/news")));
+        clean();
+        cold.push(timed(Command::new(feedfold).args(["build", "--config", config])));
+        warm.push(timed(Command::new(feedfold).args(["build", "--config", config])));
+        if hugo {
+            let _ = std::fs::remove_dir_all(dir.join("hugo/public"));
+            hugo_times.push(timed(Command::new("hugo").arg("--quiet").arg("-s").arg(dir.join("hugo"))));
+        }
+    }
+    clean();
+    let cold_rss = peak_rss_mb(feedfold, &["build", "--config", config]);
+    let warm_rss = peak_rss_mb(feedfold, &["build", "--config", config]);
+    let (cold, warm, floor) = (median(cold), median(warm), median(floor));
+    println!("corpus: {} articles, {} runs, medians", args.n, args.runs);
+    println!("read floor (read every file once): {:>8.3} s", floor.as_secs_f64());
+    println!("feedfold cold build:               {:>8.3} s  ({:.1}x the read floor)", cold.as_secs_f64(), cold.as_secs_f64() / floor.as_secs_f64());
+    println!("feedfold no-change rebuild:        {:>8.3} s", warm.as_secs_f64());
+    if let (Some(c), Some(w)) = (cold_rss, warm_rss) {
+        println!("feedfold peak RSS cold / no-change: {c:.0} MB / {w:.0} MB");
+    }
+    if hugo {
+        let h = median(hugo_times);
+        println!("hugo build:                        {:>8.3} s  (feedfold cold is {:.1}x faster)", h.as_secs_f64(), h.as_secs_f64() / cold.as_secs_f64());
+    }
+}
