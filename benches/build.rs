@@ -40,7 +40,11 @@ fn parse_args() -> Args {
 
 fn run(cmd: &mut Command) {
     let out = cmd.output().expect("command starts");
-    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn timed(cmd: &mut Command) -> Duration {
@@ -56,7 +60,13 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 /// Peak resident set of a command, in MB, through /usr/bin/time.
 fn peak_rss_mb(program: &Path, args: &[&str]) -> Option<f64> {
-    let out = Command::new("/usr/bin/time").arg("-f").arg("%M").arg(program).args(args).output().ok()?;
+    let out = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg(program)
+        .args(args)
+        .output()
+        .ok()?;
     let text = String::from_utf8_lossy(&out.stderr);
     let kb: f64 = text.lines().last()?.trim().parse().ok()?;
     Some(kb / 1024.0)
@@ -88,7 +98,9 @@ fn read_floor(feeds: &Path) -> Duration {
     let started = Instant::now();
     let mut bytes = 0;
     for entry in std::fs::read_dir(feeds).expect("feeds") {
-        bytes += std::fs::read(entry.expect("entry").path()).expect("read").len();
+        bytes += std::fs::read(entry.expect("entry").path())
+            .expect("read")
+            .len();
     }
     assert!(bytes > 0);
     started.elapsed()
@@ -110,11 +122,20 @@ fn main() {
     for _ in 0..args.runs {
         floor.push(read_floor(&site.join("feeds/news")));
         clean();
-        cold.push(timed(Command::new(feedfold).args(["build", "--config", config])));
-        warm.push(timed(Command::new(feedfold).args(["build", "--config", config])));
+        cold.push(timed(
+            Command::new(feedfold).args(["build", "--config", config]),
+        ));
+        warm.push(timed(
+            Command::new(feedfold).args(["build", "--config", config]),
+        ));
         if hugo {
             let _ = std::fs::remove_dir_all(dir.join("hugo/public"));
-            hugo_times.push(timed(Command::new("hugo").arg("--quiet").arg("-s").arg(dir.join("hugo"))));
+            hugo_times.push(timed(
+                Command::new("hugo")
+                    .arg("--quiet")
+                    .arg("-s")
+                    .arg(dir.join("hugo")),
+            ));
         }
     }
     clean();
@@ -122,14 +143,28 @@ fn main() {
     let warm_rss = peak_rss_mb(feedfold, &["build", "--config", config]);
     let (cold, warm, floor) = (median(cold), median(warm), median(floor));
     println!("corpus: {} articles, {} runs, medians", args.n, args.runs);
-    println!("read floor (read every file once): {:>8.3} s", floor.as_secs_f64());
-    println!("feedfold cold build:               {:>8.3} s  ({:.1}x the read floor)", cold.as_secs_f64(), cold.as_secs_f64() / floor.as_secs_f64());
-    println!("feedfold no-change rebuild:        {:>8.3} s", warm.as_secs_f64());
+    println!(
+        "read floor (read every file once): {:>8.3} s",
+        floor.as_secs_f64()
+    );
+    println!(
+        "feedfold cold build:               {:>8.3} s  ({:.1}x the read floor)",
+        cold.as_secs_f64(),
+        cold.as_secs_f64() / floor.as_secs_f64()
+    );
+    println!(
+        "feedfold no-change rebuild:        {:>8.3} s",
+        warm.as_secs_f64()
+    );
     if let (Some(c), Some(w)) = (cold_rss, warm_rss) {
         println!("feedfold peak RSS cold / no-change: {c:.0} MB / {w:.0} MB");
     }
     if hugo {
         let h = median(hugo_times);
-        println!("hugo build:                        {:>8.3} s  (feedfold cold is {:.1}x faster)", h.as_secs_f64(), h.as_secs_f64() / cold.as_secs_f64());
+        println!(
+            "hugo build:                        {:>8.3} s  (feedfold cold is {:.1}x faster)",
+            h.as_secs_f64(),
+            h.as_secs_f64() / cold.as_secs_f64()
+        );
     }
 }

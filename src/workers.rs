@@ -4,7 +4,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Maps `f` over `items` on up to `available_parallelism` threads; results keep input order.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
     if workers <= 1 {
         return items.iter().map(f).collect();
     }
@@ -25,7 +27,10 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect()
     });
     results.sort_by_key(|(i, _)| *i);
@@ -37,6 +42,9 @@ mod tests {
     #[test]
     fn results_come_back_in_input_order() {
         let input: Vec<u32> = (0..1000).collect();
-        assert_eq!(super::map(&input, |n| n * 2), input.iter().map(|n| n * 2).collect::<Vec<_>>());
+        assert_eq!(
+            super::map(&input, |n| n * 2),
+            input.iter().map(|n| n * 2).collect::<Vec<_>>()
+        );
     }
 }

@@ -40,7 +40,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
     if removed > 0 {
         repairs.push(format!("{removed} character(s) not allowed in XML removed"));
     }
-    Ok(Decoded { text, encoding: encoding.name(), repairs })
+    Ok(Decoded {
+        text,
+        encoding: encoding.name(),
+        repairs,
+    })
 }
 
 fn decode_without_bom(bytes: &[u8], repairs: &mut Vec<String>) -> (String, &'static Encoding) {

@@ -49,7 +49,11 @@ pub fn sanitize(html: &str, base: &Url) -> String {
 /// published (anything but http, https, mailto, tel and ftp).
 pub fn resolve_url(url: &str, base: &Url) -> Option<String> {
     let resolved = base.join(url.trim()).ok()?;
-    matches!(resolved.scheme(), "http" | "https" | "mailto" | "tel" | "ftp").then(|| resolved.into())
+    matches!(
+        resolved.scheme(),
+        "http" | "https" | "mailto" | "tel" | "ftp"
+    )
+    .then(|| resolved.into())
 }
 
 /// Wraps RTL content in `<div dir="rtl" lang="…">` and neutralises `]]>`.
@@ -107,7 +111,10 @@ mod tests {
     fn script_urls_are_refused_and_relative_ones_resolved() {
         assert_eq!(resolve_url("javascript:alert(1)", &base()), None);
         assert_eq!(resolve_url(" JaVaScRiPt:alert(1)", &base()), None);
-        assert_eq!(resolve_url("../x", &base()).as_deref(), Some("https://news.example/world/x"));
+        assert_eq!(
+            resolve_url("../x", &base()).as_deref(),
+            Some("https://news.example/world/x")
+        );
     }
 
     #[test]

@@ -43,10 +43,14 @@ pub fn detect(text: &str) -> Option<&'static str> {
 
 /// English by its function words: a fast path before trigram detection, which is costly.
 fn looks_english(sample: &str) -> bool {
-    const WORDS: [&str; 12] =
-        ["the", "and", "of", "to", "in", "is", "that", "for", "with", "was", "on", "are"];
+    const WORDS: [&str; 12] = [
+        "the", "and", "of", "to", "in", "is", "that", "for", "with", "was", "on", "are",
+    ];
     let (mut words, mut hits) = (0usize, 0usize);
-    for word in sample.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()) {
+    for word in sample
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
         words += 1;
         hits += usize::from(WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)));
     }
@@ -86,7 +90,11 @@ impl ScriptCounts {
                 0x41..=0x5a | 0x61..=0x7a => c.letters += 1,
                 0..=0x7f => {}
                 // Arabic letters (not punctuation, digits or harakat).
-                0x620..=0x64a | 0x66e..=0x6d3 | 0x6fa..=0x6ff | 0x750..=0x77f | 0xfb50..=0xfdff
+                0x620..=0x64a
+                | 0x66e..=0x6d3
+                | 0x6fa..=0x6ff
+                | 0x750..=0x77f
+                | 0xfb50..=0xfdff
                 | 0xfe70..=0xfeff => {
                     c.letters += 1;
                     c.arabic += 1;
@@ -204,7 +212,8 @@ mod tests {
 
     #[test]
     fn french_is_not_mistaken_for_english() {
-        let text = "Le ministre a déclaré que l'économie continuerait de croître l'année prochaine.";
+        let text =
+            "Le ministre a déclaré que l'économie continuerait de croître l'année prochaine.";
         assert_eq!(detect(text), Some("fr"));
     }
 

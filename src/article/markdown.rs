@@ -96,10 +96,17 @@ pub struct Rendered {
 /// title. Link and image URLs are made absolute with `resolve`, which returns `None` for
 /// URLs that must not be published (such as `javascript:`).
 pub fn to_html(body: &str, title: &str, resolve: impl Fn(&str) -> Option<String>) -> Rendered {
-    let needs = Needs { heading: true, paragraph: false, sample_chars: 0 };
+    let needs = Needs {
+        heading: true,
+        paragraph: false,
+        sample_chars: 0,
+    };
     let leading_title = matches!(
         Parser::new_ext(body, options()).next(),
-        Some(Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }))
+        Some(Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        }))
     ) && outline(body, needs).heading.is_some_and(|h| h == title);
     let mut skipping = leading_title;
     let mut has_raw_html = false;
@@ -113,13 +120,33 @@ pub fn to_html(body: &str, title: &str, resolve: impl Fn(&str) -> Option<String>
                 has_raw_html = true;
                 event
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = resolve(&dest_url).unwrap_or_default().into();
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = resolve(&dest_url).unwrap_or_default().into();
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             other => other,
         })
@@ -133,11 +160,18 @@ pub fn to_html(body: &str, title: &str, resolve: impl Fn(&str) -> Option<String>
 mod tests {
     use super::*;
 
-    const ALL: Needs = Needs { heading: true, paragraph: true, sample_chars: 600 };
+    const ALL: Needs = Needs {
+        heading: true,
+        paragraph: true,
+        sample_chars: 600,
+    };
 
     #[test]
     fn the_outline_finds_heading_and_first_paragraph_as_plain_text() {
-        let o = outline("Intro *with* `code`\nwrapped.\n\n# The **Title**\n\nSecond.\n", ALL);
+        let o = outline(
+            "Intro *with* `code`\nwrapped.\n\n# The **Title**\n\nSecond.\n",
+            ALL,
+        );
         assert_eq!(o.heading.as_deref(), Some("The Title"));
         assert_eq!(
             o.first_paragraph.as_deref(),
@@ -158,7 +192,11 @@ mod tests {
 
     #[test]
     fn a_later_heading_stays_in_the_html() {
-        assert!(to_html("Para.\n\n# Later\n", "Later", keep).html.contains("<h1>Later</h1>"));
+        assert!(
+            to_html("Para.\n\n# Later\n", "Later", keep)
+                .html
+                .contains("<h1>Later</h1>")
+        );
     }
 
     #[test]

@@ -34,7 +34,11 @@ pub fn head(text: &str, sample_chars: usize) -> Option<Head> {
         sample.push(' ');
         sample.push_str(line);
     }
-    Some(Head { title, lede, sample })
+    Some(Head {
+        title,
+        lede,
+        sample,
+    })
 }
 
 /// The body blocks after the title: the lede and paragraphs as paragraphs, short lines
@@ -103,7 +107,10 @@ mod tests {
 
     #[test]
     fn a_short_line_ending_in_a_quote_is_a_paragraph() {
-        assert_eq!(blocks("T\nL.\nقال: \"لا\"\n")[1], Block::Paragraph("قال: \"لا\"".into()));
+        assert_eq!(
+            blocks("T\nL.\nقال: \"لا\"\n")[1],
+            Block::Paragraph("قال: \"لا\"".into())
+        );
     }
 
     #[test]

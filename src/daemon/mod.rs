@@ -39,12 +39,25 @@ pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
     let started = Instant::now();
     refuse_publish_inside_feeds(config)?;
     let mut store = Store::open(&config.paths.state)?;
-    let scan = index::scan(config, &mut store, now)?;
+    let mut catalog = index::load(&store)?;
+    let opts = index::Options {
+        now,
+        guard_mass_delete: false,
+    };
+    let scan = index::scan(config, &mut store, &mut catalog, opts)?;
     debug!(elapsed = ?started.elapsed(), "scan done");
     let target = DirTarget::new(&config.paths.publish)?;
-    let publish = publish::publish(config, &scan.channels, &mut store, &target)?;
+    let articles = catalog.published_count();
+    let publish = if publish::is_current(config, &scan.channels, &store, &target)? {
+        PublishReport {
+            unchanged: store.outputs()?.len(),
+            ..PublishReport::default()
+        }
+    } else {
+        let entries = store.entries()?;
+        publish::publish(config, &scan.channels, &entries, &mut store, &target)?
+    };
     debug!(elapsed = ?started.elapsed(), "publish done");
-    let articles = store.entries()?.len();
     Ok(BuildReport {
         scan,
         publish,
@@ -91,24 +104,30 @@ pub fn problem_lines(config: &Config, scan: &ScanReport) -> String {
 pub fn summary(report: &BuildReport) -> String {
     let s = &report.scan;
     let p = &report.publish;
+    let feeds = if p.feeds == 0 && p.written.is_empty() {
+        format!("feeds up to date ({} files unchanged)", p.unchanged)
+    } else {
+        let failed = if p.failed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} FAILED", p.failed.len())
+        };
+        format!(
+            "{} feeds: {} files written, {} unchanged, {} removed{failed}",
+            p.feeds,
+            p.written.len(),
+            p.unchanged,
+            p.removed.len()
+        )
+    };
     format!(
-        "published {} articles ({} new, {} changed, {} moved, {} removed), skipped {}; \
-         {} feeds: {} files written, {} unchanged, {} removed{}; in {:.2}s",
+        "published {} articles ({} new, {} changed, {} moved, {} removed), skipped {}; {feeds}; in {:.2}s",
         report.articles,
         s.added,
         s.changed,
         s.moved,
         s.removed,
         s.rejected.len(),
-        p.feeds,
-        p.written.len(),
-        p.unchanged,
-        p.removed.len(),
-        if p.failed.is_empty() {
-            String::new()
-        } else {
-            format!(", {} FAILED", p.failed.len())
-        },
         report.elapsed.as_secs_f64(),
     )
 }

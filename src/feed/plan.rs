@@ -45,7 +45,7 @@ pub fn plan(
     sorted.sort_by(|a, b| {
         b.published
             .cmp(&a.published)
-            .then_with(|| (&a.channel, &a.slug).cmp(&(&b.channel, &b.slug)))
+            .then_with(|| a.rowid.cmp(&b.rowid))
     });
     let limit = config.feed.limit;
     let mut groups: BTreeMap<Scope, Vec<&Entry>> = BTreeMap::new();
@@ -55,9 +55,15 @@ pub fn plan(
     }
     let languages: BTreeMap<&str, ()> = entries.iter().map(|e| (e.lang.as_str(), ())).collect();
     let tag_names = tag_names(entries);
+    let mut tag_slugs: HashMap<&str, Option<String>> = HashMap::new();
     for entry in sorted {
         let mut scopes = vec![Scope::Site, Scope::Channel(entry.channel.clone())];
-        scopes.extend(entry.tags.iter().filter_map(|t| slugify(t)).map(Scope::Tag));
+        for tag in &entry.tags {
+            let slug = tag_slugs
+                .entry(tag.as_str())
+                .or_insert_with(|| slugify(tag));
+            scopes.extend(slug.clone().map(Scope::Tag));
+        }
         if languages.len() > 1 {
             scopes.push(Scope::Lang(entry.lang.clone()));
         }

@@ -1,9 +1,9 @@
 //! Reads article files and runs the pure extraction on them, on every core.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::mpsc;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use chrono_tz::Tz;
 
@@ -99,11 +99,15 @@ pub fn analyze_each(
             scope.spawn(move || {
                 loop {
                     let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-                    let Some(chunk) = files.get(start..(start + CHUNK).min(files.len())) else { break };
+                    let Some(chunk) = files.get(start..(start + CHUNK).min(files.len())) else {
+                        break;
+                    };
                     let analyses = chunk
                         .iter()
                         .zip(&known[start..])
-                        .map(|(file, known)| analyze(root, file, *known, &contexts[&file.channel], max))
+                        .map(|(file, known)| {
+                            analyze(root, file, *known, &contexts[&file.channel], max)
+                        })
                         .collect();
                     if chunk.is_empty() || tx.send((start, analyses)).is_err() {
                         break;

@@ -2,10 +2,14 @@
 //! SQLite store, the content-root walk and the reconciliation of the two.
 
 mod analyze;
+mod apply;
+pub mod catalog;
 pub mod model;
 pub mod scan;
 pub mod store;
 mod walk;
 
-pub use scan::{ScanReport, check, scan};
+pub use analyze::ChannelContext;
+pub use catalog::Catalog;
+pub use scan::{Options, ScanRefused, ScanReport, check, load, scan, scan_paths};
 pub use store::Store;

@@ -36,6 +36,8 @@ pub struct Record {
     /// When the content last changed after it was first seen.
     pub changed: Option<DateTime<Utc>>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Indexed but not published.
+    pub draft: bool,
 }
 
 /// The slim view of a live article that feed planning needs; the rest stays on disk.
@@ -43,7 +45,6 @@ pub struct Record {
 pub struct Entry {
     pub rowid: i64,
     pub channel: String,
-    pub slug: String,
     pub tags: Vec<String>,
     pub lang: String,
     pub published: DateTime<Utc>,
@@ -126,7 +127,6 @@ pub fn entry(record: &Record, meta: &Meta) -> Entry {
     Entry {
         rowid: record.rowid,
         channel: record.channel.clone(),
-        slug: record.slug.clone(),
         tags: meta.tags.clone(),
         lang: meta.lang.clone(),
         published,

@@ -17,11 +17,15 @@ CREATE TABLE IF NOT EXISTS articles (
     path TEXT NOT NULL, channel TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     hash BLOB NOT NULL, extract_key BLOB NOT NULL, id TEXT NOT NULL UNIQUE, slug TEXT NOT NULL,
     first_seen INTEGER NOT NULL, changed INTEGER, deleted_at INTEGER,
-    meta TEXT NOT NULL, tags TEXT NOT NULL, lang TEXT NOT NULL, draft INTEGER NOT NULL,
+    tags TEXT NOT NULL, lang TEXT NOT NULL, draft INTEGER NOT NULL,
     published INTEGER NOT NULL, updated INTEGER NOT NULL, version BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE INDEX IF NOT EXISTS articles_deleted ON articles(deleted_at) WHERE deleted_at IS NOT NULL;
+-- Full metadata apart, so that scans read narrow rows.
+CREATE TABLE IF NOT EXISTS metas (rowid INTEGER PRIMARY KEY, meta TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rejected (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (
     key TEXT PRIMARY KEY, content BLOB NOT NULL, signature BLOB NOT NULL);
 PRAGMA user_version = 1;
@@ -57,7 +61,7 @@ fn from_ts(millis: i64) -> DateTime<Utc> {
 }
 
 const RECORD_COLUMNS: &str = "rowid, path, channel, size, mtime_ns, hash, extract_key, id, slug, \
-    first_seen, changed, deleted_at";
+    first_seen, changed, deleted_at, draft";
 
 fn record_from_row(r: &rusqlite::Row) -> rusqlite::Result<Record> {
     Ok(Record {
@@ -73,6 +77,7 @@ fn record_from_row(r: &rusqlite::Row) -> rusqlite::Result<Record> {
         first_seen: from_ts(r.get(9)?),
         changed: r.get::<_, Option<i64>>(10)?.map(from_ts),
         deleted_at: r.get::<_, Option<i64>>(11)?.map(from_ts),
+        draft: r.get(12)?,
     })
 }
 
@@ -110,24 +115,23 @@ impl Store {
     /// Live, non-draft articles in the slim form feed planning uses.
     pub fn entries(&self) -> Result<Vec<Entry>> {
         let mut stmt = self.conn.prepare(
-            "SELECT rowid, channel, slug, tags, lang, published, updated, version FROM articles
+            "SELECT rowid, channel, tags, lang, published, updated, version FROM articles
              WHERE deleted_at IS NULL AND draft = 0",
         )?;
         let rows = stmt.query_map([], |r| {
-            let tags: String = r.get(3)?;
+            let tags: String = r.get(2)?;
             Ok(Entry {
                 rowid: r.get(0)?,
                 channel: r.get(1)?,
-                slug: r.get(2)?,
                 tags: tags
                     .split('\u{1f}')
                     .filter(|t| !t.is_empty())
                     .map(str::to_string)
                     .collect(),
-                lang: r.get(4)?,
-                published: from_ts(r.get(5)?),
-                updated: from_ts(r.get(6)?),
-                version: hash_of(r.get(7)?),
+                lang: r.get(3)?,
+                published: from_ts(r.get(4)?),
+                updated: from_ts(r.get(5)?),
+                version: hash_of(r.get(6)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -137,7 +141,7 @@ impl Store {
     pub fn article(&self, rowid: i64) -> Result<Option<(Record, Meta)>> {
         let meta: Option<String> = self
             .conn
-            .query_row("SELECT meta FROM articles WHERE rowid = ?1", [rowid], |r| {
+            .query_row("SELECT meta FROM metas WHERE rowid = ?1", [rowid], |r| {
                 r.get(0)
             })
             .optional()?;
@@ -186,6 +190,16 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// A value of the index's own state (see [`Batch::set_state`]).
+    pub fn state(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM state WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
     /// Starts a batch of writes that land together or not at all.
     pub fn batch(&mut self) -> Result<Batch<'_>> {
         Ok(Batch {
@@ -205,18 +219,22 @@ impl Batch<'_> {
         let rowid = (record.rowid > 0).then_some(record.rowid);
         self.tx.prepare_cached(
             "INSERT OR REPLACE INTO articles (rowid, path, channel, size, mtime_ns, hash, extract_key,
-                id, slug, first_seen, changed, deleted_at, meta, tags, lang, draft, published,
+                id, slug, first_seen, changed, deleted_at, tags, lang, draft, published,
                 updated, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )?
         .execute(params![
             rowid, record.path, record.channel, record.size as i64, record.mtime_ns,
             &record.hash[..], &record.extract_key[..], record.id, record.slug,
             ts(record.first_seen), record.changed.map(ts), record.deleted_at.map(ts),
-            serde_json::to_string(meta)?, entry.tags.join("\u{1f}"), entry.lang, meta.draft,
+            entry.tags.join("\u{1f}"), entry.lang, record.draft,
             ts(entry.published), ts(entry.updated), &entry.version[..],
         ])?;
-        Ok(self.tx.last_insert_rowid())
+        let rowid = self.tx.last_insert_rowid();
+        self.tx
+            .prepare_cached("INSERT OR REPLACE INTO metas (rowid, meta) VALUES (?1, ?2)")?
+            .execute(params![rowid, serde_json::to_string(meta)?])?;
+        Ok(rowid)
     }
 
     /// Records a new size and mtime for an article whose bytes did not change.
@@ -237,6 +255,10 @@ impl Batch<'_> {
 
     /// Forgets tombstones older than `before`.
     pub fn purge_tombstones(&self, before: DateTime<Utc>) -> Result<usize> {
+        self.tx.execute(
+            "DELETE FROM metas WHERE rowid IN (SELECT rowid FROM articles WHERE deleted_at < ?1)",
+            [ts(before)],
+        )?;
         Ok(self
             .tx
             .execute("DELETE FROM articles WHERE deleted_at < ?1", [ts(before)])?)
@@ -272,6 +294,14 @@ impl Batch<'_> {
         self.tx
             .prepare_cached("DELETE FROM outputs WHERE key = ?1")?
             .execute([key])?;
+        Ok(())
+    }
+
+    /// Sets a value of the index's own state (such as whether feeds are out of date).
+    pub fn set_state(&self, key: &str, value: &[u8]) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR REPLACE INTO state VALUES (?1, ?2)")?
+            .execute(params![key, value])?;
         Ok(())
     }
 

@@ -15,12 +15,44 @@ pub use target::{DirTarget, Target};
 use crate::article::{Document, Kind, Meta};
 use crate::config::{ChannelConfig, Config, ContentMode, Format};
 use crate::feed::{self, FeedPlan, Item, fit::fit, item, opml};
-use crate::index::model::{Hash, Record};
-use crate::index::store::{Output, Store};
+use crate::index::model::{Entry, Hash, Record};
+use crate::index::scan::FEEDS_STALE;
+use crate::index::store::{Batch, Output, Store};
 use crate::workers;
 
 /// Key of the OPML list of feeds.
 pub const OPML_KEY: &str = "feeds.opml";
+
+/// State key: the digest of the settings the published feeds were rendered with.
+const FEEDS_DIGEST: &str = "feeds_digest";
+
+/// Digest of everything besides articles that shapes the feeds.
+fn settings_digest(config: &Config, channels: &BTreeMap<String, ChannelConfig>) -> Vec<u8> {
+    let text = format!(
+        "{}{:?}{:?}{:?}",
+        feed::GENERATOR,
+        config.site,
+        config.feed,
+        channels
+    );
+    blake3::hash(text.as_bytes()).as_bytes().to_vec()
+}
+
+/// True when the published feeds already show the index as it is: nothing changed since
+/// the last publish, with the same settings, and every published file is still there.
+pub fn is_current(
+    config: &Config,
+    channels: &BTreeMap<String, ChannelConfig>,
+    store: &Store,
+    target: &dyn Target,
+) -> Result<bool> {
+    if store.state(FEEDS_STALE)?.as_deref() != Some(b"0")
+        || store.state(FEEDS_DIGEST)? != Some(settings_digest(config, channels))
+    {
+        return Ok(false);
+    }
+    Ok(store.outputs()?.keys().all(|key| target.exists(key)))
+}
 
 /// What a publish did.
 #[derive(Debug, Default)]
@@ -59,12 +91,16 @@ enum Outcome {
 pub fn publish(
     config: &Config,
     channels: &BTreeMap<String, ChannelConfig>,
+    entries: &[Entry],
     store: &mut Store,
     target: &dyn Target,
 ) -> Result<PublishReport> {
-    let plans = feed::plan(&store.entries()?, channels, config);
+    let plans = feed::plan(entries, channels, config);
     let previous = store.outputs()?;
-    let mut report = PublishReport { feeds: plans.len(), ..PublishReport::default() };
+    let mut report = PublishReport {
+        feeds: plans.len(),
+        ..PublishReport::default()
+    };
     let mut outputs: Vec<(String, Output)> = Vec::new();
     let mut jobs = Vec::new();
     let metas: Vec<_> = plans.iter().map(|p| p.meta.clone()).collect();
@@ -111,7 +147,11 @@ pub fn publish(
             }
         }
     }
-    record(store, target, &previous, &outputs, &mut report)?;
+    let stale = if report.failed.is_empty() { b"0" } else { b"1" };
+    record(store, target, &previous, &outputs, &mut report, |batch| {
+        batch.set_state(FEEDS_STALE, stale)?;
+        batch.set_state(FEEDS_DIGEST, &settings_digest(config, channels))
+    })?;
     Ok(report)
 }
 
@@ -122,9 +162,13 @@ fn record(
     previous: &HashMap<String, Output>,
     outputs: &[(String, Output)],
     report: &mut PublishReport,
+    finish: impl FnOnce(&Batch) -> Result<()>,
 ) -> Result<()> {
     let keep: HashSet<&str> = outputs.iter().map(|(k, _)| k.as_str()).collect();
-    let mut stale: Vec<&String> = previous.keys().filter(|k| !keep.contains(k.as_str())).collect();
+    let mut stale: Vec<&String> = previous
+        .keys()
+        .filter(|k| !keep.contains(k.as_str()))
+        .collect();
     stale.sort();
     let batch = store.batch()?;
     for key in stale {
@@ -137,22 +181,37 @@ fn record(
             batch.set_output(key, output)?;
         }
     }
+    finish(&batch)?;
     batch.commit()
 }
 
 /// Renders, checks and publishes one job.
-fn run(job: &Job, items: &HashMap<i64, Item>, config: &Config, target: &dyn Target) -> Result<Outcome> {
+fn run(
+    job: &Job,
+    items: &HashMap<i64, Item>,
+    config: &Config,
+    target: &dyn Target,
+) -> Result<Outcome> {
     let text = match &job.render {
         Render::Text(text) => text.clone(),
         Render::Feed(plan, format) => {
-            let rendered: Vec<Item> = plan.items.iter().filter_map(|id| items.get(id).cloned()).collect();
-            fit(&rendered, config.feed.max_bytes, |it| feed::render(*format, &plan.meta, it))
+            let rendered: Vec<Item> = plan
+                .items
+                .iter()
+                .filter_map(|id| items.get(id).cloned())
+                .collect();
+            fit(&rendered, config.feed.max_bytes, |it| {
+                feed::render(*format, &plan.meta, it)
+            })
         }
     };
     if let Err(reason) = verify::check(&job.key, &text) {
         return Ok(Outcome::Failed(reason));
     }
-    let output = Output { content: *blake3::hash(text.as_bytes()).as_bytes(), signature: job.signature };
+    let output = Output {
+        content: *blake3::hash(text.as_bytes()).as_bytes(),
+        signature: job.signature,
+    };
     Ok(if target.put(&job.key, text.as_bytes())? {
         Outcome::Written(output)
     } else {

@@ -1,0 +1,168 @@
+//! Applies one file's analysis to the catalog and the index: the identity decisions
+//! (same article, moved article, restored article, new article) live here.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use super::analyze::{Analysis, ChannelContext};
+use super::catalog::Catalog;
+use super::model::{self, FileStat, Hash, Record};
+use super::scan::ScanReport;
+use super::store::{Batch, Rejected};
+use crate::article::Meta;
+
+/// Applies analyses, in file order, within one index batch.
+pub struct Applier<'a, 'b> {
+    catalog: &'a mut Catalog,
+    batch: &'a Batch<'b>,
+    contexts: &'a HashMap<String, ChannelContext>,
+    now: DateTime<Utc>,
+}
+
+impl<'a, 'b> Applier<'a, 'b> {
+    pub fn new(
+        catalog: &'a mut Catalog,
+        batch: &'a Batch<'b>,
+        contexts: &'a HashMap<String, ChannelContext>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Applier {
+            catalog,
+            batch,
+            contexts,
+            now,
+        }
+    }
+
+    pub fn apply(
+        &mut self,
+        file: &FileStat,
+        analysis: Analysis,
+        report: &mut ScanReport,
+    ) -> Result<()> {
+        match analysis {
+            Analysis::Same => {
+                if let Some(record) = self.catalog.live_at(&file.path) {
+                    self.batch.touch(record.rowid, file.size, file.mtime_ns)?;
+                    self.catalog.restat(&file.path, file.size, file.mtime_ns);
+                }
+                report.unchanged += 1;
+            }
+            Analysis::Rejected(reason) => {
+                let rejected = Rejected {
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                    reason,
+                };
+                self.batch.set_rejected(&file.path, &rejected)?;
+                report
+                    .rejected
+                    .push((file.path.clone(), rejected.reason.clone()));
+                self.catalog.rejected.insert(file.path.clone(), rejected);
+            }
+            Analysis::Parsed {
+                hash,
+                meta,
+                warnings,
+            } => {
+                if self.catalog.rejected.remove(&file.path).is_some() {
+                    self.batch.clear_rejected(&file.path)?;
+                }
+                report
+                    .warnings
+                    .extend(warnings.into_iter().map(|w| (file.path.clone(), w)));
+                let key = self
+                    .contexts
+                    .get(&file.channel)
+                    .map(|c| c.key)
+                    .unwrap_or_default();
+                let mut record = self.identify(file, hash, key, &meta, report);
+                let mut entry = model::entry(&record, &meta);
+                record.rowid = self.batch.put_article(&record, &meta, &entry)?;
+                entry.rowid = record.rowid;
+                self.catalog.put(record, (!meta.draft).then_some(entry));
+            }
+        }
+        Ok(())
+    }
+
+    /// The record a new reading belongs to: its own, a moved or restored one, or a new one.
+    fn identify(
+        &mut self,
+        file: &FileStat,
+        hash: Hash,
+        key: Hash,
+        meta: &Meta,
+        report: &mut ScanReport,
+    ) -> Record {
+        let base = Record {
+            rowid: 0,
+            path: file.path.clone(),
+            channel: file.channel.clone(),
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+            hash,
+            extract_key: key,
+            id: String::new(),
+            slug: String::new(),
+            first_seen: model::first_seen(file.mtime_ns, self.now),
+            changed: None,
+            deleted_at: None,
+            draft: meta.draft,
+        };
+        let catalog = &mut *self.catalog;
+        if let Some(old) = catalog.live_at(&file.path).cloned() {
+            let same = old.hash == hash;
+            report.changed += usize::from(!same);
+            report.unchanged += usize::from(same);
+            let slug =
+                model::next_slug(&old.slug, meta, |s| catalog.is_slug_taken(&old.channel, s));
+            catalog.claim_slug(&old.channel, &slug);
+            let changed = if same { old.changed } else { Some(self.now) };
+            return Record {
+                rowid: old.rowid,
+                id: old.id,
+                slug,
+                changed,
+                first_seen: old.first_seen,
+                ..base
+            };
+        }
+        if let Some(old) = catalog.take_reusable(&hash) {
+            report.moved += 1;
+            let slug = if old.channel == file.channel {
+                old.slug.clone()
+            } else {
+                model::mint_slug(meta, &hash, |s| catalog.is_slug_taken(&file.channel, s))
+            };
+            catalog.claim_slug(&file.channel, &slug);
+            let Record {
+                rowid,
+                id,
+                changed,
+                first_seen,
+                ..
+            } = old;
+            return Record {
+                rowid,
+                id,
+                slug,
+                changed,
+                first_seen,
+                ..base
+            };
+        }
+        report.added += 1;
+        let slug = model::mint_slug(meta, &hash, |s| catalog.is_slug_taken(&file.channel, s));
+        catalog.claim_slug(&file.channel, &slug);
+        let given = meta.id.clone().filter(|id| !catalog.is_id_taken(id));
+        if meta.id.is_some() && given.is_none() {
+            let warning = "front matter id is already used by another article; a new id was minted";
+            report.warnings.push((file.path.clone(), warning.into()));
+        }
+        let id = given.unwrap_or_else(|| model::mint_id(&file.path, &hash));
+        Record { id, slug, ..base }
+    }
+}
