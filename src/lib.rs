@@ -9,4 +9,5 @@ pub mod daemon;
 pub mod feed;
 pub mod index;
 pub mod publish;
+pub mod watch;
 pub mod workers;

@@ -1,10 +1,11 @@
 //! The `feedfold` command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::Utc;
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use tracing_subscriber::EnvFilter;
 
 use feedfold::daemon;
 
@@ -14,13 +15,22 @@ use feedfold::daemon;
     about = "Keeps RSS, Atom and JSON feeds current for a folder of articles"
 )]
 struct Cli {
+    /// Log lines for people (`human`) or for log shippers (`json`).
+    #[arg(long, value_enum, default_value_t = LogFormat::Human, global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Human,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Index every article under the content root and publish the feeds.
+    /// Index every article under the content root and publish the feeds, once.
     Build {
         /// Configuration file.
         #[arg(long, default_value = "config.toml")]
@@ -31,20 +41,32 @@ enum Command {
         #[arg(long, default_value = "config.toml")]
         config: PathBuf,
     },
+    /// Build, then keep every feed current as articles come, change and go.
+    Watch {
+        #[arg(long, default_value = "config.toml")]
+        config: PathBuf,
+    },
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_env_filter(filter);
+    match format {
+        LogFormat::Human => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
 }
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .with_env_filter(filter)
-        .init();
     let cli = Cli::parse();
+    init_logging(cli.log_format);
     let result = match cli.command {
         Command::Build { config } => build(&config),
         Command::Check { config } => check(&config),
+        Command::Watch { config } => daemon::watch(&config).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -52,7 +74,7 @@ fn main() -> ExitCode {
     })
 }
 
-fn build(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
+fn build(config_path: &Path) -> anyhow::Result<ExitCode> {
     let config = daemon::load_config(config_path)?;
     let report = daemon::build(&config, Utc::now())?;
     eprint!("{}", daemon::problem_lines(&config, &report.scan));
@@ -60,16 +82,16 @@ fn build(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
+fn check(config_path: &Path) -> anyhow::Result<ExitCode> {
     let config = daemon::load_config(config_path)?;
     let report = feedfold::index::check(&config)?;
     print!("{}", daemon::problem_lines(&config, &report));
+    let rejected = report.rejected.len();
     println!(
-        "checked {} articles: {} rejected",
-        report.added + report.rejected.len(),
-        report.rejected.len()
+        "checked {} articles: {rejected} rejected",
+        report.added + rejected
     );
-    Ok(if report.rejected.is_empty() {
+    Ok(if rejected == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -1,5 +1,12 @@
-//! The commands: one build, one check. Loads the configuration, runs the scan and the
-//! publish, and reports what happened.
+//! The commands: `build` and `check` run once; `watch` ([`run::watch`]) keeps feeds
+//! current. Loads the configuration, runs the scan and the publish, and reports.
+
+mod lock;
+mod recover;
+mod run;
+mod state;
+
+pub use run::watch;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -43,6 +50,7 @@ pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
     let opts = index::Options {
         now,
         guard_mass_delete: false,
+        cancel: None,
     };
     let scan = index::scan(config, &mut store, &mut catalog, opts)?;
     debug!(elapsed = ?started.elapsed(), "scan done");
@@ -55,7 +63,8 @@ pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
         }
     } else {
         let entries = store.entries()?;
-        publish::publish(config, &scan.channels, &entries, &mut store, &target)?
+        let refs: Vec<_> = entries.iter().collect();
+        publish::publish(config, &scan.channels, &refs, &mut store, &target)?
     };
     debug!(elapsed = ?started.elapsed(), "publish done");
     Ok(BuildReport {
@@ -66,7 +75,7 @@ pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
     })
 }
 
-fn refuse_publish_inside_feeds(config: &Config) -> Result<()> {
+pub(crate) fn refuse_publish_inside_feeds(config: &Config) -> Result<()> {
     let feeds = config
         .paths
         .feeds

@@ -37,11 +37,11 @@ pub struct FeedPlan {
 
 /// Plans every feed for `entries` (live, non-draft articles).
 pub fn plan(
-    entries: &[Entry],
+    entries: &[&Entry],
     channels: &BTreeMap<String, ChannelConfig>,
     config: &Config,
 ) -> Vec<FeedPlan> {
-    let mut sorted: Vec<&Entry> = entries.iter().collect();
+    let mut sorted: Vec<&Entry> = entries.to_vec();
     sorted.sort_by(|a, b| {
         b.published
             .cmp(&a.published)
@@ -97,7 +97,7 @@ pub fn plan(
 }
 
 /// The display name of each tag slug: the smallest spelling that gives it.
-fn tag_names(entries: &[Entry]) -> HashMap<String, String> {
+fn tag_names(entries: &[&Entry]) -> HashMap<String, String> {
     let mut names: HashMap<String, String> = HashMap::new();
     for tag in entries.iter().flat_map(|e| &e.tags) {
         if let Some(slug) = slugify(tag) {

@@ -162,7 +162,20 @@ impl<'a, 'b> Applier<'a, 'b> {
             let warning = "front matter id is already used by another article; a new id was minted";
             report.warnings.push((file.path.clone(), warning.into()));
         }
-        let id = given.unwrap_or_else(|| model::mint_id(&file.path, &hash));
-        Record { id, slug, ..base }
+        let seen = catalog.recovered.take(&file.channel, &slug, &meta.title);
+        let seen = seen.filter(|s| !catalog.is_id_taken(&s.id));
+        let first_seen = seen
+            .as_ref()
+            .and_then(|s| s.published)
+            .unwrap_or(base.first_seen);
+        let id = given
+            .or_else(|| seen.map(|s| s.id))
+            .unwrap_or_else(|| model::mint_id(&file.path, &hash));
+        Record {
+            id,
+            slug,
+            first_seen,
+            ..base
+        }
     }
 }

@@ -23,6 +23,8 @@ pub struct Catalog {
     /// Planning entries of published articles, when tracked (the daemon keeps them).
     entries: Option<FxHashMap<i64, Entry>>,
     pub rejected: HashMap<String, Rejected>,
+    /// Identities read back from published feeds, used when the index was lost.
+    pub recovered: Recovered,
 }
 
 fn key(parts: &[&str]) -> u64 {
@@ -79,8 +81,8 @@ impl Catalog {
     }
 
     /// Published (live, non-draft) articles for feed planning, when tracked.
-    pub fn entries(&self) -> Option<Vec<Entry>> {
-        self.entries.as_ref().map(|e| e.values().cloned().collect())
+    pub fn entries(&self) -> Option<Vec<&Entry>> {
+        self.entries.as_ref().map(|e| e.values().collect())
     }
 
     /// Takes a live record out because its file is gone; its identity becomes reusable.
@@ -172,5 +174,49 @@ impl Catalog {
 
     pub fn is_id_taken(&self, id: &str) -> bool {
         self.ids.contains(&key(&[id]))
+    }
+}
+
+/// An identity readers already saw, read back from published feeds after the index was lost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeenIdentity {
+    pub id: String,
+    pub published: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Identities recovered from published feeds, matched to articles by page, then by title.
+#[derive(Debug, Default)]
+pub struct Recovered {
+    by_page: FxHashMap<(String, String), SeenIdentity>,
+    by_title: FxHashMap<String, SeenIdentity>,
+}
+
+impl Recovered {
+    /// Adds an item seen at page `(channel, slug)` (if its link was an article page).
+    pub fn add(&mut self, page: Option<(String, String)>, title: String, seen: SeenIdentity) {
+        if let Some(page) = page {
+            self.by_page.entry(page).or_insert_with(|| seen.clone());
+        }
+        self.by_title.entry(title).or_insert(seen);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_page.is_empty() && self.by_title.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_title.len()
+    }
+
+    /// Takes the identity of the article at `(channel, slug)` or titled `title`.
+    pub fn take(&mut self, channel: &str, slug: &str, title: &str) -> Option<SeenIdentity> {
+        let page = (channel.to_string(), slug.to_string());
+        let seen = self
+            .by_page
+            .remove(&page)
+            .or_else(|| self.by_title.remove(title))?;
+        self.by_title.retain(|_, s| s.id != seen.id);
+        self.by_page.retain(|_, s| s.id != seen.id);
+        Some(seen)
     }
 }

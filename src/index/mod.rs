@@ -10,6 +10,6 @@ pub mod store;
 mod walk;
 
 pub use analyze::ChannelContext;
-pub use catalog::Catalog;
+pub use catalog::{Catalog, Recovered, SeenIdentity};
 pub use scan::{Options, ScanRefused, ScanReport, check, load, scan, scan_paths};
 pub use store::Store;

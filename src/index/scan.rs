@@ -63,10 +63,13 @@ pub enum ScanRefused {
 
 /// Options of one reconciliation.
 #[derive(Debug, Clone, Copy)]
-pub struct Options {
+pub struct Options<'a> {
     pub now: DateTime<Utc>,
     /// Refuse to drop more than half the published articles at once.
     pub guard_mass_delete: bool,
+    /// Set when the process is asked to stop: the scan stops between files and its
+    /// uncommitted writes are dropped.
+    pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
 /// Loads the index into memory.
@@ -79,7 +82,7 @@ pub fn scan(
     config: &Config,
     store: &mut Store,
     catalog: &mut Catalog,
-    opts: Options,
+    opts: Options<'_>,
 ) -> Result<ScanReport> {
     let tree = walk(&config.paths.feeds)?;
     let mut report = ScanReport::default();
@@ -103,7 +106,7 @@ pub fn scan_paths(
     catalog: &mut Catalog,
     contexts: &HashMap<String, ChannelContext>,
     paths: &[PathBuf],
-    opts: Options,
+    opts: Options<'_>,
 ) -> Result<Option<ScanReport>> {
     let root = &config.paths.feeds;
     let mut changes = Changes::default();
@@ -172,7 +175,7 @@ fn reconcile(
     store: &mut Store,
     catalog: &mut Catalog,
     changes: Changes,
-    opts: Options,
+    opts: Options<'_>,
     mut report: ScanReport,
 ) -> Result<ScanReport> {
     let (dropped, published) = (changes.missing.len(), catalog.live_count());
@@ -212,7 +215,15 @@ fn reconcile(
         &known,
         &contexts,
         config,
-        |i, analysis| applier.apply(&to_read[i], analysis, &mut report),
+        |i, analysis| {
+            if opts
+                .cancel
+                .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+            {
+                anyhow::bail!("stopped");
+            }
+            applier.apply(&to_read[i], analysis, &mut report)
+        },
     )?;
     for record in catalog.unclaimed_vanished() {
         batch.tombstone(record.rowid, opts.now)?;

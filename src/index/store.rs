@@ -104,6 +104,15 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// Checks the database's integrity (quickly: structure, not every row).
+    pub fn check(&self) -> Result<()> {
+        let verdict: String = self
+            .conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        anyhow::ensure!(verdict == "ok", "index integrity check failed: {verdict}");
+        Ok(())
+    }
+
     /// Every record, live and tombstoned.
     pub fn records(&self) -> Result<Vec<Record>> {
         let sql = format!("SELECT {RECORD_COLUMNS} FROM articles");

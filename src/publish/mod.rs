@@ -91,7 +91,7 @@ enum Outcome {
 pub fn publish(
     config: &Config,
     channels: &BTreeMap<String, ChannelConfig>,
-    entries: &[Entry],
+    entries: &[&Entry],
     store: &mut Store,
     target: &dyn Target,
 ) -> Result<PublishReport> {

@@ -1,0 +1,148 @@
+//! `feedfold watch`: the daemon loop. Reconciles and publishes once, then turns watcher
+//! events into path scans and publishes; rescans fully on doubt and on a timer; reloads the
+//! configuration on change or SIGHUP; stops cleanly on SIGTERM/SIGINT.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use tracing::{error, info, warn};
+
+use super::lock;
+use super::state::Daemon;
+use crate::watch::{self, Event};
+
+/// Wait before retrying after a failed reconciliation.
+const RETRY: Duration = Duration::from_secs(5);
+
+/// Runs the daemon until SIGTERM or SIGINT.
+pub fn watch(config_path: &Path) -> Result<()> {
+    let config = super::load_config(config_path)?;
+    super::refuse_publish_inside_feeds(&config)?;
+    let _lock = lock::acquire(&config.paths.state)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = mpsc::channel();
+    forward_signals(tx.clone(), stop.clone())?;
+    let mut daemon = Daemon::open(config_path.to_path_buf(), config, stop.clone())?;
+    let mut next_full = daemon
+        .sync_all()
+        .err()
+        .map_or_else(|| daemon.rescan_due(), |_| Instant::now() + RETRY);
+    let mut watcher = start_watch(&daemon, &tx)?;
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+    info!("watching {}", daemon.config().paths.feeds.display());
+    loop {
+        pause_for_tests();
+        let timeout = next_full.saturating_duration_since(Instant::now());
+        let batch = match rx.recv_timeout(timeout) {
+            Ok(event) => coalesce(event, &rx),
+            Err(RecvTimeoutError::Timeout) => Batch {
+                full: Some("periodic rescan".into()),
+                ..Batch::default()
+            },
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        if batch.shutdown || stop.load(Ordering::Relaxed) {
+            break;
+        }
+        if batch.reload && daemon.reload() {
+            watcher = start_watch(&daemon, &tx)?;
+        }
+        let result = match (&batch.full, batch.reload) {
+            (Some(reason), _) => {
+                info!(reason = %reason, "full rescan");
+                daemon.sync_all()
+            }
+            (None, true) => daemon.sync_all(),
+            (None, false) if !batch.paths.is_empty() => daemon.sync_paths(&batch.paths),
+            _ => Ok(()),
+        };
+        next_full = match result {
+            Ok(()) => daemon.rescan_due(),
+            Err(e) if stop.load(Ordering::Relaxed) => {
+                warn!(error = %format!("{e:#}"), "stopped during a scan");
+                break;
+            }
+            Err(e) => {
+                error!(error = %format!("{e:#}"), "reconciliation failed; published feeds kept, retrying");
+                Instant::now() + RETRY
+            }
+        };
+    }
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+    drop(watcher);
+    info!("stopped");
+    Ok(())
+}
+
+fn start_watch(daemon: &Daemon, tx: &Sender<Event>) -> Result<watch::Watch> {
+    let config = daemon.config();
+    let debounce = Duration::from_millis(config.watch.debounce_ms.max(1));
+    let (watch, mode) = watch::start(
+        &config.paths.feeds,
+        daemon.config_path(),
+        debounce,
+        config.watch.poll,
+        tx.clone(),
+    )?;
+    info!(mode = ?mode, debounce_ms = config.watch.debounce_ms, "watcher started");
+    Ok(watch)
+}
+
+/// Everything that arrived together, merged.
+#[derive(Default)]
+struct Batch {
+    paths: Vec<PathBuf>,
+    full: Option<String>,
+    reload: bool,
+    shutdown: bool,
+}
+
+fn coalesce(first: Event, rx: &Receiver<Event>) -> Batch {
+    let mut batch = Batch::default();
+    for event in std::iter::once(first).chain(rx.try_iter()) {
+        match event {
+            Event::Changed(paths) => batch.paths.extend(paths),
+            Event::Rescan(reason) => batch.full = Some(reason),
+            Event::Reload => batch.reload = true,
+            Event::Shutdown => batch.shutdown = true,
+        }
+    }
+    batch.paths.sort();
+    batch.paths.dedup();
+    batch
+}
+
+fn forward_signals(tx: Sender<Event>, stop: Arc<AtomicBool>) -> Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])
+        .context("cannot install signal handlers")?;
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            let event = if signal == SIGHUP {
+                Event::Reload
+            } else {
+                stop.store(true, Ordering::Relaxed);
+                Event::Shutdown
+            };
+            if tx.send(event).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Test hook: while the file named by `FEEDFOLD_TEST_PAUSE` exists, events are not consumed
+/// (so that tests can pile up work as an overloaded daemon would).
+fn pause_for_tests() {
+    let Some(path) = std::env::var_os("FEEDFOLD_TEST_PAUSE") else {
+        return;
+    };
+    while Path::new(&path).exists() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

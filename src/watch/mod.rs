@@ -1,0 +1,147 @@
+//! The file watcher: turns OS notifications (inotify, or polling where that is silent or
+//! exhausted) into small domain events for the daemon. Events are hints; the daemon's
+//! reconciliation is the truth, so anything doubtful becomes [`Event::Rescan`].
+
+mod fstype;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
+use tracing::{error, warn};
+
+/// What the daemon hears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// These paths (files or folders under the content root) changed.
+    Changed(Vec<PathBuf>),
+    /// Events may have been lost: reconcile everything.
+    Rescan(String),
+    /// The configuration file changed, or SIGHUP asked for a reload.
+    Reload,
+    /// SIGTERM or SIGINT.
+    Shutdown,
+}
+
+/// A running watch; dropping it stops it.
+pub enum Watch {
+    Notify(Debouncer<RecommendedWatcher, NoCache>),
+    Poll(Debouncer<PollWatcher, NoCache>),
+}
+
+/// How the watch was set up, for the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Notify,
+    Poll,
+}
+
+/// Starts watching `feeds` (recursively) and the configuration file; events go to `tx`.
+pub fn start(
+    feeds: &Path,
+    config_file: &Path,
+    debounce: Duration,
+    poll: bool,
+    tx: Sender<Event>,
+) -> Result<(Watch, Mode)> {
+    let want_poll = poll || fstype::is_network_or_fuse(feeds);
+    if want_poll && !poll {
+        warn!(path = %feeds.display(), "content folder is on a network or FUSE file system; polling");
+    }
+    if !want_poll {
+        match start_notify(feeds, config_file, debounce, tx.clone()) {
+            Ok(watch) => return Ok((Watch::Notify(watch), Mode::Notify)),
+            Err(e) if is_watch_limit(&e) => {
+                warn!(error = %e, "inotify watches exhausted (raise fs.inotify.max_user_watches); polling instead");
+            }
+            Err(e) => return Err(e).context("cannot watch the content folder"),
+        }
+    }
+    let watch =
+        start_poll(feeds, config_file, debounce, tx).context("cannot poll the content folder")?;
+    Ok((Watch::Poll(watch), Mode::Poll))
+}
+
+fn is_watch_limit(error: &notify::Error) -> bool {
+    matches!(error.kind, notify::ErrorKind::MaxFilesWatch)
+        || matches!(&error.kind, notify::ErrorKind::Io(io) if io.raw_os_error() == Some(28))
+}
+
+fn handler(
+    feeds: PathBuf,
+    config_file: PathBuf,
+    tx: Sender<Event>,
+) -> impl FnMut(DebounceEventResult) + Send + 'static {
+    move |result: DebounceEventResult| {
+        for event in translate(&feeds, &config_file, result) {
+            let _ = tx.send(event);
+        }
+    }
+}
+
+fn start_notify(
+    feeds: &Path,
+    config_file: &Path,
+    debounce: Duration,
+    tx: Sender<Event>,
+) -> notify::Result<Debouncer<RecommendedWatcher, NoCache>> {
+    let handler = handler(feeds.to_path_buf(), config_file.to_path_buf(), tx);
+    let mut debouncer =
+        new_debouncer_opt(debounce, None, handler, NoCache, notify::Config::default())?;
+    debouncer.watch(feeds, RecursiveMode::Recursive)?;
+    if let Some(dir) = config_file.parent() {
+        debouncer.watch(dir, RecursiveMode::NonRecursive)?;
+    }
+    Ok(debouncer)
+}
+
+fn start_poll(
+    feeds: &Path,
+    config_file: &Path,
+    debounce: Duration,
+    tx: Sender<Event>,
+) -> notify::Result<Debouncer<PollWatcher, NoCache>> {
+    let handler = handler(feeds.to_path_buf(), config_file.to_path_buf(), tx);
+    // mtime has one-second granularity on some file systems: compare content hashes.
+    let config = notify::Config::default()
+        .with_poll_interval(Duration::from_secs(2))
+        .with_compare_contents(true);
+    let mut debouncer = new_debouncer_opt(debounce, None, handler, NoCache, config)?;
+    debouncer.watch(feeds, RecursiveMode::Recursive)?;
+    debouncer.watch(config_file, RecursiveMode::NonRecursive)?;
+    Ok(debouncer)
+}
+
+/// Turns one batch of debounced notifications into domain events.
+pub fn translate(feeds: &Path, config_file: &Path, result: DebounceEventResult) -> Vec<Event> {
+    let events = match result {
+        Ok(events) => events,
+        Err(errors) => {
+            for e in &errors {
+                error!(error = %e, "watcher error; rescanning");
+            }
+            return vec![Event::Rescan("watcher error".into())];
+        }
+    };
+    if events.iter().any(|e| e.need_rescan()) {
+        return vec![Event::Rescan("the OS event queue overflowed".into())];
+    }
+    let mut out = Vec::new();
+    let mut changed: Vec<PathBuf> = Vec::new();
+    for path in events.iter().flat_map(|e| e.paths.iter()) {
+        if path == config_file {
+            if !out.contains(&Event::Reload) {
+                out.push(Event::Reload);
+            }
+        } else if path.starts_with(feeds) && !changed.contains(path) {
+            changed.push(path.clone());
+        }
+    }
+    if !changed.is_empty() {
+        out.insert(0, Event::Changed(changed));
+    }
+    out
+}
