@@ -24,9 +24,11 @@ pub struct DirTarget {
 }
 
 impl DirTarget {
+    /// Opens the publish folder, removing temp files an interrupted write left behind.
     pub fn new(root: &Path) -> Result<DirTarget> {
         fs::create_dir_all(root)
             .with_context(|| format!("cannot create publish folder {}", root.display()))?;
+        remove_leftover_temp_files(root);
         Ok(DirTarget {
             root: root.to_path_buf(),
         })
@@ -90,6 +92,24 @@ fn write_atomically(path: &Path, dir: &Path, bytes: &[u8]) -> std::io::Result<()
     result
 }
 
+fn is_temp_file(name: &str) -> bool {
+    name.starts_with('.') && name.contains(".tmp-")
+}
+
+fn remove_leftover_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_leftover_temp_files(&path);
+        } else if is_temp_file(&entry.file_name().to_string_lossy()) {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
 fn remove_empty_parents(path: &Path, root: &Path) {
     let mut dir = path.parent();
     while let Some(d) = dir {
@@ -112,6 +132,17 @@ mod tests {
         assert!(!target.put("a/rss.xml", b"x").unwrap());
         assert!(target.put("a/rss.xml", b"y").unwrap());
         assert_eq!(fs::read(dir.path().join("a/rss.xml")).unwrap(), b"y");
+    }
+
+    #[test]
+    fn temp_files_left_by_a_crash_are_removed_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("a")).unwrap();
+        fs::write(dir.path().join("a/.rss.xml.tmp-123"), b"half").unwrap();
+        fs::write(dir.path().join("a/rss.xml"), b"whole").unwrap();
+        DirTarget::new(dir.path()).unwrap();
+        assert!(!dir.path().join("a/.rss.xml.tmp-123").exists());
+        assert!(dir.path().join("a/rss.xml").exists());
     }
 
     #[test]
