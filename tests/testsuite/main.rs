@@ -1,6 +1,9 @@
 //! feedfold's integration tests: one binary, real files in temporary folders.
 
 mod cli;
+mod crash;
+mod daemon;
+mod daemon_support;
 mod encodings;
 mod golden;
 mod identity;

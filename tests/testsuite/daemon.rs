@@ -1,0 +1,252 @@
+//! `feedfold watch` as a process: every way of saving, deleting and moving articles is
+//! reflected in the published feeds, and the daemon survives all of it.
+
+use std::fs;
+use std::io::Write;
+use std::time::Duration;
+
+use crate::daemon_support::{Daemon, has_title, id_of, items, titles, wait_for};
+use crate::support::Site;
+
+fn md(title: &str) -> String {
+    format!("---\ntitle: \"{title}\"\n---\nBody of {title}.\n")
+}
+
+#[test]
+fn a_new_file_is_published_and_an_edit_in_place_keeps_its_id() {
+    let site = Site::new();
+    let daemon = Daemon::start(&site);
+    site.write("news/a.md", md("First"));
+    wait_for("new article", || has_title(&site, "First"));
+    let id = id_of(&site, "First");
+    site.write("news/a.md", md("First, corrected"));
+    wait_for("edited title", || has_title(&site, "First, corrected"));
+    assert_eq!(id_of(&site, "First, corrected"), id);
+    assert_eq!(titles(&site).len(), 1);
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn every_editor_save_strategy_is_picked_up() {
+    let site = Site::new();
+    site.write("news/a.md", md("Original"));
+    let daemon = Daemon::start(&site);
+    let feeds = site.root().join("feeds/news");
+    // Temp file + rename over (most editors).
+    fs::write(feeds.join(".a.md.tmp"), md("Renamed over")).unwrap();
+    fs::rename(feeds.join(".a.md.tmp"), feeds.join("a.md")).unwrap();
+    wait_for("temp + rename", || has_title(&site, "Renamed over"));
+    // Backup-rename + new file (vim with backupcopy=no).
+    fs::rename(feeds.join("a.md"), feeds.join("a.md~")).unwrap();
+    fs::write(feeds.join("a.md"), md("Vim style")).unwrap();
+    fs::remove_file(feeds.join("a.md~")).unwrap();
+    wait_for("backup + new", || has_title(&site, "Vim style"));
+    // sed -i
+    let status = std::process::Command::new("sed")
+        .args(["-i", "s/Vim style/Sed edited/"])
+        .arg(feeds.join("a.md"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    wait_for("sed -i", || has_title(&site, "Sed edited"));
+    // cp and mv in from elsewhere.
+    let outside = site.root().join("outside.md");
+    fs::write(&outside, md("Copied in")).unwrap();
+    fs::copy(&outside, feeds.join("b.md")).unwrap();
+    fs::write(&outside, md("Moved in")).unwrap();
+    fs::rename(&outside, feeds.join("c.md")).unwrap();
+    wait_for("cp and mv", || {
+        has_title(&site, "Copied in") && has_title(&site, "Moved in")
+    });
+    assert_eq!(titles(&site).len(), 3);
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn a_slowly_appended_file_is_published_whole() {
+    let site = Site::new();
+    let daemon = Daemon::start(&site);
+    let path = site.root().join("feeds/news/slow.txt");
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut file = fs::File::create(&path).unwrap();
+    for chunk in ["Slow", "ly written", " headline\n", "The lede.\n"] {
+        file.write_all(chunk.as_bytes()).unwrap();
+        file.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    drop(file);
+    wait_for("slow article", || {
+        has_title(&site, "Slowly written headline")
+    });
+    assert!(titles(&site).iter().all(|t| t == "Slowly written headline"));
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn delete_rename_and_move_out_and_back_keep_identities() {
+    let site = Site::new();
+    site.write("news/a.md", md("Keeper"))
+        .write("news/b.md", md("Goner"));
+    let daemon = Daemon::start(&site);
+    let id = id_of(&site, "Keeper");
+    site.remove("news/b.md");
+    wait_for("deleted item leaves", || !has_title(&site, "Goner"));
+    site.rename("news/a.md", "news/2025/renamed.md");
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(id_of(&site, "Keeper"), id, "rename keeps the id");
+    let outside = site.root().join("parked.md");
+    fs::rename(site.root().join("feeds/news/2025/renamed.md"), &outside).unwrap();
+    wait_for("moved out", || !has_title(&site, "Keeper"));
+    fs::rename(&outside, site.root().join("feeds/news/back.md")).unwrap();
+    wait_for("moved back", || has_title(&site, "Keeper"));
+    assert_eq!(
+        id_of(&site, "Keeper"),
+        id,
+        "restored content gets its id back"
+    );
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn a_burst_of_5000_files_is_published_in_a_handful_of_regenerations() {
+    let site = Site::new();
+    let mut config = fs::read_to_string(site.config_path()).unwrap();
+    config.push_str("[feed]\nlimit = 6000\nmax_bytes = 100000000\ncontent = \"summary\"\nformats = [\"json\"]\n");
+    site.write_config(&config);
+    fs::create_dir_all(site.root().join("feeds/news")).unwrap();
+    let daemon = Daemon::start(&site);
+    for i in 0..5000 {
+        site.write(&format!("news/{i}.md"), md(&format!("Burst {i}")));
+    }
+    wait_for("5000 articles", || items(&site, "feed.json").len() == 5000);
+    let publishes = daemon.log().matches("published").count();
+    assert!(publishes < 60, "{publishes} regenerations for one burst");
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn sigterm_exits_zero_and_leaves_no_temp_files() {
+    let site = Site::new();
+    site.write("news/a.md", md("A"));
+    let daemon = Daemon::start(&site);
+    assert_eq!(daemon.stop(), 0);
+    let leftovers = walk(&site.root().join("public"))
+        .into_iter()
+        .filter(|p| p.contains(".tmp-"))
+        .count();
+    assert_eq!(leftovers, 0);
+}
+
+#[test]
+fn a_second_instance_on_the_same_state_is_refused() {
+    let site = Site::new();
+    let daemon = Daemon::start(&site);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_feedfold"))
+        .args(["watch", "--config"])
+        .arg(site.config_path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already running"));
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn a_config_edit_and_sighup_reload_while_an_invalid_config_is_rejected() {
+    let mut site = Site::new();
+    site.write("news/a.md", md("A"));
+    let daemon = Daemon::start(&site);
+    site.edit_config("title = \"Test News\"", "title = \"Renamed Site\"");
+    wait_for("config edit", || {
+        site.published("feed.json").contains("Renamed Site")
+    });
+    site.edit_config("title = \"Renamed Site\"", "title = \"\"");
+    wait_for("invalid config logged", || {
+        daemon.log().contains("new configuration rejected")
+    });
+    assert!(site.published("feed.json").contains("Renamed Site"));
+    site.edit_config("title = \"\"", "title = \"After Hangup\"");
+    daemon.signal(1);
+    wait_for("reload", || {
+        site.published("feed.json").contains("After Hangup")
+    });
+    site.write("news/b.md", md("Still watching"));
+    wait_for("still watching", || has_title(&site, "Still watching"));
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn a_deleted_index_is_rebuilt_with_the_ids_and_dates_readers_have() {
+    let site = Site::new();
+    site.write("world/a.txt", crate::support::ARABIC_TXT);
+    site.write("news/b.md", md("B"));
+    let daemon = Daemon::start(&site);
+    let before = site.published("feed.json");
+    assert_eq!(daemon.stop(), 0);
+    fs::remove_dir_all(site.root().join(".feedfold")).unwrap();
+    // Touch the files, as a restore from backup would: first-seen dates would move.
+    let later = std::time::SystemTime::now() + Duration::from_secs(3600);
+    for rel in ["world/a.txt", "news/b.md"] {
+        fs::File::options()
+            .write(true)
+            .open(site.root().join("feeds").join(rel))
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+    }
+    let daemon = Daemon::start(&site);
+    assert!(daemon.log().contains("recovering ids and dates"));
+    assert_eq!(site.published("feed.json"), before);
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn a_scan_that_would_drop_most_items_keeps_the_published_feeds() {
+    let site = Site::new();
+    for i in 0..6 {
+        site.write(&format!("news/{i}.md"), md(&format!("Item {i}")));
+    }
+    let daemon = Daemon::start(&site);
+    for i in 0..5 {
+        site.remove(&format!("news/{i}.md"));
+    }
+    wait_for("mass delete refused", || {
+        daemon.log().contains("keeping the published feeds")
+    });
+    assert_eq!(titles(&site).len(), 6);
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn work_piled_up_while_the_daemon_is_busy_is_all_published() {
+    let site = Site::new();
+    let mut config = fs::read_to_string(site.config_path()).unwrap();
+    config.push_str("[feed]\nlimit = 25000\nmax_bytes = 100000000\ncontent = \"summary\"\nformats = [\"json\"]\n");
+    site.write_config(&config);
+    fs::create_dir_all(site.root().join("feeds/news")).unwrap();
+    let pause = site.root().join("pause");
+    let daemon = Daemon::start_with(&site, &[("FEEDFOLD_TEST_PAUSE", pause.to_str().unwrap())]);
+    fs::write(&pause, "").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    for i in 0..20_000 {
+        site.write(&format!("news/{i}.md"), md(&format!("Piled {i}")));
+    }
+    fs::remove_file(&pause).unwrap();
+    wait_for("20000 articles", || {
+        items(&site, "feed.json").len() == 20_000
+    });
+    assert_eq!(daemon.stop(), 0);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path.display().to_string());
+        }
+    }
+    out
+}
