@@ -64,7 +64,14 @@ pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
     } else {
         let entries = store.entries()?;
         let refs: Vec<_> = entries.iter().collect();
-        publish::publish(config, &scan.channels, &refs, &mut store, &target)?
+        publish::publish(
+            config,
+            &scan.channels,
+            &refs,
+            &mut store,
+            &target,
+            &mut publish::ItemCache::default(),
+        )?
     };
     debug!(elapsed = ?started.elapsed(), "publish done");
     Ok(BuildReport {

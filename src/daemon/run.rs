@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::lock;
 use super::state::Daemon;
@@ -46,6 +46,7 @@ pub fn watch(config_path: &Path) -> Result<()> {
             },
             Err(RecvTimeoutError::Disconnected) => break,
         };
+        debug!(paths = batch.paths.len(), full = ?batch.full, reload = batch.reload, "events");
         if batch.shutdown || stop.load(Ordering::Relaxed) {
             break;
         }

@@ -25,6 +25,8 @@ pub struct Daemon {
     contexts: HashMap<String, ChannelContext>,
     target: DirTarget,
     stop: Arc<AtomicBool>,
+    /// Feed items rendered by earlier publishes.
+    items: publish::ItemCache,
     /// Rejections already logged, so that each is logged once.
     reported: HashMap<String, String>,
 }
@@ -55,6 +57,7 @@ impl Daemon {
             contexts: HashMap::new(),
             target,
             stop,
+            items: publish::ItemCache::default(),
             reported: HashMap::new(),
         })
     }
@@ -118,6 +121,7 @@ impl Daemon {
             &entries,
             &mut self.store,
             &self.target,
+            &mut self.items,
         )?;
         if !published.written.is_empty()
             || !published.removed.is_empty()

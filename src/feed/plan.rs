@@ -30,8 +30,8 @@ pub struct FeedPlan {
     /// Key prefix in the publish folder: "", "world/", "tags/economy/", "lang/ar/".
     pub dir: String,
     pub meta: FeedMeta,
-    /// Rowids of the articles, newest first, at most `feed.limit`.
-    pub items: Vec<i64>,
+    /// Rowids and versions of the articles, newest first, at most `feed.limit`.
+    pub items: Vec<(i64, Hash)>,
     pub signature: Hash,
 }
 
@@ -89,7 +89,7 @@ pub fn plan(
                 scope,
                 dir,
                 meta,
-                items: items.iter().map(|e| e.rowid).collect(),
+                items: items.iter().map(|e| (e.rowid, e.version)).collect(),
                 signature,
             }
         })

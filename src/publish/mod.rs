@@ -94,6 +94,7 @@ pub fn publish(
     entries: &[&Entry],
     store: &mut Store,
     target: &dyn Target,
+    cache: &mut ItemCache,
 ) -> Result<PublishReport> {
     let plans = feed::plan(entries, channels, config);
     let previous = store.outputs()?;
@@ -126,7 +127,7 @@ pub fn publish(
             _ => jobs.push(job),
         }
     }
-    let items = build_items(&jobs, config, store)?;
+    let items = build_items(&jobs, &plans, config, store, cache)?;
     let results = workers::map(&jobs, |job| run(job, &items, config, target));
     for (job, result) in jobs.iter().zip(results) {
         match result? {
@@ -198,7 +199,7 @@ fn run(
             let rendered: Vec<Item> = plan
                 .items
                 .iter()
-                .filter_map(|id| items.get(id).cloned())
+                .filter_map(|(rowid, _)| items.get(rowid).cloned())
                 .collect();
             fit(&rendered, config.feed.max_bytes, |it| {
                 feed::render(*format, &plan.meta, it)
@@ -219,9 +220,42 @@ fn run(
     })
 }
 
-/// Builds every item the jobs need, once, rendering full content on every core.
-fn build_items(jobs: &[Job], config: &Config, store: &Store) -> Result<HashMap<i64, Item>> {
-    let rowids: BTreeSet<i64> = jobs
+/// Feed items kept between publishes (the daemon keeps one), by rowid and version.
+#[derive(Default)]
+pub struct ItemCache {
+    settings: String,
+    items: HashMap<i64, (Hash, Item)>,
+}
+
+impl ItemCache {
+    /// Forgets everything when the settings items depend on have changed.
+    fn align(&mut self, config: &Config) {
+        let settings = format!("{:?}{:?}", config.site, config.feed);
+        if settings != self.settings {
+            self.items.clear();
+            self.settings = settings;
+        }
+    }
+
+    fn current(&self, rowid: i64, version: &Hash) -> Option<&Item> {
+        self.items
+            .get(&rowid)
+            .filter(|(v, _)| v == version)
+            .map(|(_, item)| item)
+    }
+}
+
+/// Builds every item the jobs need that the cache does not hold, rendering full content on
+/// every core; then keeps only items some feed shows.
+fn build_items(
+    jobs: &[Job],
+    plans: &[FeedPlan],
+    config: &Config,
+    store: &Store,
+    cache: &mut ItemCache,
+) -> Result<HashMap<i64, Item>> {
+    cache.align(config);
+    let needed: BTreeSet<(i64, Hash)> = jobs
         .iter()
         .filter_map(|job| match job.render {
             Render::Feed(plan, _) => Some(plan.items.iter().copied()),
@@ -229,14 +263,29 @@ fn build_items(jobs: &[Job], config: &Config, store: &Store) -> Result<HashMap<i
         })
         .flatten()
         .collect();
-    let mut articles = Vec::with_capacity(rowids.len());
-    for rowid in rowids {
-        if let Some(article) = store.article(rowid)? {
-            articles.push(article);
+    let mut articles = Vec::new();
+    for (rowid, version) in &needed {
+        if cache.current(*rowid, version).is_none()
+            && let Some(article) = store.article(*rowid)?
+        {
+            articles.push((*version, article));
         }
     }
-    let items = workers::map(&articles, |(record, meta)| build_item(config, record, meta));
-    Ok(articles.iter().map(|(r, _)| r.rowid).zip(items).collect())
+    let built = workers::map(&articles, |(_, (record, meta))| {
+        build_item(config, record, meta)
+    });
+    for ((version, (record, _)), item) in articles.iter().zip(built) {
+        cache.items.insert(record.rowid, (*version, item));
+    }
+    let shown: HashSet<i64> = plans
+        .iter()
+        .flat_map(|p| p.items.iter().map(|(r, _)| *r))
+        .collect();
+    cache.items.retain(|rowid, _| shown.contains(rowid));
+    Ok(needed
+        .iter()
+        .filter_map(|(rowid, version)| Some((*rowid, cache.current(*rowid, version)?.clone())))
+        .collect())
 }
 
 /// Builds one item, rendering its full content from the file when the config asks for it.

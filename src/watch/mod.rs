@@ -9,6 +9,7 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
 use tracing::{error, warn};
@@ -131,7 +132,13 @@ pub fn translate(feeds: &Path, config_file: &Path, result: DebounceEventResult) 
     }
     let mut out = Vec::new();
     let mut changed: Vec<PathBuf> = Vec::new();
-    for path in events.iter().flat_map(|e| e.paths.iter()) {
+    // Reads (our own scans included) are not changes; a close after writing is.
+    let changes = events.iter().filter(|e| match e.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    });
+    for path in changes.flat_map(|e| e.paths.iter()) {
         if path == config_file {
             if !out.contains(&Event::Reload) {
                 out.push(Event::Reload);

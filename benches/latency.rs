@@ -1,0 +1,209 @@
+//! Watch latency benchmark: with N articles indexed, writes new and changed articles one at
+//! a time and records file close -> feed updated; then a 5,000-file burst (regeneration
+//! count); then idle CPU and RSS after settling.
+//!
+//! `cargo bench --bench latency -- --n 10000 --events 200` (corpus as in the build bench:
+//! run `cargo bench --bench build -- --n N` first, or pass `--site DIR`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Args {
+    n: usize,
+    events: usize,
+    site: Option<PathBuf>,
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        n: 10_000,
+        events: 200,
+        site: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--n" => args.n = it.next().and_then(|v| v.parse().ok()).expect("--n N"),
+            "--events" => args.events = it.next().and_then(|v| v.parse().ok()).expect("--events N"),
+            "--site" => args.site = it.next().map(PathBuf::from),
+            _ => {}
+        }
+    }
+    args
+}
+
+fn wait_until(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out: {what}");
+        std::thread::sleep(Duration::from_micros(500));
+    }
+}
+
+fn proc_field(pid: u32, file: &str, key: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).ok()?;
+    let line = text.lines().find(|l| l.starts_with(key))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    fields
+        .get(11)
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        + fields
+            .get(12)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// The daemon, killed however the benchmark ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(site: &Path, log: &Path) -> Running {
+    let child = Command::new(env!("CARGO_BIN_EXE_feedfold"))
+        .args(["watch", "--config"])
+        .arg(site.join("config.toml"))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).expect("log"))
+        .spawn()
+        .expect("daemon starts");
+    let running = Running(child);
+    let read_log = || std::fs::read_to_string(log).unwrap_or_default();
+    wait_until("daemon ready", Duration::from_secs(600), || {
+        read_log().contains("watching")
+    });
+    running
+}
+
+fn probe(site: &Path, i: usize, changed: bool) -> Duration {
+    let title = format!("Latency probe {i}");
+    let name = if changed {
+        "probe-changed.md".to_string()
+    } else {
+        format!("probe-{i}.md")
+    };
+    let feed = site.join("public/feed.json");
+    let started = Instant::now();
+    std::fs::write(
+        site.join("feeds/news").join(name),
+        format!(
+            "---\ntitle: \"{title}\"\ndate: 2100-01-01T{:02}:{:02}:00Z\n---\nBody.\n",
+            i / 60,
+            i % 60
+        ),
+    )
+    .expect("write");
+    let needle = format!("\"title\": \"{title}\"");
+    let mut last = None;
+    wait_until("probe published", Duration::from_secs(30), || {
+        let mtime = std::fs::metadata(&feed).and_then(|m| m.modified()).ok();
+        if mtime == last {
+            return false;
+        }
+        last = mtime;
+        std::fs::read_to_string(&feed).is_ok_and(|t| t.contains(&needle))
+    });
+    started.elapsed()
+}
+
+/// Removes the files earlier runs added.
+fn cleanup(site: &Path) {
+    for entry in std::fs::read_dir(site.join("feeds/news"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("probe-") || name.starts_with("burst-") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn main() {
+    let args = parse_args();
+    let site = args
+        .site
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("/tmp/feedfold-bench/n{}/site", args.n)));
+    assert!(
+        site.join("config.toml").exists(),
+        "no corpus at {}: run the build bench first",
+        site.display()
+    );
+    cleanup(&site);
+    let log = site.join("latency-daemon.log");
+    let daemon = start(&site, &log);
+    let pid = daemon.0.id();
+    let mut latencies = Vec::new();
+    for i in 0..args.events {
+        latencies.push(probe(&site, i, i % 2 == 1));
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    latencies.sort();
+    let before = std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .matches(" published")
+        .count();
+    let burst_started = Instant::now();
+    for i in 0..5000 {
+        std::fs::write(
+            site.join(format!("feeds/news/burst-{i}.md")),
+            format!("# Burst {i}\n\nBody.\n"),
+        )
+        .expect("burst");
+    }
+    let burst_write = burst_started.elapsed();
+    std::thread::sleep(Duration::from_secs(3));
+    let regenerations = std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .matches(" published")
+        .count()
+        - before;
+    std::thread::sleep(Duration::from_secs(5));
+    let ticks = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(10));
+    let idle_ticks = cpu_ticks(pid) - ticks;
+    let rss_mb = proc_field(pid, "status", "VmRSS:").unwrap_or(0) as f64 / 1024.0;
+    let hwm_mb = proc_field(pid, "status", "VmHWM:").unwrap_or(0) as f64 / 1024.0;
+    drop(daemon);
+    cleanup(&site);
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "corpus: {} articles indexed, {} single-file events (new and changed)",
+        args.n, args.events
+    );
+    println!(
+        "file close -> feed updated: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        ms(percentile(&latencies, 0.5)),
+        ms(percentile(&latencies, 0.99)),
+        ms(latencies[latencies.len() - 1])
+    );
+    println!(
+        "burst: 5000 files written in {:.2} s -> {regenerations} regenerations",
+        burst_write.as_secs_f64()
+    );
+    println!(
+        "idle after settle: {idle_ticks} CPU ticks in 10 s; RSS {rss_mb:.0} MB (peak {hwm_mb:.0} MB)"
+    );
+}
