@@ -62,7 +62,7 @@ pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
             ..PublishReport::default()
         }
     } else {
-        let entries = store.entries()?;
+        let entries = store.entries(&mut index::model::Interner::default())?;
         let refs: Vec<_> = entries.iter().collect();
         publish::publish(
             config,

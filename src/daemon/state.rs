@@ -46,7 +46,8 @@ impl Daemon {
                 );
             }
         }
-        catalog.track_entries(store.entries()?);
+        let entries = store.entries(&mut catalog.interner)?;
+        catalog.track_entries(entries);
         let target = DirTarget::new(&config.paths.publish)?;
         Ok(Daemon {
             config_path,

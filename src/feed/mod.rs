@@ -8,6 +8,7 @@ pub mod json;
 pub mod opml;
 pub mod plan;
 pub mod rss;
+mod select;
 
 use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::DateTime;
 
+use super::select::select;
 use super::{FeedMeta, encode_path};
-use crate::article::slug::slugify;
 use crate::config::{ChannelConfig, Config};
 use crate::index::model::{Entry, Hash};
 
@@ -41,37 +41,23 @@ pub fn plan(
     channels: &BTreeMap<String, ChannelConfig>,
     config: &Config,
 ) -> Vec<FeedPlan> {
-    let mut sorted: Vec<&Entry> = entries.to_vec();
-    sorted.sort_by(|a, b| {
-        b.published
-            .cmp(&a.published)
-            .then_with(|| a.rowid.cmp(&b.rowid))
-    });
-    let limit = config.feed.limit;
+    let selection = select(entries, config.feed.limit);
     let mut groups: BTreeMap<Scope, Vec<&Entry>> = BTreeMap::new();
-    groups.insert(Scope::Site, Vec::new());
+    groups.insert(Scope::Site, selection.site);
     for name in channels.keys() {
         groups.insert(Scope::Channel(name.clone()), Vec::new());
     }
-    let languages: BTreeMap<&str, ()> = entries.iter().map(|e| (e.lang.as_str(), ())).collect();
-    let tag_names = tag_names(entries);
-    let mut tag_slugs: HashMap<&str, Option<String>> = HashMap::new();
-    for entry in sorted {
-        let mut scopes = vec![Scope::Site, Scope::Channel(entry.channel.clone())];
-        for tag in &entry.tags {
-            let slug = tag_slugs
-                .entry(tag.as_str())
-                .or_insert_with(|| slugify(tag));
-            scopes.extend(slug.clone().map(Scope::Tag));
-        }
-        if languages.len() > 1 {
-            scopes.push(Scope::Lang(entry.lang.clone()));
-        }
-        for scope in scopes {
-            let group = groups.entry(scope).or_default();
-            if group.len() < limit && !group.iter().any(|e| e.rowid == entry.rowid) {
-                group.push(entry);
-            }
+    for (name, items) in selection.channels {
+        groups.insert(Scope::Channel(name.to_string()), items);
+    }
+    let mut tag_names = HashMap::new();
+    for (slug, (name, items)) in selection.tags {
+        tag_names.insert(slug.clone(), name);
+        groups.insert(Scope::Tag(slug), items);
+    }
+    if selection.languages.len() > 1 {
+        for (code, items) in selection.languages {
+            groups.insert(Scope::Lang(code.to_string()), items);
         }
     }
     let newest = entries
@@ -94,20 +80,6 @@ pub fn plan(
             }
         })
         .collect()
-}
-
-/// The display name of each tag slug: the smallest spelling that gives it.
-fn tag_names(entries: &[&Entry]) -> HashMap<String, String> {
-    let mut names: HashMap<String, String> = HashMap::new();
-    for tag in entries.iter().flat_map(|e| &e.tags) {
-        if let Some(slug) = slugify(tag) {
-            let name = names.entry(slug).or_insert_with(|| tag.clone());
-            if tag < name {
-                *name = tag.clone();
-            }
-        }
-    }
-    names
 }
 
 fn dir_of(scope: &Scope) -> String {
@@ -181,7 +153,7 @@ fn feed_meta(
 fn majority_language(items: &[&Entry], site_language: &str) -> String {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for entry in items {
-        *counts.entry(entry.lang.as_str()).or_default() += 1;
+        *counts.entry(&*entry.lang).or_default() += 1;
     }
     let best = counts.values().copied().max().unwrap_or(0);
     let winners: Vec<&str> = counts

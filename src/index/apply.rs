@@ -79,7 +79,7 @@ impl<'a, 'b> Applier<'a, 'b> {
                     .map(|c| c.key)
                     .unwrap_or_default();
                 let mut record = self.identify(file, hash, key, &meta, report);
-                let mut entry = model::entry(&record, &meta);
+                let mut entry = model::entry(&record, &meta, &mut self.catalog.interner);
                 record.rowid = self.batch.put_article(&record, &meta, &entry)?;
                 entry.rowid = record.rowid;
                 self.catalog.put(record, (!meta.draft).then_some(entry));

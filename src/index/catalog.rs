@@ -7,7 +7,7 @@ use std::hash::{Hash as _, Hasher};
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
-use super::model::{Entry, Hash, Record};
+use super::model::{Entry, Hash, Interner, Record};
 use super::store::Rejected;
 
 /// Everything the index knows, held in memory between scans.
@@ -25,6 +25,8 @@ pub struct Catalog {
     pub rejected: HashMap<String, Rejected>,
     /// Identities read back from published feeds, used when the index was lost.
     pub recovered: Recovered,
+    /// Shared strings of the planning entries.
+    pub interner: Interner,
 }
 
 fn key(parts: &[&str]) -> u64 {

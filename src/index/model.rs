@@ -1,7 +1,10 @@
 //! What the index knows about each article, and the pure rules that give an article its
 //! identity: ids minted once, first-seen dates that never move, slugs kept when titles change.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
+use rustc_hash::FxHashSet;
 
 use crate::article::{Meta, slug};
 
@@ -40,13 +43,33 @@ pub struct Record {
     pub draft: bool,
 }
 
+/// A shared string: channel names, languages and tags repeat across many articles.
+pub type Sym = Arc<str>;
+
+/// Hands out one shared copy of each distinct string.
+#[derive(Debug, Default)]
+pub struct Interner {
+    strings: FxHashSet<Sym>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(sym) = self.strings.get(s) {
+            return sym.clone();
+        }
+        let sym: Sym = s.into();
+        self.strings.insert(sym.clone());
+        sym
+    }
+}
+
 /// The slim view of a live article that feed planning needs; the rest stays on disk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub rowid: i64,
-    pub channel: String,
-    pub tags: Vec<String>,
-    pub lang: String,
+    pub channel: Sym,
+    pub tags: Box<[Sym]>,
+    pub lang: Sym,
     pub published: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     /// Changes whenever anything that shows in a feed item changes.
@@ -113,7 +136,7 @@ pub fn dates(meta: &Meta, record: &Record) -> (DateTime<Utc>, DateTime<Utc>) {
 }
 
 /// The slim planning view of an article; `version` covers everything a feed item shows.
-pub fn entry(record: &Record, meta: &Meta) -> Entry {
+pub fn entry(record: &Record, meta: &Meta, interner: &mut Interner) -> Entry {
     let (published, updated) = dates(meta, record);
     let mut hasher = blake3::Hasher::new();
     hasher.update(&record.hash);
@@ -126,9 +149,9 @@ pub fn entry(record: &Record, meta: &Meta) -> Entry {
     hasher.update(&updated.timestamp_millis().to_le_bytes());
     Entry {
         rowid: record.rowid,
-        channel: record.channel.clone(),
-        tags: meta.tags.clone(),
-        lang: meta.lang.clone(),
+        channel: interner.intern(&record.channel),
+        tags: meta.tags.iter().map(|t| interner.intern(t)).collect(),
+        lang: interner.intern(&meta.lang),
         published,
         updated,
         version: *hasher.finalize().as_bytes(),

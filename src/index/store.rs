@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::model::{Entry, Hash, Record};
+use super::model::{Entry, Hash, Interner, Record};
 use crate::article::Meta;
 
 const SCHEMA: &str = "
@@ -151,28 +151,30 @@ impl Store {
     }
 
     /// Live, non-draft articles in the slim form feed planning uses.
-    pub fn entries(&self) -> Result<Vec<Entry>> {
+    pub fn entries(&self, interner: &mut Interner) -> Result<Vec<Entry>> {
         let mut stmt = self.conn.prepare(
             "SELECT rowid, channel, tags, lang, published, updated, version FROM articles
              WHERE deleted_at IS NULL AND draft = 0",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
             let tags: String = r.get(2)?;
-            Ok(Entry {
+            out.push(Entry {
                 rowid: r.get(0)?,
-                channel: r.get(1)?,
+                channel: interner.intern(&r.get::<_, String>(1)?),
                 tags: tags
                     .split('\u{1f}')
                     .filter(|t| !t.is_empty())
-                    .map(str::to_string)
+                    .map(|t| interner.intern(t))
                     .collect(),
-                lang: r.get(3)?,
+                lang: interner.intern(&r.get::<_, String>(3)?),
                 published: from_ts(r.get(4)?),
                 updated: from_ts(r.get(5)?),
                 version: hash_of(r.get(6)?),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            });
+        }
+        Ok(out)
     }
 
     /// The full record and metadata of one article.

@@ -66,6 +66,12 @@ pub fn start(
     Ok((Watch::Poll(watch), Mode::Poll))
 }
 
+/// How often the debouncer looks for files that have been quiet long enough: a tenth of the
+/// quiet period, so that a file is taken at most 10% after it went quiet.
+fn tick(debounce: Duration) -> Duration {
+    (debounce / 10).max(Duration::from_millis(1))
+}
+
 fn is_watch_limit(error: &notify::Error) -> bool {
     matches!(error.kind, notify::ErrorKind::MaxFilesWatch)
         || matches!(&error.kind, notify::ErrorKind::Io(io) if io.raw_os_error() == Some(28))
@@ -90,8 +96,13 @@ fn start_notify(
     tx: Sender<Event>,
 ) -> notify::Result<Debouncer<RecommendedWatcher, NoCache>> {
     let handler = handler(feeds.to_path_buf(), config_file.to_path_buf(), tx);
-    let mut debouncer =
-        new_debouncer_opt(debounce, None, handler, NoCache, notify::Config::default())?;
+    let mut debouncer = new_debouncer_opt(
+        debounce,
+        Some(tick(debounce)),
+        handler,
+        NoCache,
+        notify::Config::default(),
+    )?;
     debouncer.watch(feeds, RecursiveMode::Recursive)?;
     if let Some(dir) = config_file.parent() {
         debouncer.watch(dir, RecursiveMode::NonRecursive)?;
@@ -110,7 +121,8 @@ fn start_poll(
     let config = notify::Config::default()
         .with_poll_interval(Duration::from_secs(2))
         .with_compare_contents(true);
-    let mut debouncer = new_debouncer_opt(debounce, None, handler, NoCache, config)?;
+    let mut debouncer =
+        new_debouncer_opt(debounce, Some(tick(debounce)), handler, NoCache, config)?;
     debouncer.watch(feeds, RecursiveMode::Recursive)?;
     debouncer.watch(config_file, RecursiveMode::NonRecursive)?;
     Ok(debouncer)
