@@ -28,10 +28,16 @@ pub fn watch(config_path: &Path) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     forward_signals(tx.clone(), stop.clone())?;
     let mut daemon = Daemon::open(config_path.to_path_buf(), config, stop.clone())?;
-    let mut next_full = daemon
-        .sync_all()
-        .err()
-        .map_or_else(|| daemon.rescan_due(), |_| Instant::now() + RETRY);
+    let first = daemon.sync_all();
+    if let Err(e) = &first {
+        error!(error = %format!("{e:#}"), "reconciliation failed; published feeds kept, retrying");
+    }
+    let mut failing = first.is_err();
+    let mut next_full = if failing {
+        Instant::now() + RETRY
+    } else {
+        daemon.rescan_due()
+    };
     let mut watcher = start_watch(&daemon, &tx)?;
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
     info!("watching {}", daemon.config().paths.feeds.display());
@@ -63,6 +69,13 @@ pub fn watch(config_path: &Path) -> Result<()> {
             _ => Ok(()),
         };
         next_full = match result {
+            Ok(()) if failing => {
+                // The content folder may have been replaced while it was unreadable.
+                info!("reconciliation recovered");
+                failing = false;
+                watcher = start_watch(&daemon, &tx)?;
+                daemon.rescan_due()
+            }
             Ok(()) => daemon.rescan_due(),
             Err(e) if stop.load(Ordering::Relaxed) => {
                 warn!(error = %format!("{e:#}"), "stopped during a scan");
@@ -70,6 +83,7 @@ pub fn watch(config_path: &Path) -> Result<()> {
             }
             Err(e) => {
                 error!(error = %format!("{e:#}"), "reconciliation failed; published feeds kept, retrying");
+                failing = true;
                 Instant::now() + RETRY
             }
         };

@@ -15,6 +15,7 @@ use super::catalog::Catalog;
 use super::model::{FileStat, Record};
 use super::store::Store;
 use super::walk::{Tree, walk, walk_path};
+use crate::article::Kind;
 use crate::config::{ChannelConfig, Config};
 
 /// How long a deleted article's identity is kept for a restore.
@@ -22,6 +23,9 @@ pub const TOMBSTONE_DAYS: i64 = 30;
 
 /// State key: "1" while the index has changes the published feeds do not show yet.
 pub const FEEDS_STALE: &str = "feeds_stale";
+
+/// More changed paths than this at once are reconciled by a full scan instead.
+const MAX_PATH_SCAN: usize = 512;
 
 /// Fewest removed articles that can count as a mass deletion.
 const MASS_DELETE_FLOOR: usize = 3;
@@ -109,8 +113,14 @@ pub fn scan_paths(
     opts: Options<'_>,
 ) -> Result<Option<ScanReport>> {
     let root = &config.paths.feeds;
+    if paths.len() > MAX_PATH_SCAN {
+        return Ok(None);
+    }
     let mut changes = Changes::default();
     for path in paths {
+        if path == root {
+            return Ok(None);
+        }
         let Some(rel) = relative(root, path) else {
             continue;
         };
@@ -154,8 +164,22 @@ struct Changes {
 impl Changes {
     /// Adds what is at and below `rel` now, and what the index had there.
     fn collect(&mut self, root: &Path, rel: &str, channel: &str, catalog: &Catalog) {
+        let path = root.join(rel);
         let mut found = Vec::new();
-        walk_path(&root.join(rel), rel, channel, &mut found);
+        walk_path(&path, rel, channel, &mut found);
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let maybe_folder = path.is_dir() || (!path.exists() && Kind::of_file_name(name).is_none());
+        if !maybe_folder {
+            // A file: look it up, rather than through every article.
+            let here = found.iter().any(|f| f.path == rel);
+            let known = |p: Option<&String>| p.filter(|_| !here).cloned();
+            self.missing
+                .extend(known(catalog.live_at(rel).map(|r| &r.path)));
+            self.stale_rejections
+                .extend(known(catalog.rejected.get_key_value(rel).map(|(k, _)| k)));
+            self.present.extend(found);
+            return;
+        }
         let here: HashSet<&str> = found.iter().map(|f| f.path.as_str()).collect();
         let prefix = format!("{rel}/");
         let gone =

@@ -126,7 +126,7 @@ impl Store {
         let conn = Connection::open(&path)
             .with_context(|| format!("cannot open index {}", path.display()))?;
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000;",
         )?;
         migrate(&conn)
             .with_context(|| format!("index {} is unreadable or corrupt", path.display()))?;

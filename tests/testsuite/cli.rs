@@ -80,3 +80,15 @@ fn a_missing_content_folder_is_an_error_not_an_empty_site() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_publish_folder_inside_the_content_folder_is_refused() {
+    let site = Site::new();
+    let mut config = std::fs::read_to_string(site.config_path()).unwrap();
+    config.push_str("[paths]\npublish = \"feeds/public\"\n");
+    site.write_config(&config);
+    let (code, _, stderr) = feedfold(&site, &["build"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("inside paths.feeds"), "{stderr}");
+    assert!(!site.root().join("feeds/public").exists());
+}

@@ -92,7 +92,7 @@ fn delete_rename_and_move_out_and_back_keep_identities() {
     site.remove("news/b.md");
     wait_for("deleted item leaves", || !has_title(&site, "Goner"));
     site.rename("news/a.md", "news/2025/renamed.md");
-    std::thread::sleep(Duration::from_millis(400));
+    wait_for("renamed article", || id_of(&site, "Keeper").is_some());
     assert_eq!(id_of(&site, "Keeper"), id, "rename keeps the id");
     let outside = site.root().join("parked.md");
     fs::rename(site.root().join("feeds/news/2025/renamed.md"), &outside).unwrap();
@@ -249,4 +249,53 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
         }
     }
     out
+}
+
+#[test]
+fn a_vanished_content_folder_keeps_the_feeds_until_it_is_back() {
+    let site = Site::new();
+    site.write("news/a.md", md("Survivor"));
+    let daemon = Daemon::start(&site);
+    let feeds = site.root().join("feeds");
+    let parked = site.root().join("feeds-parked");
+    fs::rename(&feeds, &parked).unwrap();
+    wait_for("error logged", || {
+        daemon.log().contains("cannot read the content folder")
+    });
+    assert!(has_title(&site, "Survivor"));
+    fs::rename(&parked, &feeds).unwrap();
+    site.write("news/b.md", md("After return"));
+    wait_for("back to work", || {
+        has_title(&site, "After return") && has_title(&site, "Survivor")
+    });
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn a_corrupt_index_is_moved_aside_and_rebuilt_with_the_same_ids() {
+    let site = Site::new();
+    site.write("news/a.md", md("Kept id"));
+    let daemon = Daemon::start(&site);
+    let id = id_of(&site, "Kept id");
+    assert_eq!(daemon.stop(), 0);
+    let state = site.root().join(".feedfold");
+    for name in ["index.sqlite-wal", "index.sqlite-shm"] {
+        let _ = fs::remove_file(state.join(name));
+    }
+    fs::write(
+        state.join("index.sqlite"),
+        b"this is not a database, it is garbage".repeat(100),
+    )
+    .unwrap();
+    let daemon = Daemon::start(&site);
+    assert!(daemon.log().contains("moved aside"));
+    assert_eq!(id_of(&site, "Kept id"), id);
+    assert!(
+        fs::read_dir(&state).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("corrupt"))
+    );
+    assert_eq!(daemon.stop(), 0);
 }

@@ -175,3 +175,21 @@ fn the_opml_lists_every_feed() {
     assert!(urls.contains(&format!("{BASE_URL}/tags/rust/rss.xml").as_str()));
     assert!(urls.contains(&format!("{BASE_URL}/lang/ar/rss.xml").as_str()));
 }
+
+#[test]
+fn summary_mode_publishes_summaries_without_full_content() {
+    let site = Site::new();
+    let mut config = std::fs::read_to_string(site.config_path()).unwrap();
+    config.push_str("[feed]\ncontent = \"summary\"\n");
+    site.write_config(&config);
+    site.write(
+        "news/a.md",
+        "# Title\n\nThe summary paragraph.\n\nSecret second paragraph.\n",
+    );
+    site.build();
+    for key in ["rss.xml", "atom.xml", "feed.json"] {
+        let text = site.published(key);
+        assert!(text.contains("The summary paragraph."), "{key}");
+        assert!(!text.contains("Secret second paragraph"), "{key}");
+    }
+}
