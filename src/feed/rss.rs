@@ -38,7 +38,25 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         }))
         .items(items.iter().map(item).collect::<Vec<_>>())
         .build();
-    channel.to_string()
+    hex_references(&channel.to_string())
+}
+
+/// RSS leaves open whether element text is HTML, so readers and the W3C validator want `&`
+/// and `<` in text as hexadecimal character references. `&#x26;` means exactly `&amp;` in
+/// XML and in the HTML inside CDATA sections, so the swap is safe everywhere.
+fn hex_references(xml: &str) -> String {
+    xml.replace("&amp;", "&#x26;").replace("&lt;", "&#x3C;")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ampersands_and_angle_brackets_become_hex_references() {
+        assert_eq!(
+            super::hex_references("<t>a &amp; &lt;b&gt;</t>"),
+            "<t>a &#x26; &#x3C;b&gt;</t>"
+        );
+    }
 }
 
 fn item(item: &Item) -> rss::Item {
