@@ -120,33 +120,11 @@ pub fn to_html(body: &str, title: &str, resolve: impl Fn(&str) -> Option<String>
                 has_raw_html = true;
                 event
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve(&dest_url).unwrap_or_default().into();
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve(&dest_url).unwrap_or_default().into();
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    *dest_url = resolve(dest_url).unwrap_or_default().into();
+                }
+                Event::Start(tag)
             }
             other => other,
         })

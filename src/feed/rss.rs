@@ -48,17 +48,6 @@ fn hex_references(xml: &str) -> String {
     xml.replace("&amp;", "&#x26;").replace("&lt;", "&#x3C;")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn ampersands_and_angle_brackets_become_hex_references() {
-        assert_eq!(
-            super::hex_references("<t>a &amp; &lt;b&gt;</t>"),
-            "<t>a &#x26; &#x3C;b&gt;</t>"
-        );
-    }
-}
-
 fn item(item: &Item) -> rss::Item {
     let guid = GuidBuilder::default()
         .value(item.id.clone())
@@ -90,4 +79,15 @@ fn item(item: &Item) -> rss::Item {
         .content(item.content_html.clone())
         .extensions(BTreeMap::<String, BTreeMap<String, Vec<Extension>>>::new())
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ampersands_and_angle_brackets_become_hex_references() {
+        assert_eq!(
+            super::hex_references("<t>a &amp; &lt;b&gt;</t>"),
+            "<t>a &#x26; &#x3C;b&gt;</t>"
+        );
+    }
 }

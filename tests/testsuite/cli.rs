@@ -84,9 +84,7 @@ fn a_missing_content_folder_is_an_error_not_an_empty_site() {
 #[test]
 fn a_publish_folder_inside_the_content_folder_is_refused() {
     let site = Site::new();
-    let mut config = std::fs::read_to_string(site.config_path()).unwrap();
-    config.push_str("[paths]\npublish = \"feeds/public\"\n");
-    site.write_config(&config);
+    site.append_config("[paths]\npublish = \"feeds/public\"\n");
     let (code, _, stderr) = feedfold(&site, &["build"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("inside paths.feeds"), "{stderr}");

@@ -3,11 +3,10 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::path::Path;
 use std::time::Duration;
 
 use crate::daemon_support::{Daemon, items};
-use crate::support::Site;
+use crate::support::{Site, files_under};
 
 /// A small deterministic generator, so that a failure can be replayed.
 struct Lcg(u64);
@@ -22,21 +21,8 @@ impl Lcg {
     }
 }
 
-fn published_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            published_files(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 fn assert_all_whole(site: &Site) {
-    let mut files = Vec::new();
-    published_files(&site.root().join("public"), &mut files);
-    for path in files {
+    for path in files_under(&site.root().join("public")) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if name.contains(".tmp-") {
             continue; // a write in progress when killed; removed at the next start
@@ -54,9 +40,7 @@ fn assert_all_whole(site: &Site) {
 #[test]
 fn two_hundred_kill_minus_nine_runs_never_leave_a_broken_or_duplicated_feed() {
     let site = Site::new();
-    let mut config = fs::read_to_string(site.config_path()).unwrap();
-    config.push_str("[feed]\nlimit = 1000\n");
-    site.write_config(&config);
+    site.append_config("[feed]\nlimit = 1000\n");
     for i in 0..20 {
         site.write(
             &format!("news/seed-{i}.md"),
@@ -67,8 +51,7 @@ fn two_hundred_kill_minus_nine_runs_never_leave_a_broken_or_duplicated_feed() {
     let mut written = 20;
     for run in 0..200 {
         let mut daemon = Daemon::start(&site);
-        let mut leftovers = Vec::new();
-        published_files(&site.root().join("public"), &mut leftovers);
+        let leftovers = files_under(&site.root().join("public"));
         assert!(
             leftovers
                 .iter()

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use crate::daemon_support::{Daemon, has_title, id_of, items, titles, wait_for};
-use crate::support::Site;
+use crate::support::{Site, files_under};
 
 fn md(title: &str) -> String {
     format!("---\ntitle: \"{title}\"\n---\nBody of {title}.\n")
@@ -110,9 +110,7 @@ fn delete_rename_and_move_out_and_back_keep_identities() {
 #[test]
 fn a_burst_of_5000_files_is_published_in_a_handful_of_regenerations() {
     let site = Site::new();
-    let mut config = fs::read_to_string(site.config_path()).unwrap();
-    config.push_str("[feed]\nlimit = 6000\nmax_bytes = 100000000\ncontent = \"summary\"\nformats = [\"json\"]\n");
-    site.write_config(&config);
+    site.append_config("[feed]\nlimit = 6000\nmax_bytes = 100000000\ncontent = \"summary\"\nformats = [\"json\"]\n");
     fs::create_dir_all(site.root().join("feeds/news")).unwrap();
     let daemon = Daemon::start(&site);
     for i in 0..5000 {
@@ -130,9 +128,9 @@ fn sigterm_exits_zero_and_leaves_no_temp_files() {
     site.write("news/a.md", md("A"));
     let daemon = Daemon::start(&site);
     assert_eq!(daemon.stop(), 0);
-    let leftovers = walk(&site.root().join("public"))
+    let leftovers = files_under(&site.root().join("public"))
         .into_iter()
-        .filter(|p| p.contains(".tmp-"))
+        .filter(|p| p.to_string_lossy().contains(".tmp-"))
         .count();
     assert_eq!(leftovers, 0);
 }
@@ -220,9 +218,7 @@ fn a_scan_that_would_drop_most_items_keeps_the_published_feeds() {
 #[test]
 fn work_piled_up_while_the_daemon_is_busy_is_all_published() {
     let site = Site::new();
-    let mut config = fs::read_to_string(site.config_path()).unwrap();
-    config.push_str("[feed]\nlimit = 25000\nmax_bytes = 100000000\ncontent = \"summary\"\nformats = [\"json\"]\n");
-    site.write_config(&config);
+    site.append_config("[feed]\nlimit = 25000\nmax_bytes = 100000000\ncontent = \"summary\"\nformats = [\"json\"]\n");
     fs::create_dir_all(site.root().join("feeds/news")).unwrap();
     let pause = site.root().join("pause");
     let daemon = Daemon::start_with(&site, &[("FEEDFOLD_TEST_PAUSE", pause.to_str().unwrap())]);
@@ -236,19 +232,6 @@ fn work_piled_up_while_the_daemon_is_busy_is_all_published() {
         items(&site, "feed.json").len() == 20_000
     });
     assert_eq!(daemon.stop(), 0);
-}
-
-fn walk(dir: &std::path::Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path.display().to_string());
-        }
-    }
-    out
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::support::Site;
 
 /// Waits until `cond` holds, up to a generous limit; panics with `what` otherwise.
 pub fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(120);
     while Instant::now() < deadline {
         if cond() {
             return;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use feedfold::daemon;
 
-use crate::support::now;
+use crate::support::{files_under, now};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site")
@@ -26,21 +26,13 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 fn files(root: &Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().display().to_string();
-                out.push((rel, fs::read_to_string(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
+    files_under(root)
+        .into_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(root).unwrap().display().to_string();
+            (rel, fs::read_to_string(&path).unwrap())
+        })
+        .collect()
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! Ids, slugs and dates are minted once and survive everything an editor does.
 
 use std::fs;
+use std::path::PathBuf;
 
-use crate::support::{ARABIC_TXT, BASE_URL, Site, ids, rss, titles};
+use crate::support::{ARABIC_TXT, BASE_URL, Site, files_under, ids, rss, titles};
 
 #[test]
 fn an_id_survives_rename_retitle_and_a_base_url_change() {
@@ -146,20 +147,13 @@ fn a_lost_index_rebuilt_from_the_same_files_mints_the_same_ids() {
 }
 
 /// Every published file with its bytes and modification time.
-fn snapshot(site: &Site) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
-    let mut out = Vec::new();
-    let mut stack = vec![site.root().join("public")];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let mtime = fs::metadata(&path).unwrap().modified().unwrap();
-                out.push((path.display().to_string(), fs::read(&path).unwrap(), mtime));
-            }
-        }
-    }
-    out.sort();
-    out
+fn snapshot(site: &Site) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
+    files_under(&site.root().join("public"))
+        .into_iter()
+        .map(|path| {
+            let mtime = fs::metadata(&path).unwrap().modified().unwrap();
+            let bytes = fs::read(&path).unwrap();
+            (path, bytes, mtime)
+        })
+        .collect()
 }

@@ -138,9 +138,7 @@ fn an_empty_channel_still_gets_a_valid_feed() {
 #[test]
 fn the_byte_budget_drops_the_oldest_items() {
     let site = Site::new();
-    let mut config = std::fs::read_to_string(site.config_path()).unwrap();
-    config.push_str("[feed]\nmax_bytes = 8192\n");
-    site.write_config(&config);
+    site.append_config("[feed]\nmax_bytes = 8192\n");
     for i in 0..10 {
         let body = "Long paragraph text. ".repeat(40);
         site.write(
@@ -179,9 +177,7 @@ fn the_opml_lists_every_feed() {
 #[test]
 fn summary_mode_publishes_summaries_without_full_content() {
     let site = Site::new();
-    let mut config = std::fs::read_to_string(site.config_path()).unwrap();
-    config.push_str("[feed]\ncontent = \"summary\"\n");
-    site.write_config(&config);
+    site.append_config("[feed]\ncontent = \"summary\"\n");
     site.write(
         "news/a.md",
         "# Title\n\nThe summary paragraph.\n\nSecret second paragraph.\n",

@@ -51,9 +51,7 @@ fn editor_leftovers_are_ignored_silently() {
 #[test]
 fn files_over_the_size_cap_are_skipped() {
     let site = Site::new();
-    let mut config = std::fs::read_to_string(site.config_path()).unwrap();
-    config.push_str("[feed]\nmax_article_bytes = 100\n");
-    site.write_config(&config);
+    site.append_config("[feed]\nmax_article_bytes = 100\n");
     site.write("news/big.md", format!("# Big\n\n{}\n", "word ".repeat(50)));
     let report = site.build();
     assert!(rejected(&report)[0].1.contains("over the 100-byte limit"));

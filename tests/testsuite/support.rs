@@ -56,6 +56,13 @@ impl Site {
         self.write_config(&self.config_text.clone());
     }
 
+    /// Appends TOML (such as a `[feed]` table) to the config file.
+    pub fn append_config(&self, text: &str) {
+        let mut config = fs::read_to_string(self.config_path()).unwrap();
+        config.push_str(text);
+        self.write_config(&config);
+    }
+
     pub fn config(&self) -> Config {
         daemon::load_config(&self.config_path()).unwrap()
     }
@@ -91,6 +98,24 @@ impl Site {
     pub fn is_published(&self, key: &str) -> bool {
         self.root().join("public").join(key).exists()
     }
+}
+
+/// Every file below `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// The parsed site RSS feed.
