@@ -6,6 +6,7 @@ mod apply;
 pub mod catalog;
 pub mod model;
 pub mod scan;
+mod schema;
 pub mod store;
 mod walk;
 
