@@ -28,17 +28,18 @@ pub fn watch(config_path: &Path) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     forward_signals(tx.clone(), stop.clone())?;
     let mut daemon = Daemon::open(config_path.to_path_buf(), config, stop.clone())?;
+    // Watch first, then reconcile: a change made during the first scan is not missed.
+    let mut watcher = start_watch(&daemon, &tx);
     let first = daemon.sync_all();
     if let Err(e) = &first {
         error!(error = %format!("{e:#}"), "reconciliation failed; published feeds kept, retrying");
     }
     let mut failing = first.is_err();
-    let mut next_full = if failing {
+    let mut next_full = if failing || watcher.is_none() {
         Instant::now() + RETRY
     } else {
         daemon.rescan_due()
     };
-    let mut watcher = start_watch(&daemon, &tx)?;
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
     info!("watching {}", daemon.config().paths.feeds.display());
     loop {
@@ -57,7 +58,7 @@ pub fn watch(config_path: &Path) -> Result<()> {
             break;
         }
         if batch.reload && daemon.reload() {
-            watcher = start_watch(&daemon, &tx)?;
+            watcher = start_watch(&daemon, &tx);
         }
         let result = match (&batch.full, batch.reload) {
             (Some(reason), _) => {
@@ -73,8 +74,16 @@ pub fn watch(config_path: &Path) -> Result<()> {
                 // The content folder may have been replaced while it was unreadable.
                 info!("reconciliation recovered");
                 failing = false;
-                watcher = start_watch(&daemon, &tx)?;
+                watcher = start_watch(&daemon, &tx);
                 daemon.rescan_due()
+            }
+            Ok(()) if watcher.is_none() => {
+                watcher = start_watch(&daemon, &tx);
+                if watcher.is_none() {
+                    Instant::now() + RETRY
+                } else {
+                    daemon.rescan_due()
+                }
             }
             Ok(()) => daemon.rescan_due(),
             Err(e) if stop.load(Ordering::Relaxed) => {
@@ -94,18 +103,28 @@ pub fn watch(config_path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn start_watch(daemon: &Daemon, tx: &Sender<Event>) -> Result<watch::Watch> {
+/// Starts (or restarts) the watcher; a failure is logged and retried after the next
+/// successful reconciliation, so a content folder that is missing at start is waited for.
+fn start_watch(daemon: &Daemon, tx: &Sender<Event>) -> Option<watch::Watch> {
     let config = daemon.config();
     let debounce = Duration::from_millis(config.watch.debounce_ms.max(1));
-    let (watch, mode) = watch::start(
-        &config.paths.feeds,
+    let feeds = &config.paths.feeds;
+    match watch::start(
+        feeds,
         daemon.config_path(),
         debounce,
         config.watch.poll,
         tx.clone(),
-    )?;
-    info!(mode = ?mode, debounce_ms = config.watch.debounce_ms, "watcher started");
-    Ok(watch)
+    ) {
+        Ok((watch, mode)) => {
+            info!(mode = ?mode, debounce_ms = config.watch.debounce_ms, "watcher started");
+            Some(watch)
+        }
+        Err(e) => {
+            error!(error = %format!("{e:#}"), "cannot watch {}; retrying", feeds.display());
+            None
+        }
+    }
 }
 
 /// Everything that arrived together, merged.

@@ -282,3 +282,16 @@ fn a_corrupt_index_is_moved_aside_and_rebuilt_with_the_same_ids() {
     );
     assert_eq!(daemon.stop(), 0);
 }
+
+#[test]
+fn a_content_folder_missing_at_start_is_waited_for() {
+    let site = Site::new();
+    fs::remove_dir(site.root().join("feeds")).unwrap();
+    let daemon = Daemon::start(&site);
+    assert!(daemon.log().contains("cannot read the content folder"));
+    site.write("news/late.md", md("Arrived late"));
+    wait_for("late article", || has_title(&site, "Arrived late"));
+    site.write("news/later.md", md("Watched after"));
+    wait_for("watched after", || has_title(&site, "Watched after"));
+    assert_eq!(daemon.stop(), 0);
+}
