@@ -89,15 +89,6 @@ pub fn render(format: Format, meta: &FeedMeta, items: &[Item]) -> String {
     }
 }
 
-/// Media type a format is served with.
-pub fn media_type(format: Format) -> &'static str {
-    match format {
-        Format::Rss => "application/rss+xml; charset=utf-8",
-        Format::Atom => "application/atom+xml; charset=utf-8",
-        Format::Json => "application/feed+json; charset=utf-8",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

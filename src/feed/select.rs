@@ -63,12 +63,33 @@ impl<'a> TopK<'a> {
     }
 }
 
-/// Groups found through a string's address first: entries share interned strings, so most
-/// lookups hash a pointer, not text (strings that are not shared still land in one group).
-struct Groups<'a> {
-    limit: usize,
+/// Numbers distinct strings, found through their address first: entries share interned
+/// strings, so most lookups hash a pointer, not text (strings that are not shared still get
+/// the number of their equal).
+#[derive(Default)]
+struct Keys<'a> {
     by_ptr: FxHashMap<usize, usize>,
     by_name: FxHashMap<&'a str, usize>,
+}
+
+impl<'a> Keys<'a> {
+    /// The number of `key`, and whether it is new.
+    fn index(&mut self, key: &'a Sym) -> (usize, bool) {
+        let ptr = Arc::as_ptr(key) as *const u8 as usize;
+        if let Some(&index) = self.by_ptr.get(&ptr) {
+            return (index, false);
+        }
+        let next = self.by_name.len();
+        let index = *self.by_name.entry(key).or_insert(next);
+        self.by_ptr.insert(ptr, index);
+        (index, index == next)
+    }
+}
+
+/// The newest `limit` entries of each distinct string (channel or language).
+struct Groups<'a> {
+    limit: usize,
+    keys: Keys<'a>,
     groups: Vec<(&'a str, TopK<'a>)>,
 }
 
@@ -76,32 +97,20 @@ impl<'a> Groups<'a> {
     fn new(limit: usize) -> Self {
         Groups {
             limit,
-            by_ptr: FxHashMap::default(),
-            by_name: FxHashMap::default(),
+            keys: Keys::default(),
             groups: Vec::new(),
         }
     }
 
     fn offer(&mut self, key: &'a Sym, entry: &'a Entry) {
-        let ptr = Arc::as_ptr(key) as *const u8 as usize;
-        let index = match self.by_ptr.get(&ptr) {
-            Some(&index) => index,
-            None => {
-                let next = self.groups.len();
-                let index = *self.by_name.entry(key).or_insert(next);
-                if index == next {
-                    self.groups.push((
-                        key,
-                        TopK {
-                            limit: self.limit,
-                            heap: BinaryHeap::new(),
-                        },
-                    ));
-                }
-                self.by_ptr.insert(ptr, index);
-                index
-            }
-        };
+        let (index, new) = self.keys.index(key);
+        if new {
+            let top = TopK {
+                limit: self.limit,
+                heap: BinaryHeap::new(),
+            };
+            self.groups.push((key, top));
+        }
         self.groups[index].1.offer(entry);
     }
 
@@ -131,7 +140,7 @@ pub fn select<'a>(entries: &[&'a Entry], limit: usize) -> Selection<'a> {
     let mut channels = Groups::new(limit);
     let mut languages = Groups::new(limit);
     // Tags group by slug; the slug of each distinct tag spelling is computed once.
-    let mut spellings = Groups::new(0);
+    let mut spellings = Keys::default();
     let mut slug_of: Vec<Option<usize>> = Vec::new();
     let mut slugs: FxHashMap<String, usize> = FxHashMap::default();
     let mut tags: Vec<(String, &str, TopK)> = Vec::new();
@@ -141,9 +150,8 @@ pub fn select<'a>(entries: &[&'a Entry], limit: usize) -> Selection<'a> {
         languages.offer(&entry.lang, entry);
         let mut seen: Vec<usize> = Vec::new();
         for tag in &entry.tags {
-            spellings.offer(tag, entry);
-            let spelling = spellings.by_ptr[&(Arc::as_ptr(tag) as *const u8 as usize)];
-            if spelling == slug_of.len() {
+            let (spelling, new) = spellings.index(tag);
+            if new {
                 let slug = slugify(tag).map(|slug| {
                     let next = slugs.len();
                     let index = *slugs.entry(slug.clone()).or_insert(next);

@@ -89,25 +89,41 @@ fn handler(
     }
 }
 
+/// Starts a debouncer over watcher `W`, watching `feeds` recursively and `config_target`
+/// (the configuration file's folder, or the file itself when polling).
+fn start_with<W: notify::Watcher>(
+    feeds: &Path,
+    config_file: &Path,
+    config_target: Option<&Path>,
+    debounce: Duration,
+    watcher_config: notify::Config,
+    tx: Sender<Event>,
+) -> notify::Result<Debouncer<W, NoCache>> {
+    let handler = handler(feeds.to_path_buf(), config_file.to_path_buf(), tx);
+    let tick = Some(tick(debounce));
+    let mut debouncer = new_debouncer_opt(debounce, tick, handler, NoCache, watcher_config)?;
+    debouncer.watch(feeds, RecursiveMode::Recursive)?;
+    if let Some(target) = config_target {
+        debouncer.watch(target, RecursiveMode::NonRecursive)?;
+    }
+    Ok(debouncer)
+}
+
 fn start_notify(
     feeds: &Path,
     config_file: &Path,
     debounce: Duration,
     tx: Sender<Event>,
 ) -> notify::Result<Debouncer<RecommendedWatcher, NoCache>> {
-    let handler = handler(feeds.to_path_buf(), config_file.to_path_buf(), tx);
-    let mut debouncer = new_debouncer_opt(
+    let config = notify::Config::default();
+    start_with(
+        feeds,
+        config_file,
+        config_file.parent(),
         debounce,
-        Some(tick(debounce)),
-        handler,
-        NoCache,
-        notify::Config::default(),
-    )?;
-    debouncer.watch(feeds, RecursiveMode::Recursive)?;
-    if let Some(dir) = config_file.parent() {
-        debouncer.watch(dir, RecursiveMode::NonRecursive)?;
-    }
-    Ok(debouncer)
+        config,
+        tx,
+    )
 }
 
 fn start_poll(
@@ -116,16 +132,11 @@ fn start_poll(
     debounce: Duration,
     tx: Sender<Event>,
 ) -> notify::Result<Debouncer<PollWatcher, NoCache>> {
-    let handler = handler(feeds.to_path_buf(), config_file.to_path_buf(), tx);
     // mtime has one-second granularity on some file systems: compare content hashes.
     let config = notify::Config::default()
         .with_poll_interval(Duration::from_secs(2))
         .with_compare_contents(true);
-    let mut debouncer =
-        new_debouncer_opt(debounce, Some(tick(debounce)), handler, NoCache, config)?;
-    debouncer.watch(feeds, RecursiveMode::Recursive)?;
-    debouncer.watch(config_file, RecursiveMode::NonRecursive)?;
-    Ok(debouncer)
+    start_with(feeds, config_file, Some(config_file), debounce, config, tx)
 }
 
 /// Turns one batch of debounced notifications into domain events.
