@@ -57,7 +57,9 @@ pub fn watch(config_path: &Path) -> Result<()> {
         if batch.shutdown || stop.load(Ordering::Relaxed) {
             break;
         }
-        if batch.reload && daemon.reload() {
+        // Watch anew before reconciling after a reload, a failure (the content folder may
+        // have been replaced) or a failed start, so that no change slips between the two.
+        if (batch.reload && daemon.reload()) || failing || watcher.is_none() {
             watcher = start_watch(&daemon, &tx);
         }
         let result = match (&batch.full, batch.reload) {
@@ -71,20 +73,11 @@ pub fn watch(config_path: &Path) -> Result<()> {
         };
         next_full = match result {
             Ok(()) if failing => {
-                // The content folder may have been replaced while it was unreadable.
                 info!("reconciliation recovered");
                 failing = false;
-                watcher = start_watch(&daemon, &tx);
                 daemon.rescan_due()
             }
-            Ok(()) if watcher.is_none() => {
-                watcher = start_watch(&daemon, &tx);
-                if watcher.is_none() {
-                    Instant::now() + RETRY
-                } else {
-                    daemon.rescan_due()
-                }
-            }
+            Ok(()) if watcher.is_none() => Instant::now() + RETRY,
             Ok(()) => daemon.rescan_due(),
             Err(e) if stop.load(Ordering::Relaxed) => {
                 warn!(error = %format!("{e:#}"), "stopped during a scan");
