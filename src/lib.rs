@@ -8,6 +8,8 @@ pub mod config;
 pub mod daemon;
 pub mod feed;
 pub mod index;
+pub mod page;
 pub mod publish;
+pub mod serve;
 pub mod watch;
 pub mod workers;

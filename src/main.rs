@@ -46,6 +46,11 @@ enum Command {
         #[arg(long, default_value = "config.toml")]
         config: PathBuf,
     },
+    /// Watch, and serve feeds, article pages and the home page over HTTP (`serve.listen`).
+    Serve {
+        #[arg(long, default_value = "config.toml")]
+        config: PathBuf,
+    },
 }
 
 fn init_logging(format: LogFormat) {
@@ -67,6 +72,7 @@ fn main() -> ExitCode {
         Command::Build { config } => build(&config),
         Command::Check { config } => check(&config),
         Command::Watch { config } => daemon::watch(&config).map(|()| ExitCode::SUCCESS),
+        Command::Serve { config } => daemon::serve(&config).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");

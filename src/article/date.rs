@@ -22,6 +22,16 @@ pub fn parse_date(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
         .ok_or_else(|| format!("date `{text}` does not exist in time zone {tz}"))
 }
 
+/// The date a file name starts with (`2026-11-28-summit.txt`), at midnight in `tz`: how
+/// files without metadata can carry their publication date.
+pub fn from_file_name(name: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    let prefix = name.get(..10)?;
+    if !name[10..].starts_with(['-', '_', ' ', '.']) {
+        return None;
+    }
+    parse_date(prefix, tz).ok()
+}
+
 fn parse_naive(text: &str) -> Option<NaiveDateTime> {
     const FORMATS: [&str; 4] = [
         "%Y-%m-%d %H:%M:%S",
@@ -42,6 +52,19 @@ fn parse_naive(text: &str) -> Option<NaiveDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_name_may_start_with_its_date() {
+        let expected = parse_date("2026-11-28", riyadh()).unwrap();
+        assert_eq!(
+            from_file_name("2026-11-28-قمة.txt", riyadh()),
+            Some(expected)
+        );
+        assert_eq!(from_file_name("2026-11-28.md", riyadh()), Some(expected));
+        assert_eq!(from_file_name("2026-11-28x.txt", riyadh()), None);
+        assert_eq!(from_file_name("قمة-المناخ.txt", riyadh()), None);
+        assert_eq!(from_file_name("2026-13-40-a.txt", riyadh()), None);
+    }
 
     fn riyadh() -> Tz {
         "Asia/Riyadh".parse().unwrap()

@@ -1,7 +1,7 @@
 //! Article files: which files are articles, how their bytes become a [`Document`], and how a
 //! document becomes metadata ([`Meta`]) and content HTML. Pure: bytes in, values out.
 
-mod date;
+pub mod date;
 mod decode;
 mod extract;
 mod frontmatter;

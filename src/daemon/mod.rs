@@ -1,12 +1,13 @@
 //! The commands: `build` and `check` run once; `watch` ([`run::watch`]) keeps feeds
-//! current. Loads the configuration, runs the scan and the publish, and reports.
+//! current, and `serve` ([`run::serve`]) also serves them over HTTP. Loads the configuration, runs the scan and the publish, and reports.
 
 mod lock;
 mod recover;
 mod run;
 mod state;
+mod websub;
 
-pub use run::watch;
+pub use run::{serve, watch};
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -20,6 +21,7 @@ use tracing::debug;
 use crate::config::Config;
 use crate::index::{self, ScanReport, Store};
 use crate::publish::{self, DirTarget, PublishReport};
+use crate::serve;
 
 /// Reads and checks the configuration file.
 pub fn load_config(path: &Path) -> Result<Config> {
@@ -31,6 +33,25 @@ pub fn load_config(path: &Path) -> Result<Config> {
         .unwrap_or(Path::new("."));
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     Config::parse(&text, &dir).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+/// What the index records as published, ready to serve: feeds and other outputs held in
+/// memory, article pages served from disk.
+pub fn published_site(config: &Config) -> Result<serve::Site> {
+    let store = Store::open(&config.paths.state)?;
+    let outputs: Vec<String> = store.outputs()?.into_keys().collect();
+    let pages: Vec<(String, String)> = store
+        .page_keys()?
+        .into_iter()
+        .map(|(key, hash)| (key, hash[..16].iter().map(|b| format!("{b:02x}")).collect()))
+        .collect();
+    let max_age = u64::from(config.feed.ttl_minutes) * 60;
+    Ok(serve::Site::load(
+        &config.paths.publish,
+        &outputs,
+        &pages,
+        max_age,
+    ))
 }
 
 /// What one build did.
@@ -131,7 +152,7 @@ pub fn summary(report: &BuildReport) -> String {
         format!(
             "{} feeds: {} files written, {} unchanged, {} removed{failed}",
             p.feeds,
-            p.written.len(),
+            p.written.len() + p.written_pages.len(),
             p.unchanged,
             p.removed.len()
         )

@@ -1,6 +1,7 @@
-//! `feedfold watch`: the daemon loop. Reconciles and publishes once, then turns watcher
-//! events into path scans and publishes; rescans fully on doubt and on a timer; reloads the
-//! configuration on change or SIGHUP; stops cleanly on SIGTERM/SIGINT.
+//! `feedfold watch` and `feedfold serve`: the daemon loop. Reconciles and publishes once,
+//! then turns watcher events into path scans and publishes; rescans fully on doubt and on a
+//! timer; reloads the configuration on change or SIGHUP; stops cleanly on SIGTERM/SIGINT.
+//! After each publish, hooks update the HTTP server's published set and ping WebSub hubs.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,14 +14,27 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use tracing::{debug, error, info, warn};
 
 use super::lock;
-use super::state::Daemon;
+use super::state::{Daemon, Published};
+use super::websub::Pinger;
+use crate::config::Config;
+use crate::feed::encode_path;
+use crate::serve::{self, Change, Status};
 use crate::watch::{self, Event};
 
 /// Wait before retrying after a failed reconciliation.
 const RETRY: Duration = Duration::from_secs(5);
 
-/// Runs the daemon until SIGTERM or SIGINT.
+/// Runs the daemon until SIGTERM or SIGINT: `feedfold watch`.
 pub fn watch(config_path: &Path) -> Result<()> {
+    run(config_path, false)
+}
+
+/// Runs the daemon and its HTTP server until SIGTERM or SIGINT: `feedfold serve`.
+pub fn serve(config_path: &Path) -> Result<()> {
+    run(config_path, true)
+}
+
+fn run(config_path: &Path, with_server: bool) -> Result<()> {
     let config = super::load_config(config_path)?;
     super::refuse_publish_inside_feeds(&config)?;
     let _lock = lock::acquire(&config.paths.state)?;
@@ -28,6 +42,15 @@ pub fn watch(config_path: &Path) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     forward_signals(tx.clone(), stop.clone())?;
     let mut daemon = Daemon::open(config_path.to_path_buf(), config, stop.clone())?;
+    let server = if with_server {
+        Some(start_server(&mut daemon)?)
+    } else {
+        None
+    };
+    let pinger = Pinger::start();
+    daemon.on_publish(Box::new(move |config, event| {
+        pinger.announce(&config.websub.hubs, changed_feed_urls(config, event));
+    }));
     // Watch first, then reconcile: a change made during the first scan is not missed.
     let mut watcher = start_watch(&daemon, &tx);
     let first = daemon.sync_all();
@@ -92,8 +115,48 @@ pub fn watch(config_path: &Path) -> Result<()> {
     }
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     drop(watcher);
+    if let Some(server) = server {
+        server.stop();
+    }
     info!("stopped");
     Ok(())
+}
+
+/// Serves what is already published at once, and keeps it current after each publish.
+fn start_server(daemon: &mut Daemon) -> Result<serve::Server> {
+    let config = daemon.config();
+    let site = Arc::new(super::published_site(config)?);
+    let server = serve::start(&config.serve, site.clone())?;
+    info!(address = %server.addr, files = site.len(), "serving http://{}/", server.addr);
+    daemon.on_publish(Box::new(move |_, event: &Published| {
+        let r = event.report;
+        let changed = !r.written.is_empty() || !r.written_pages.is_empty() || !r.removed.is_empty();
+        site.apply(Change {
+            written: &event.report.written,
+            written_pages: &event.report.written_pages,
+            removed: &event.report.removed,
+            status: Status {
+                last_publish: changed.then(chrono::Utc::now),
+                articles: event.articles,
+                rejected: event.rejected,
+            },
+            elapsed_micros: event.elapsed.as_micros() as u64,
+        });
+    }));
+    Ok(server)
+}
+
+/// Public URLs of the feeds a publish rewrote.
+fn changed_feed_urls(config: &Config, event: &Published) -> Vec<String> {
+    event
+        .report
+        .written
+        .iter()
+        .filter(|key| {
+            key.ends_with("rss.xml") || key.ends_with("atom.xml") || key.ends_with("feed.json")
+        })
+        .map(|key| format!("{}/{}", config.site.base_url, encode_path(key)))
+        .collect()
 }
 
 /// Starts (or restarts) the watcher; a failure is logged and retried after the next

@@ -16,7 +16,19 @@ use crate::config::{ChannelConfig, Config};
 use crate::index::{self, Catalog, ChannelContext, ScanReport, Store};
 use crate::publish::{self, DirTarget};
 
+/// What a publish did, as hooks (the HTTP server, WebSub) see it.
+pub struct Published<'a> {
+    pub report: &'a publish::PublishReport,
+    pub articles: usize,
+    pub rejected: usize,
+    pub elapsed: Duration,
+}
+
+/// Called after every successful publish.
+pub type Hook = Box<dyn FnMut(&Config, &Published)>;
+
 pub struct Daemon {
+    hooks: Vec<Hook>,
     config_path: PathBuf,
     config: Config,
     store: Store,
@@ -50,6 +62,7 @@ impl Daemon {
         catalog.track_entries(entries);
         let target = DirTarget::new(&config.paths.publish)?;
         Ok(Daemon {
+            hooks: Vec::new(),
             config_path,
             config,
             store,
@@ -69,6 +82,11 @@ impl Daemon {
 
     pub fn config_path(&self) -> &Path {
         &self.config_path
+    }
+
+    /// Runs `hook` after every successful publish.
+    pub fn on_publish(&mut self, hook: Hook) {
+        self.hooks.push(hook);
     }
 
     /// When the next periodic full rescan is due.
@@ -124,7 +142,17 @@ impl Daemon {
             &self.target,
             &mut self.items,
         )?;
+        let event = Published {
+            report: &published,
+            articles: entries.len(),
+            rejected: self.store.rejected()?.len(),
+            elapsed: started.elapsed(),
+        };
+        for hook in &mut self.hooks {
+            hook(&self.config, &event);
+        }
         if !published.written.is_empty()
+            || !published.written_pages.is_empty()
             || !published.removed.is_empty()
             || report.changed_anything()
         {
@@ -135,6 +163,7 @@ impl Daemon {
                 removed = report.removed,
                 articles = entries.len(),
                 written = ?published.written,
+                pages = published.written_pages.len(),
                 deleted = ?published.removed,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "published"

@@ -47,12 +47,18 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         value: GENERATOR.to_string(),
         ..Generator::default()
     }));
-    feed.set_links(vec![
+    let mut links = vec![
         link(&meta.home_url, "alternate", "text/html"),
         link(meta.self_url(Format::Atom), "self", "application/atom+xml"),
-    ]);
+    ];
+    links.extend(meta.hubs.iter().map(|hub| Link {
+        href: hub.clone(),
+        rel: "hub".into(),
+        ..Link::default()
+    }));
+    feed.set_links(links);
     feed.set_entries(items.iter().map(entry).collect::<Vec<_>>());
-    feed.to_string()
+    super::with_stylesheet(feed.to_string(), meta.stylesheet.as_deref())
 }
 
 fn entry(item: &Item) -> Entry {

@@ -16,6 +16,8 @@ struct JsonFeed<'a> {
     language: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authors: Vec<Author<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hubs: Vec<Hub<'a>>,
     #[serde(rename = "_feedfold")]
     generator: Generator,
     items: Vec<JsonItem<'a>>,
@@ -25,6 +27,13 @@ struct JsonFeed<'a> {
 struct Generator {
     about: &'static str,
     updated: String,
+}
+
+#[derive(Serialize)]
+struct Hub<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -68,6 +77,14 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         feed_url: meta.self_url(Format::Json),
         language: &meta.language,
         authors: meta.author.iter().map(|name| Author { name }).collect(),
+        hubs: meta
+            .hubs
+            .iter()
+            .map(|url| Hub {
+                kind: "WebSub",
+                url,
+            })
+            .collect(),
         generator: Generator {
             about: GENERATOR,
             updated: meta.updated.to_rfc3339(),

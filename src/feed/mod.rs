@@ -67,6 +67,10 @@ pub struct FeedMeta {
     pub updated: DateTime<Utc>,
     pub author: Option<String>,
     pub ttl_minutes: u32,
+    /// WebSub hubs readers may subscribe at.
+    pub hubs: Vec<String>,
+    /// Relative URL of the XSLT stylesheet that makes RSS and Atom readable in a browser.
+    pub stylesheet: Option<String>,
 }
 
 impl FeedMeta {
@@ -77,6 +81,24 @@ impl FeedMeta {
             .find(|(f, _)| *f == format)
             .map(|(_, u)| u.as_str())
             .unwrap_or(&self.home_url)
+    }
+}
+
+/// File name of the stylesheet, published at the root.
+pub const STYLESHEET: &str = "feed.xsl";
+
+/// Adds an `<?xml-stylesheet?>` instruction after the XML declaration.
+pub fn with_stylesheet(xml: String, href: Option<&str>) -> String {
+    let Some(href) = href else {
+        return xml;
+    };
+    let pi = format!(
+        "\n<?xml-stylesheet type=\"text/xsl\" href=\"{}\"?>",
+        crate::article::escape_html(href)
+    );
+    match xml.strip_prefix("<?xml").and_then(|_| xml.find("?>")) {
+        Some(end) => format!("{}{pi}{}", &xml[..end + 2], &xml[end + 2..]),
+        None => xml,
     }
 }
 
@@ -97,5 +119,14 @@ mod tests {
     fn arabic_segments_are_percent_encoded_and_slashes_kept_between_them() {
         assert_eq!(encode_path("world/سلام"), "world/%D8%B3%D9%84%D8%A7%D9%85");
         assert_eq!(encode_segment("a b/c"), "a%20b%2Fc");
+    }
+
+    #[test]
+    fn the_stylesheet_instruction_follows_the_xml_declaration() {
+        let xml = with_stylesheet("<?xml version=\"1.0\"?><rss/>".into(), Some("../feed.xsl"));
+        assert_eq!(
+            xml,
+            "<?xml version=\"1.0\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"../feed.xsl\"?><rss/>"
+        );
     }
 }

@@ -12,10 +12,10 @@ use crate::config::{ChannelConfig, Config};
 use crate::index::model::{Entry, Hash};
 
 /// Bumped whenever rendering changes, so that every feed is rewritten once.
-const RENDER_VERSION: &str = "feedfold-render-1";
+const RENDER_VERSION: &str = "feedfold-render-2";
 
 /// What a feed covers.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
     Site,
     Channel(String),
@@ -146,6 +146,12 @@ fn feed_meta(
         updated: items.iter().map(|e| e.updated).max().unwrap_or(site_newest),
         author: channel.author.clone().or_else(|| site.author.clone()),
         ttl_minutes: config.feed.ttl_minutes,
+        hubs: config.websub.hubs.clone(),
+        stylesheet: Some(format!(
+            "{}{}",
+            "../".repeat(dir.matches('/').count()),
+            super::STYLESHEET
+        )),
     }
 }
 

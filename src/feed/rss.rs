@@ -20,6 +20,11 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         mime_type: Some("application/rss+xml".into()),
         ..Link::default()
     };
+    let hubs = meta.hubs.iter().map(|hub| Link {
+        href: hub.clone(),
+        rel: "hub".into(),
+        ..Link::default()
+    });
     let description = if meta.description.is_empty() {
         &meta.title
     } else {
@@ -34,11 +39,14 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         .generator(Some(GENERATOR.to_string()))
         .ttl(Some(meta.ttl_minutes.to_string()))
         .atom_ext(Some(AtomExtension {
-            links: vec![self_link],
+            links: std::iter::once(self_link).chain(hubs).collect(),
         }))
         .items(items.iter().map(item).collect::<Vec<_>>())
         .build();
-    hex_references(&channel.to_string())
+    super::with_stylesheet(
+        hex_references(&channel.to_string()),
+        meta.stylesheet.as_deref(),
+    )
 }
 
 /// RSS leaves open whether element text is HTML, so readers and the W3C validator want `&`

@@ -183,5 +183,9 @@ pub fn parse(
     let name = path.rsplit('/').next().unwrap_or(path);
     let kind = Kind::of_file_name(name).unwrap_or(Kind::Text);
     let doc = Document::parse(bytes, kind)?;
-    extract(&doc, &ctx.defaults())
+    let (mut meta, warnings) = extract(&doc, &ctx.defaults())?;
+    if meta.date.is_none() {
+        meta.date = crate::article::date::from_file_name(name, ctx.timezone);
+    }
+    Ok((meta, warnings))
 }

@@ -5,6 +5,7 @@ mod analyze;
 mod apply;
 pub mod catalog;
 pub mod model;
+mod outputs;
 pub mod scan;
 mod schema;
 pub mod store;
@@ -12,5 +13,6 @@ mod walk;
 
 pub use analyze::ChannelContext;
 pub use catalog::{Catalog, Recovered, SeenIdentity};
+pub use outputs::PageOutput;
 pub use scan::{Options, ScanRefused, ScanReport, check, load, scan, scan_paths};
 pub use store::Store;

@@ -21,10 +21,14 @@ CREATE TABLE IF NOT EXISTS rejected (
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (
     key TEXT PRIMARY KEY, content BLOB NOT NULL, signature BLOB NOT NULL);
+-- Article pages, by the article they show (v3).
+CREATE TABLE IF NOT EXISTS pages (
+    rowid INTEGER PRIMARY KEY, key TEXT NOT NULL, content BLOB NOT NULL, signature BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS pages_key ON pages(key);
 ";
 
 /// The schema this version writes; older indexes are migrated on open.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// Brings an index of any earlier schema to [`SCHEMA_VERSION`], keeping every identity.
 pub fn migrate(conn: &Connection) -> Result<()> {

@@ -29,7 +29,7 @@ pub struct Output {
 
 /// The index database.
 pub struct Store {
-    conn: Connection,
+    pub(super) conn: Connection,
 }
 
 /// Times are stored as milliseconds since the epoch.
@@ -62,7 +62,7 @@ fn record_from_row(r: &rusqlite::Row) -> rusqlite::Result<Record> {
     })
 }
 
-fn hash_of(blob: Vec<u8>) -> Hash {
+pub(super) fn hash_of(blob: Vec<u8>) -> Hash {
     let mut h = [0u8; 32];
     let n = blob.len().min(32);
     h[..n].copy_from_slice(&blob[..n]);
@@ -167,21 +167,6 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// What was last published, by key.
-    pub fn outputs(&self) -> Result<HashMap<String, Output>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT key, content, signature FROM outputs")?;
-        let rows = stmt.query_map([], |r| {
-            let output = Output {
-                content: hash_of(r.get(1)?),
-                signature: hash_of(r.get(2)?),
-            };
-            Ok((r.get::<_, String>(0)?, output))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// A value of the index's own state (see [`Batch::set_state`]).
     pub fn state(&self, key: &str) -> Result<Option<Vec<u8>>> {
         Ok(self
@@ -202,7 +187,7 @@ impl Store {
 
 /// A set of index writes committed at once.
 pub struct Batch<'a> {
-    tx: Transaction<'a>,
+    pub(super) tx: Transaction<'a>,
 }
 
 impl Batch<'_> {
@@ -272,20 +257,6 @@ impl Batch<'_> {
         self.tx
             .prepare_cached("DELETE FROM rejected WHERE path = ?1")?
             .execute([path])?;
-        Ok(())
-    }
-
-    pub fn set_output(&self, key: &str, output: &Output) -> Result<()> {
-        self.tx
-            .prepare_cached("INSERT OR REPLACE INTO outputs VALUES (?1, ?2, ?3)")?
-            .execute(params![key, &output.content[..], &output.signature[..]])?;
-        Ok(())
-    }
-
-    pub fn remove_output(&self, key: &str) -> Result<()> {
-        self.tx
-            .prepare_cached("DELETE FROM outputs WHERE key = ?1")?
-            .execute([key])?;
         Ok(())
     }
 

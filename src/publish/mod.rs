@@ -2,22 +2,26 @@
 //! back, and puts it at its key through a [`Target`]. A feed that fails the check is not
 //! published; the last good one stays.
 
+mod items;
+mod pages;
 pub mod target;
 mod verify;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::Result;
 use tracing::error;
 
+pub use items::ItemCache;
+pub use pages::page_key;
 pub use target::{DirTarget, Target};
 
-use crate::article::{Document, Kind, Meta};
-use crate::config::{ChannelConfig, Config, ContentMode, Format};
-use crate::feed::{self, FeedPlan, Item, fit::fit, item, opml};
-use crate::index::model::{Entry, Hash, Record};
+use crate::config::{ChannelConfig, Config, Format};
+use crate::feed::{self, FeedPlan, Item, Scope, fit::fit, opml};
+use crate::index::model::{Entry, Hash};
 use crate::index::scan::FEEDS_STALE;
 use crate::index::store::{Batch, Output, Store};
+use crate::page::{self, Listing, listing_page};
 use crate::workers;
 
 /// Key of the OPML list of feeds.
@@ -26,13 +30,17 @@ pub const OPML_KEY: &str = "feeds.opml";
 /// State key: the digest of the settings the published feeds were rendered with.
 const FEEDS_DIGEST: &str = "feeds_digest";
 
-/// Digest of everything besides articles that shapes the feeds.
+/// Bumped whenever what is published besides feeds changes (pages, stylesheet).
+const LAYOUT_VERSION: &str = "feedfold-layout-2";
+
+/// Digest of everything besides articles that shapes the feeds and pages.
 fn settings_digest(config: &Config, channels: &BTreeMap<String, ChannelConfig>) -> Vec<u8> {
     let text = format!(
-        "{}{:?}{:?}{:?}",
+        "{}{LAYOUT_VERSION}{:?}{:?}{:?}{:?}",
         feed::GENERATOR,
         config.site,
         config.feed,
+        config.websub,
         channels
     );
     blake3::hash(text.as_bytes()).as_bytes().to_vec()
@@ -57,8 +65,10 @@ pub fn is_current(
 /// What a publish did.
 #[derive(Debug, Default)]
 pub struct PublishReport {
-    /// Keys whose bytes were written.
+    /// Keys whose bytes were written (feeds, listing pages, OPML, stylesheet).
     pub written: Vec<String>,
+    /// Article pages written.
+    pub written_pages: Vec<String>,
     /// Keys rendered or checked and found unchanged.
     pub unchanged: usize,
     pub removed: Vec<String>,
@@ -77,7 +87,17 @@ struct Job<'a> {
 
 enum Render<'a> {
     Feed(&'a FeedPlan, Format),
+    /// The HTML page listing a feed's articles (the home page for the site feed).
+    Listing(&'a FeedPlan),
     Text(String),
+}
+
+/// What every job may read.
+struct Context<'a> {
+    config: &'a Config,
+    plans: &'a [FeedPlan],
+    items: &'a HashMap<i64, Item>,
+    target: &'a dyn Target,
 }
 
 /// What became of one job.
@@ -87,7 +107,8 @@ enum Outcome {
     Failed(String),
 }
 
-/// Renders and publishes every feed whose signature changed or whose file is missing.
+/// Publishes article pages whose article changed, then every feed, listing page and
+/// static file whose signature changed or whose file is missing, then removes what left.
 pub fn publish(
     config: &Config,
     channels: &BTreeMap<String, ChannelConfig>,
@@ -102,23 +123,16 @@ pub fn publish(
         feeds: plans.len(),
         ..PublishReport::default()
     };
+    let settings = settings_digest(config, channels);
+    let layout = pages::Layout {
+        config,
+        plans: &plans,
+        settings: &settings,
+    };
+    let leaving = pages::publish_pages(&layout, entries, store, target, cache, &mut report)?;
     let mut outputs: Vec<(String, Output)> = Vec::new();
     let mut jobs = Vec::new();
-    let metas: Vec<_> = plans.iter().map(|p| p.meta.clone()).collect();
-    let opml_text = opml::render(&config.site.title, &metas, &config.feed.formats);
-    let opml = Job {
-        key: OPML_KEY.to_string(),
-        signature: *blake3::hash(opml_text.as_bytes()).as_bytes(),
-        render: Render::Text(opml_text),
-    };
-    let feed_jobs = plans.iter().flat_map(|plan| {
-        config.feed.formats.iter().map(move |&format| Job {
-            key: format!("{}{}", plan.dir, format.file_name()),
-            signature: plan.signature,
-            render: Render::Feed(plan, format),
-        })
-    });
-    for job in feed_jobs.chain([opml]) {
+    for job in all_jobs(config, &plans) {
         match previous.get(&job.key) {
             Some(old) if old.signature == job.signature && target.exists(&job.key) => {
                 report.unchanged += 1;
@@ -127,8 +141,14 @@ pub fn publish(
             _ => jobs.push(job),
         }
     }
-    let items = build_items(&jobs, &plans, config, store, cache)?;
-    let results = workers::map(&jobs, |job| run(job, &items, config, target));
+    let items = items::build_items(&jobs, &plans, config, store, cache)?;
+    let ctx = Context {
+        config,
+        plans: &plans,
+        items: &items,
+        target,
+    };
+    let results = workers::map(&jobs, |job| run(job, &ctx));
     for (job, result) in jobs.iter().zip(results) {
         match result? {
             Outcome::Written(output) => {
@@ -151,9 +171,51 @@ pub fn publish(
     let stale = if report.failed.is_empty() { b"0" } else { b"1" };
     record(store, target, &previous, &outputs, &mut report, |batch| {
         batch.set_state(FEEDS_STALE, stale)?;
-        batch.set_state(FEEDS_DIGEST, &settings_digest(config, channels))
+        batch.set_state(FEEDS_DIGEST, &settings)
     })?;
+    pages::remove_pages(&leaving, store, target, cache, &mut report)?;
     Ok(report)
+}
+
+/// Every keyed output: each feed in each format, its listing page, the OPML list and the
+/// feed stylesheet.
+fn all_jobs<'a>(config: &'a Config, plans: &'a [FeedPlan]) -> Vec<Job<'a>> {
+    let metas: Vec<_> = plans.iter().map(|p| p.meta.clone()).collect();
+    let opml_text = opml::render(&config.site.title, &metas, &config.feed.formats);
+    let mut jobs = vec![
+        text_job(OPML_KEY, opml_text),
+        text_job(feed::STYLESHEET, page::FEED_XSL.to_string()),
+    ];
+    // The home page shows every feed, so it changes when any of them does.
+    let mut home = blake3::Hasher::new();
+    for plan in plans {
+        home.update(&plan.signature);
+    }
+    for plan in plans {
+        jobs.extend(config.feed.formats.iter().map(|&format| Job {
+            key: format!("{}{}", plan.dir, format.file_name()),
+            signature: plan.signature,
+            render: Render::Feed(plan, format),
+        }));
+        let signature = match plan.scope {
+            Scope::Site => *home.finalize().as_bytes(),
+            _ => plan.signature,
+        };
+        jobs.push(Job {
+            key: format!("{}index.html", plan.dir),
+            signature,
+            render: Render::Listing(plan),
+        });
+    }
+    jobs
+}
+
+fn text_job(key: &str, text: String) -> Job<'static> {
+    Job {
+        key: key.to_string(),
+        signature: *blake3::hash(text.as_bytes()).as_bytes(),
+        render: Render::Text(text),
+    }
 }
 
 /// Removes what is no longer planned and records what was published.
@@ -187,25 +249,21 @@ fn record(
 }
 
 /// Renders, checks and publishes one job.
-fn run(
-    job: &Job,
-    items: &HashMap<i64, Item>,
-    config: &Config,
-    target: &dyn Target,
-) -> Result<Outcome> {
+fn run(job: &Job, ctx: &Context) -> Result<Outcome> {
+    let items_of = |plan: &FeedPlan| -> Vec<Item> {
+        plan.items
+            .iter()
+            .filter_map(|(rowid, _)| ctx.items.get(rowid).cloned())
+            .collect()
+    };
     let text = match &job.render {
         Render::Text(text) => text.clone(),
-        Render::Feed(plan, format) => {
-            let rendered: Vec<Item> = plan
-                .items
-                .iter()
-                .filter_map(|(rowid, _)| items.get(rowid).cloned())
-                .collect();
-            fit(&rendered, config.feed.max_bytes, |it| {
-                feed::render(*format, &plan.meta, it)
-            })
-        }
+        Render::Feed(plan, format) => fit(&items_of(plan), ctx.config.feed.max_bytes, |it| {
+            feed::render(*format, &plan.meta, it)
+        }),
+        Render::Listing(plan) => listing(plan, &items_of(plan), ctx),
     };
+    let target = ctx.target;
     if let Err(reason) = verify::check(&job.key, &text) {
         return Ok(Outcome::Failed(reason));
     }
@@ -220,92 +278,31 @@ fn run(
     })
 }
 
-/// Feed items kept between publishes (the daemon keeps one), by rowid and version.
-#[derive(Default)]
-pub struct ItemCache {
-    settings: String,
-    items: HashMap<i64, (Hash, Item)>,
-}
-
-impl ItemCache {
-    /// Forgets everything when the settings items depend on have changed.
-    fn align(&mut self, config: &Config) {
-        let settings = format!("{:?}{:?}", config.site, config.feed);
-        if settings != self.settings {
-            self.items.clear();
-            self.settings = settings;
-        }
-    }
-
-    fn current(&self, rowid: i64, version: &Hash) -> Option<&Item> {
-        self.items
-            .get(&rowid)
-            .filter(|(v, _)| v == version)
-            .map(|(_, item)| item)
-    }
-}
-
-/// Builds every item the jobs need that the cache does not hold, rendering full content on
-/// every core; then keeps only items some feed shows.
-fn build_items(
-    jobs: &[Job],
-    plans: &[FeedPlan],
-    config: &Config,
-    store: &Store,
-    cache: &mut ItemCache,
-) -> Result<HashMap<i64, Item>> {
-    cache.align(config);
-    let needed: BTreeSet<(i64, Hash)> = jobs
+/// The HTML page of a feed: the home page for the site feed, listing every channel and
+/// announcing every feed; otherwise the feed's own page.
+fn listing(plan: &FeedPlan, items: &[Item], ctx: &Context) -> String {
+    let home = plan.scope == Scope::Site;
+    let site = ctx.plans.iter().find(|p| p.scope == Scope::Site);
+    let channels: Vec<&feed::FeedMeta> = ctx
+        .plans
         .iter()
-        .filter_map(|job| match job.render {
-            Render::Feed(plan, _) => Some(plan.items.iter().copied()),
-            Render::Text(_) => None,
-        })
-        .flatten()
+        .filter(|p| home && matches!(p.scope, Scope::Channel(_)))
+        .map(|p| &p.meta)
         .collect();
-    let mut articles = Vec::new();
-    for (rowid, version) in &needed {
-        if cache.current(*rowid, version).is_none()
-            && let Some(article) = store.article(*rowid)?
-        {
-            articles.push((*version, article));
-        }
-    }
-    let built = workers::map(&articles, |(_, (record, meta))| {
-        build_item(config, record, meta)
-    });
-    for ((version, (record, _)), item) in articles.iter().zip(built) {
-        cache.items.insert(record.rowid, (*version, item));
-    }
-    let shown: HashSet<i64> = plans
-        .iter()
-        .flat_map(|p| p.items.iter().map(|(r, _)| *r))
-        .collect();
-    cache.items.retain(|rowid, _| shown.contains(rowid));
-    Ok(needed
-        .iter()
-        .filter_map(|(rowid, version)| Some((*rowid, cache.current(*rowid, version)?.clone())))
-        .collect())
-}
-
-/// Builds one item, rendering its full content from the file when the config asks for it.
-fn build_item(config: &Config, record: &Record, meta: &Meta) -> Item {
-    let base = &config.site.base_url;
-    let content = match config.feed.content {
-        ContentMode::Summary => None,
-        ContentMode::Full => content_html(config, record, &item::link(base, record, meta), meta),
+    let discover: Vec<&feed::FeedMeta> = if home {
+        ctx.plans.iter().map(|p| &p.meta).collect()
+    } else {
+        std::iter::once(&plan.meta)
+            .chain(site.map(|s| &s.meta))
+            .collect()
     };
-    item::build(base, record, meta, content)
-}
-
-/// The article's content HTML, or `None` if the file changed or vanished since the scan.
-fn content_html(config: &Config, record: &Record, link: &str, meta: &Meta) -> Option<String> {
-    let bytes = std::fs::read(config.paths.feeds.join(&record.path)).ok()?;
-    if blake3::hash(&bytes).as_bytes() != &record.hash {
-        return None;
-    }
-    let name = record.path.rsplit('/').next().unwrap_or(&record.path);
-    let doc = Document::parse(&bytes, Kind::of_file_name(name)?).ok()?;
-    let url = url::Url::parse(link).ok()?;
-    Some(doc.content_html(&url, &meta.lang, &meta.title))
+    listing_page(&Listing {
+        site_title: &ctx.config.site.title,
+        base_url: &ctx.config.site.base_url,
+        feed: &plan.meta,
+        items,
+        channels: &channels,
+        discover: &discover,
+        home,
+    })
 }

@@ -16,6 +16,15 @@ pub trait Target: Sync {
     fn remove(&self, key: &str) -> Result<()>;
     /// True when something is published at `key`.
     fn exists(&self, key: &str) -> bool;
+    /// Like [`Target::put`], but durable only after the next [`Target::flush`]: for writing
+    /// many files (article pages) without paying for each one's sync.
+    fn put_deferred(&self, key: &str, bytes: &[u8]) -> Result<bool> {
+        self.put(key, bytes)
+    }
+    /// Makes every deferred put durable.
+    fn flush(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The local publish folder.
@@ -43,17 +52,40 @@ impl DirTarget {
     }
 }
 
-impl Target for DirTarget {
-    fn put(&self, key: &str, bytes: &[u8]) -> Result<bool> {
+impl DirTarget {
+    fn write(&self, key: &str, bytes: &[u8], sync: bool) -> Result<bool> {
         let path = self.path_of(key)?;
         if fs::read(&path).is_ok_and(|old| old == bytes) {
             return Ok(false);
         }
         let dir = path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        write_atomically(&path, dir, bytes)
+        write_atomically(&path, dir, bytes, sync)
             .with_context(|| format!("cannot publish {}", path.display()))?;
         Ok(true)
+    }
+}
+
+impl Target for DirTarget {
+    fn put(&self, key: &str, bytes: &[u8]) -> Result<bool> {
+        self.write(key, bytes, true)
+    }
+
+    fn put_deferred(&self, key: &str, bytes: &[u8]) -> Result<bool> {
+        self.write(key, bytes, false)
+    }
+
+    /// One `syncfs` for the publish folder's file system: every deferred write is on disk.
+    fn flush(&self) -> Result<()> {
+        use std::os::fd::AsRawFd;
+        let dir = File::open(&self.root)
+            .with_context(|| format!("cannot open {}", self.root.display()))?;
+        // SAFETY: syncfs takes a valid open descriptor, which `dir` holds until it drops.
+        if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
+            return Err(std::io::Error::last_os_error())
+                .with_context(|| format!("cannot sync {}", self.root.display()));
+        }
+        Ok(())
     }
 
     fn remove(&self, key: &str) -> Result<()> {
@@ -72,8 +104,9 @@ impl Target for DirTarget {
     }
 }
 
-/// Temp file in the same folder, fsync, rename over, fsync the folder.
-fn write_atomically(path: &Path, dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Temp file in the same folder, fsync, rename over, fsync the folder; without `sync`, the
+/// same but durable only at the next flush (readers still never see half a file).
+fn write_atomically(path: &Path, dir: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
@@ -82,9 +115,14 @@ fn write_atomically(path: &Path, dir: &Path, bytes: &[u8]) -> std::io::Result<()
     let result = (|| {
         let mut file = File::create(&tmp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        if sync {
+            file.sync_all()?;
+        }
         fs::rename(&tmp, path)?;
-        File::open(dir)?.sync_all()
+        if sync {
+            File::open(dir)?.sync_all()?;
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);

@@ -29,13 +29,18 @@ impl Daemon {
     }
 
     pub fn start_with(site: &Site, env: &[(&str, &str)]) -> Daemon {
+        Daemon::start_command(site, "watch", env)
+    }
+
+    /// Starts `feedfold {command}` (`watch` or `serve`) and waits for its first publish.
+    pub fn start_command(site: &Site, command: &str, env: &[(&str, &str)]) -> Daemon {
         let log = site.root().join(format!(
             "daemon-{}.log",
             Instant::now().elapsed().as_nanos()
         ));
         let log = uniquify(log);
         let child = Command::new(env!("CARGO_BIN_EXE_feedfold"))
-            .args(["watch", "--config"])
+            .args([command, "--config"])
             .arg(site.config_path())
             .envs(env.iter().copied())
             .stdout(Stdio::null())

@@ -9,4 +9,6 @@ mod golden;
 mod identity;
 mod parse_back;
 mod rejections;
+mod serve_e2e;
+mod serve_http;
 mod support;

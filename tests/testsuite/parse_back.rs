@@ -26,10 +26,15 @@ fn every_feed_is_strict_xml_or_json_and_parses_as_a_feed() {
         let text = site.published(key);
         if key.ends_with(".json") {
             serde_json::from_str::<serde_json::Value>(&text).unwrap();
+        } else if key.ends_with(".html") {
+            assert!(
+                text.starts_with("<!DOCTYPE html>") && text.ends_with("</html>\n"),
+                "{key}"
+            );
         } else {
             roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{key}: {e}"));
         }
-        if !key.ends_with(".opml") {
+        if key.ends_with("rss.xml") || key.ends_with("atom.xml") || key.ends_with("feed.json") {
             feed_rs::parser::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{key}: {e}"));
         }
     }

@@ -3,11 +3,15 @@
 //! Pure: [`Config::parse`] takes the file's text and the folder it lives in and returns a
 //! checked value. Unknown keys and invalid values are rejected with a message naming the key.
 
+mod serve;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use thiserror::Error;
 use url::Url;
+
+pub use serve::{ServeSettings, WebSubSettings};
 
 /// A configuration that cannot be used, with the key at fault.
 #[derive(Debug, Error)]
@@ -36,6 +40,10 @@ pub struct Config {
     pub feed: FeedSettings,
     #[serde(default)]
     pub watch: WatchSettings,
+    #[serde(default)]
+    pub serve: ServeSettings,
+    #[serde(default)]
+    pub websub: WebSubSettings,
 }
 
 /// `[site]`: who publishes, where the site lives, and the defaults every article inherits.
@@ -234,7 +242,8 @@ impl Config {
         if self.watch.debounce_ms > 60_000 {
             return Err(invalid("watch.debounce_ms", "must be at most 60000"));
         }
-        Ok(())
+        self.serve.validate()?;
+        self.websub.validate()
     }
 
     /// The site time zone (validated at parse time).

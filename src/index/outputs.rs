@@ -1,0 +1,106 @@
+//! What the index remembers of published files: feeds and other keyed outputs, and the
+//! page of each article, with the content hash and signature they were written with.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::{OptionalExtension, params};
+
+use super::model::Hash;
+use super::store::{Batch, Output, Store, hash_of};
+
+/// The page published for one article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageOutput {
+    pub key: String,
+    pub output: Output,
+}
+
+impl Store {
+    /// What was last published, by key (article pages apart).
+    pub fn outputs(&self) -> Result<HashMap<String, Output>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, content, signature FROM outputs")?;
+        let rows = stmt.query_map([], |r| {
+            let output = Output {
+                content: hash_of(r.get(1)?),
+                signature: hash_of(r.get(2)?),
+            };
+            Ok((r.get::<_, String>(0)?, output))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The signature of every published article page, by article rowid.
+    pub fn page_signatures(&self) -> Result<HashMap<i64, Hash>> {
+        let mut stmt = self.conn.prepare("SELECT rowid, signature FROM pages")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, hash_of(r.get(1)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The page published for an article, if any.
+    pub fn page(&self, rowid: i64) -> Result<Option<PageOutput>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT key, content, signature FROM pages WHERE rowid = ?1")?
+            .query_row([rowid], |r| {
+                Ok(PageOutput {
+                    key: r.get(0)?,
+                    output: Output {
+                        content: hash_of(r.get(1)?),
+                        signature: hash_of(r.get(2)?),
+                    },
+                })
+            })
+            .optional()?)
+    }
+
+    /// True when an article other than `rowid` has its page at `key`.
+    pub fn page_taken(&self, key: &str, rowid: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM pages WHERE key = ?1 AND rowid != ?2")?
+            .query_row(params![key, rowid], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Every published article page key with its content hash.
+    pub fn page_keys(&self) -> Result<Vec<(String, Hash)>> {
+        let mut stmt = self.conn.prepare("SELECT key, content FROM pages")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, hash_of(r.get(1)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Batch<'_> {
+    pub fn set_output(&self, key: &str, output: &Output) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR REPLACE INTO outputs VALUES (?1, ?2, ?3)")?
+            .execute(params![key, &output.content[..], &output.signature[..]])?;
+        Ok(())
+    }
+
+    pub fn remove_output(&self, key: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM outputs WHERE key = ?1")?
+            .execute([key])?;
+        Ok(())
+    }
+
+    pub fn set_page(&self, rowid: i64, page: &PageOutput) -> Result<()> {
+        let o = &page.output;
+        self.tx
+            .prepare_cached("INSERT OR REPLACE INTO pages VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![rowid, page.key, &o.content[..], &o.signature[..]])?;
+        Ok(())
+    }
+
+    pub fn remove_page(&self, rowid: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM pages WHERE rowid = ?1")?
+            .execute([rowid])?;
+        Ok(())
+    }
+}

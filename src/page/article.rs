@@ -1,0 +1,67 @@
+//! The page at an article's link (`/{channel}/{slug}/`).
+
+use super::{Head, document, esc, footer, labels, site_header, subscribe_box, time};
+use crate::feed::{FeedMeta, Item};
+
+/// Everything an article page shows.
+pub struct ArticlePage<'a> {
+    pub site_title: &'a str,
+    pub base_url: &'a str,
+    /// The feed of the article's channel.
+    pub channel: &'a FeedMeta,
+    /// The site-wide feed.
+    pub site: &'a FeedMeta,
+    /// The item, with its full content.
+    pub item: &'a Item,
+}
+
+/// Renders an article page: readable, in the article's language and direction, with
+/// autodiscovery links to its channel's feeds.
+pub fn article_page(page: &ArticlePage) -> String {
+    let item = page.item;
+    let lang = item.lang.as_str();
+    let mut meta = time(item.published);
+    if item.updated.date_naive() != item.published.date_naive() {
+        meta.push_str(&format!(
+            " · {} {}",
+            labels(lang).updated,
+            time(item.updated)
+        ));
+    }
+    if !item.authors.is_empty() {
+        meta = format!("{} · {meta}", esc(&item.authors.join("، ")));
+    }
+    let content = match &item.content_html {
+        Some(html) => html.clone(),
+        None => format!("<p>{}</p>", esc(&item.summary)),
+    };
+    let tags: String = item
+        .tags
+        .iter()
+        .map(|t| format!("<li>#{}</li>", esc(t)))
+        .collect();
+    let tags = if tags.is_empty() {
+        String::new()
+    } else {
+        format!("<ul class=\"tags\">{tags}</ul>\n")
+    };
+    let body = format!(
+        "{header}<article>\n<h1>{title}</h1>\n<p class=\"meta\">{meta}</p>\n{content}\n{tags}</article>\n{subscribe}{footer}",
+        header = site_header(
+            page.site_title,
+            page.base_url,
+            Some((&page.channel.title, &page.channel.home_url))
+        ),
+        title = esc(&item.title),
+        subscribe = subscribe_box(page.channel, lang),
+        footer = footer(lang),
+    );
+    let head = Head {
+        lang,
+        title: &item.title,
+        description: &item.summary,
+        canonical: &item.link,
+        feeds: &[page.channel, page.site],
+    };
+    document(&head, &body)
+}

@@ -1,0 +1,110 @@
+//! Feed items for publishing: built from the index and the article files on every core,
+//! and kept between publishes (by rowid and version) so that unchanged articles cost nothing.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use anyhow::Result;
+
+use super::{Job, Render};
+use crate::article::{Document, Kind, Meta};
+use crate::config::{Config, ContentMode};
+use crate::feed::{FeedPlan, Item, item};
+use crate::index::model::{Hash, Record};
+use crate::index::store::Store;
+use crate::workers;
+
+/// Feed items kept between publishes (the daemon keeps one), by rowid and version.
+#[derive(Default)]
+pub struct ItemCache {
+    settings: String,
+    items: HashMap<i64, (Hash, Item)>,
+    /// Signatures of the published article pages, loaded from the index on first use.
+    pub(super) pages: Option<HashMap<i64, Hash>>,
+}
+
+impl ItemCache {
+    /// Forgets everything when the settings items depend on have changed.
+    fn align(&mut self, config: &Config) {
+        let settings = format!("{:?}{:?}", config.site, config.feed);
+        if settings != self.settings {
+            self.items.clear();
+            self.settings = settings;
+        }
+    }
+
+    fn current(&self, rowid: i64, version: &Hash) -> Option<&Item> {
+        self.items
+            .get(&rowid)
+            .filter(|(v, _)| v == version)
+            .map(|(_, item)| item)
+    }
+}
+
+/// Builds every item the jobs need that the cache does not hold, rendering full content on
+/// every core; then keeps only items some feed shows.
+pub(super) fn build_items(
+    jobs: &[Job],
+    plans: &[FeedPlan],
+    config: &Config,
+    store: &Store,
+    cache: &mut ItemCache,
+) -> Result<HashMap<i64, Item>> {
+    cache.align(config);
+    let needed: BTreeSet<(i64, Hash)> = jobs
+        .iter()
+        .filter_map(|job| match job.render {
+            Render::Feed(plan, _) | Render::Listing(plan) => Some(plan.items.iter().copied()),
+            Render::Text(_) => None,
+        })
+        .flatten()
+        .collect();
+    let mut articles = Vec::new();
+    for (rowid, version) in &needed {
+        if cache.current(*rowid, version).is_none()
+            && let Some(article) = store.article(*rowid)?
+        {
+            articles.push((*version, article));
+        }
+    }
+    let built = workers::map(&articles, |(_, (record, meta))| {
+        build_item(
+            config,
+            record,
+            meta,
+            config.feed.content == ContentMode::Full,
+        )
+    });
+    for ((version, (record, _)), item) in articles.iter().zip(built) {
+        cache.items.insert(record.rowid, (*version, item));
+    }
+    let shown: HashSet<i64> = plans
+        .iter()
+        .flat_map(|p| p.items.iter().map(|(r, _)| *r))
+        .collect();
+    cache.items.retain(|rowid, _| shown.contains(rowid));
+    Ok(needed
+        .iter()
+        .filter_map(|(rowid, version)| Some((*rowid, cache.current(*rowid, version)?.clone())))
+        .collect())
+}
+
+/// Builds one item, rendering its full content from the file when `full` says so.
+pub(super) fn build_item(config: &Config, record: &Record, meta: &Meta, full: bool) -> Item {
+    let base = &config.site.base_url;
+    let content = full
+        .then(|| content_html(config, record, &item::link(base, record, meta), meta))
+        .flatten();
+    item::build(base, record, meta, content)
+}
+
+/// The article's content HTML, or `None` if the file changed or vanished since the scan.
+fn content_html(config: &Config, record: &Record, link: &str, meta: &Meta) -> Option<String> {
+    let bytes = std::fs::read(config.paths.feeds.join(&record.path)).ok()?;
+    if blake3::hash(&bytes).as_bytes() != &record.hash {
+        return None;
+    }
+    let name = record.path.rsplit('/').next().unwrap_or(&record.path);
+    let doc = Document::parse(&bytes, Kind::of_file_name(name)?).ok()?;
+    let url = url::Url::parse(link).ok()?;
+    Some(doc.content_html(&url, &meta.lang, &meta.title))
+}

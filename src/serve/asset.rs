@@ -1,0 +1,187 @@
+//! One published file as the server holds it: its media type, validators (strong ETag
+//! from the content hash, Last-Modified from the publish time) and body. Feeds and other
+//! small, hot files live in memory with gzip and brotli variants made once, when they are
+//! published; article pages stay on disk and are read when asked for.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use bytes::Bytes;
+
+/// Files larger than this are compressed only when they are feeds; the rest go as they are.
+const MIN_COMPRESS: usize = 256;
+
+/// A content coding the server can send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Coding {
+    /// The `Content-Encoding` value, if any.
+    pub fn header(self) -> Option<&'static str> {
+        match self {
+            Coding::Identity => None,
+            Coding::Gzip => Some("gzip"),
+            Coding::Brotli => Some("br"),
+        }
+    }
+
+    fn etag_suffix(self) -> &'static str {
+        match self {
+            Coding::Identity => "",
+            Coding::Gzip => "-gz",
+            Coding::Brotli => "-br",
+        }
+    }
+}
+
+/// Where the bytes are.
+#[derive(Debug)]
+pub enum Body {
+    Memory {
+        raw: Bytes,
+        gzip: Option<Bytes>,
+        brotli: Option<Bytes>,
+    },
+    /// An article page, read on request (and checked against `hash`).
+    File(PathBuf),
+}
+
+/// A servable file.
+#[derive(Debug)]
+pub struct Asset {
+    pub content_type: &'static str,
+    /// Hex of the first 16 bytes of the content's BLAKE3 hash.
+    pub hash: String,
+    pub modified: SystemTime,
+    pub body: Body,
+}
+
+impl Asset {
+    /// The strong ETag of the representation in `coding`: the encodings of one content are
+    /// different representations, so each has its own tag.
+    pub fn etag(&self, coding: Coding) -> String {
+        etag(&self.hash, coding)
+    }
+}
+
+pub fn etag(hash: &str, coding: Coding) -> String {
+    format!("\"{hash}{}\"", coding.etag_suffix())
+}
+
+/// Hex of the first 16 bytes of the BLAKE3 hash of `bytes`.
+pub fn short_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).as_bytes()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The media type a key is served with.
+pub fn content_type(key: &str) -> &'static str {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    match name {
+        "rss.xml" => "application/rss+xml; charset=utf-8",
+        "atom.xml" => "application/atom+xml; charset=utf-8",
+        "feed.json" => "application/feed+json; charset=utf-8",
+        _ if name.ends_with(".opml") => "text/x-opml; charset=utf-8",
+        _ if name.ends_with(".xsl") => "text/xsl; charset=utf-8",
+        _ if name.ends_with(".html") => "text/html; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Opens a published file without following a symlink at its last component.
+pub fn open(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+}
+
+/// Reads one published file into an asset; with `in_memory` (feeds, listing pages) its
+/// bytes and their compressed variants are kept, otherwise (article pages) only its path.
+pub fn load(root: &Path, key: &str, in_memory: bool) -> Result<Asset> {
+    let path = root.join(key);
+    let mut file = open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    let meta = file.metadata()?;
+    anyhow::ensure!(meta.is_file(), "{} is not a regular file", path.display());
+    let mut raw = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut raw)?;
+    let hash = short_hash(&raw);
+    let body = if !in_memory {
+        Body::File(path)
+    } else {
+        let big = raw.len() >= MIN_COMPRESS;
+        Body::Memory {
+            gzip: big.then(|| gzip(&raw, 6)).transpose()?,
+            brotli: big.then(|| brotli(&raw)).transpose()?,
+            raw: Bytes::from(raw),
+        }
+    };
+    Ok(Asset {
+        content_type: content_type(key),
+        hash,
+        modified: meta.modified()?,
+        body,
+    })
+}
+
+/// gzip at `level` (1 fast .. 9 small).
+pub fn gzip(bytes: &[u8], level: u32) -> Result<Bytes> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::new(level),
+    );
+    encoder.write_all(bytes)?;
+    Ok(Bytes::from(encoder.finish()?))
+}
+
+/// Brotli at quality 9: near the best ratio, fast enough to run on every publish.
+fn brotli(bytes: &[u8]) -> Result<Bytes> {
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 16 * 1024, 9, 22);
+        writer.write_all(bytes)?;
+    }
+    Ok(Bytes::from(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feeds_pages_and_lists_get_their_media_types() {
+        assert_eq!(
+            content_type("world/rss.xml"),
+            "application/rss+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("atom.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("feed.json"),
+            "application/feed+json; charset=utf-8"
+        );
+        assert_eq!(content_type("feeds.opml"), "text/x-opml; charset=utf-8");
+        assert_eq!(
+            content_type("world/a/index.html"),
+            "text/html; charset=utf-8"
+        );
+    }
+
+    #[test]
+    fn each_coding_has_its_own_strong_etag() {
+        assert_eq!(etag("ab", Coding::Identity), "\"ab\"");
+        assert_eq!(etag("ab", Coding::Gzip), "\"ab-gz\"");
+    }
+}

@@ -1,0 +1,201 @@
+//! One request, one response: method and path checks, content negotiation and conditional
+//! GET (`If-None-Match` before `If-Modified-Since`, as RFC 9110 orders them).
+
+use std::io::Read;
+use std::time::SystemTime;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
+use bytes::Bytes;
+
+use super::asset::{self, Asset, Coding};
+use super::path::key_of;
+use super::site::{Site, unix_seconds};
+
+type Reply = Response<Body>;
+
+/// Policy for HTML pages: no scripts at all, styles inline, images from anywhere.
+const HTML_POLICY: &str = "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// Answers a request for a published file.
+pub fn file(site: &Site, method: &Method, path: &str, headers: &HeaderMap) -> Reply {
+    if method != Method::GET && method != Method::HEAD {
+        return plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n")
+            .with(header::ALLOW, "GET, HEAD");
+    }
+    let Ok(key) = key_of(path) else {
+        return plain(StatusCode::BAD_REQUEST, "bad request\n");
+    };
+    let Some(asset) = site.get(&key) else {
+        if !key.ends_with("index.html") && site.get(&format!("{key}/index.html")).is_some() {
+            return plain(StatusCode::PERMANENT_REDIRECT, "")
+                .with(header::LOCATION, &format!("{path}/"));
+        }
+        return plain(StatusCode::NOT_FOUND, "not found\n");
+    };
+    match send(&asset, site.max_age, method == Method::HEAD, headers) {
+        Ok(reply) => reply,
+        Err(_) => plain(StatusCode::NOT_FOUND, "not found\n"),
+    }
+}
+
+/// The bytes of `asset` in the best coding the client accepts, with validators.
+fn send(asset: &Asset, max_age: u64, head: bool, headers: &HeaderMap) -> std::io::Result<Reply> {
+    let accepted = accepted_codings(headers);
+    let (hash, coding, bytes) = match &asset.body {
+        asset::Body::Memory { raw, gzip, brotli } => {
+            let pick = [(Coding::Brotli, brotli), (Coding::Gzip, gzip)]
+                .into_iter()
+                .find_map(|(c, b)| Some((c, b.as_ref()?)).filter(|(c, _)| accepted.contains(c)));
+            let (coding, bytes) = pick.unwrap_or((Coding::Identity, raw));
+            (asset.hash.clone(), coding, bytes.clone())
+        }
+        asset::Body::File(path) => {
+            let mut raw = Vec::new();
+            asset::open(path)?.read_to_end(&mut raw)?;
+            // The bytes read are the truth: a page rewritten since the snapshot gets its
+            // own tag.
+            let hash = asset::short_hash(&raw);
+            if accepted.contains(&Coding::Gzip) && raw.len() > 512 {
+                let gz = asset::gzip(&raw, 6).map_err(std::io::Error::other)?;
+                (hash, Coding::Gzip, gz)
+            } else {
+                (hash, Coding::Identity, Bytes::from(raw))
+            }
+        }
+    };
+    let etag = asset::etag(&hash, coding);
+    let is_feed = matches!(
+        asset.content_type.split(';').next(),
+        Some("application/rss+xml" | "application/atom+xml")
+    );
+    // Browsers show RSS and Atom as plain text; as XML they apply the feed's stylesheet.
+    let content_type = if is_feed && wants_page(headers) {
+        "application/xml; charset=utf-8"
+    } else {
+        asset.content_type
+    };
+    let mut reply = if not_modified(headers, &hash, asset.modified) {
+        plain(StatusCode::NOT_MODIFIED, "")
+    } else {
+        let length = bytes.len();
+        let body = if head {
+            Body::empty()
+        } else {
+            Body::from(bytes)
+        };
+        let mut r = Response::new(body);
+        r.headers_mut()
+            .insert(header::CONTENT_LENGTH, length.into());
+        r.with(header::CONTENT_TYPE, content_type)
+    };
+    if let Some(encoding) = coding.header()
+        && reply.status() == StatusCode::OK
+    {
+        reply = reply.with(header::CONTENT_ENCODING, encoding);
+    }
+    if asset.content_type.starts_with("text/html") {
+        reply = reply.with(header::CONTENT_SECURITY_POLICY, HTML_POLICY);
+    }
+    Ok(reply
+        .with(header::ETAG, &etag)
+        .with(
+            header::LAST_MODIFIED,
+            &httpdate::fmt_http_date(asset.modified),
+        )
+        .with(header::CACHE_CONTROL, &format!("public, max-age={max_age}"))
+        .with(
+            header::VARY,
+            if is_feed {
+                "Accept, Accept-Encoding"
+            } else {
+                "Accept-Encoding"
+            },
+        )
+        .with(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+}
+
+/// True when the client's copy is current: any tag in `If-None-Match` names this content
+/// (in any coding, compared weakly), or, without `If-None-Match`, nothing changed since
+/// `If-Modified-Since`.
+fn not_modified(headers: &HeaderMap, hash: &str, modified: SystemTime) -> bool {
+    let mut tags = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .peekable();
+    if tags.peek().is_some() {
+        let current =
+            [Coding::Identity, Coding::Gzip, Coding::Brotli].map(|c| asset::etag(hash, c));
+        return tags.any(|t| t == "*" || current.iter().any(|c| t.trim_start_matches("W/") == c));
+    }
+    let since = headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
+    since.is_some_and(|since| unix_seconds(modified) <= unix_seconds(since))
+}
+
+/// True for a browser: it asks for HTML and does not name a feed type.
+fn wants_page(headers: &HeaderMap) -> bool {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    accept.contains("text/html") && !accept.contains("rss+xml") && !accept.contains("atom+xml")
+}
+
+/// Codings the client accepts (`q=0` refuses one).
+fn accepted_codings(headers: &HeaderMap) -> Vec<Coding> {
+    let mut out = Vec::new();
+    for value in headers.get_all(header::ACCEPT_ENCODING).iter() {
+        let Ok(value) = value.to_str() else { continue };
+        for part in value.split(',') {
+            let mut fields = part.split(';').map(str::trim);
+            let name = fields.next().unwrap_or_default().to_ascii_lowercase();
+            let refused = fields.any(|f| {
+                f.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            let coding = match name.as_str() {
+                "br" => Coding::Brotli,
+                "gzip" | "x-gzip" => Coding::Gzip,
+                _ => continue,
+            };
+            if !refused {
+                out.push(coding);
+            }
+        }
+    }
+    out
+}
+
+/// A short plain-text response.
+pub fn plain(status: StatusCode, text: &'static str) -> Reply {
+    let mut r = Response::new(Body::from(text));
+    *r.status_mut() = status;
+    if !text.is_empty() {
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+    }
+    r
+}
+
+/// Setting headers in a chain.
+pub trait With {
+    fn with(self, name: header::HeaderName, value: &str) -> Self;
+}
+
+impl With for Reply {
+    fn with(mut self, name: header::HeaderName, value: &str) -> Reply {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            self.headers_mut().insert(name, v);
+        }
+        self
+    }
+}

@@ -1,0 +1,146 @@
+//! What the server serves: an in-memory map from publish-folder key to [`Asset`], built from
+//! the index's record of published files and updated after each publish. A key that the
+//! last publish did not produce is never served, whatever else lies in the folder.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use tracing::warn;
+
+use super::asset::{self, Asset, Body};
+use super::metrics::Metrics;
+
+/// Facts `/healthz` and `/metrics` report.
+#[derive(Debug, Clone, Default)]
+pub struct Status {
+    /// When published content last changed (`None` in a [`Change`]: it did not).
+    pub last_publish: Option<DateTime<Utc>>,
+    pub articles: usize,
+    pub rejected: usize,
+}
+
+/// The published set, shared by the daemon (which updates it) and every connection.
+pub struct Site {
+    root: PathBuf,
+    assets: RwLock<HashMap<String, Arc<Asset>>>,
+    status: RwLock<Status>,
+    pub metrics: Metrics,
+    /// `Cache-Control` max-age, from the feeds' `ttl`.
+    pub max_age: u64,
+}
+
+/// What one publish changed.
+pub struct Change<'a> {
+    /// Feeds, listing pages and other files kept in memory.
+    pub written: &'a [String],
+    /// Article pages, served from disk.
+    pub written_pages: &'a [String],
+    pub removed: &'a [String],
+    pub status: Status,
+    pub elapsed_micros: u64,
+}
+
+impl Site {
+    /// Builds the served set from what the index says is published: `outputs` are kept in
+    /// memory, `pages` (article pages, with their content hash) are served from disk.
+    pub fn load(root: &Path, outputs: &[String], pages: &[(String, String)], max_age: u64) -> Site {
+        let mut assets = HashMap::with_capacity(outputs.len() + pages.len());
+        for key in outputs {
+            match asset::load(root, key, true) {
+                Ok(a) => {
+                    assets.insert(key.clone(), Arc::new(a));
+                }
+                Err(e) => {
+                    warn!(key, error = %format!("{e:#}"), "published file unreadable; not served")
+                }
+            }
+        }
+        for (key, hash) in pages {
+            let path = root.join(key);
+            let Ok(modified) = std::fs::symlink_metadata(&path).and_then(|m| m.modified()) else {
+                continue;
+            };
+            let page = Asset {
+                content_type: asset::content_type(key),
+                hash: hash.clone(),
+                modified,
+                body: Body::File(path),
+            };
+            assets.insert(key.clone(), Arc::new(page));
+        }
+        let newest = assets.values().map(|a| a.modified).max();
+        let status = Status {
+            last_publish: newest.map(DateTime::<Utc>::from),
+            ..Status::default()
+        };
+        Site {
+            root: root.to_path_buf(),
+            assets: RwLock::new(assets),
+            status: RwLock::new(status),
+            metrics: Metrics::default(),
+            max_age,
+        }
+    }
+
+    /// The asset published at `key`.
+    pub fn get(&self, key: &str) -> Option<Arc<Asset>> {
+        self.assets.read().ok()?.get(key).cloned()
+    }
+
+    pub fn status(&self) -> Status {
+        self.status.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Applies a publish: reads and compresses what changed first, then swaps it all in
+    /// under one short write lock, so a reader sees the old set or the new one.
+    pub fn apply(&self, change: Change) {
+        let mut fresh = Vec::new();
+        for key in change.written {
+            match asset::load(&self.root, key, true) {
+                Ok(a) => fresh.push((key.clone(), Arc::new(a))),
+                Err(e) => {
+                    warn!(key, error = %format!("{e:#}"), "published file unreadable; not served")
+                }
+            }
+        }
+        for key in change.written_pages {
+            match asset::load(&self.root, key, false) {
+                Ok(a) => fresh.push((key.clone(), Arc::new(a))),
+                Err(e) => warn!(key, error = %format!("{e:#}"), "page unreadable; not served"),
+            }
+        }
+        if let Ok(mut assets) = self.assets.write() {
+            for key in change.removed {
+                assets.remove(key);
+            }
+            assets.extend(fresh);
+        }
+        if let Ok(mut status) = self.status.write() {
+            let last_publish = change.status.last_publish.or(status.last_publish);
+            *status = Status {
+                last_publish,
+                ..change.status
+            };
+        }
+        self.metrics.count_publish(change.elapsed_micros);
+    }
+
+    /// Number of files served.
+    pub fn len(&self) -> usize {
+        self.assets.read().map(|a| a.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Seconds since the epoch of a file time, for `Last-Modified` comparisons.
+pub fn unix_seconds(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
