@@ -3,6 +3,7 @@
 //! Pure: [`Config::parse`] takes the file's text and the folder it lives in and returns a
 //! checked value. Unknown keys and invalid values are rejected with a message naming the key.
 
+mod channel;
 mod serve;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use serde::Deserialize;
 use thiserror::Error;
 use url::Url;
 
+pub use channel::ChannelConfig;
 pub use serve::{ServeSettings, WebSubSettings};
 
 /// A configuration that cannot be used, with the key at fault.
@@ -270,33 +272,6 @@ pub fn is_language_tag(tag: &str) -> bool {
     (2..=3).contains(&primary.len())
         && primary.chars().all(|c| c.is_ascii_alphabetic())
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
-/// `channel.toml`: optional per-channel settings.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ChannelConfig {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub language: Option<String>,
-    pub author: Option<String>,
-}
-
-impl ChannelConfig {
-    /// Parses a channel's `channel.toml`.
-    pub fn parse(text: &str) -> Result<ChannelConfig, ConfigError> {
-        let channel: ChannelConfig =
-            toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
-        if let Some(lang) = &channel.language
-            && !is_language_tag(lang)
-        {
-            return Err(invalid(
-                "language",
-                "must be a language tag like `ar` or `en-GB`",
-            ));
-        }
-        Ok(channel)
-    }
 }
 
 #[cfg(test)]

@@ -53,6 +53,24 @@ fn run(config_path: &Path, with_server: bool) -> Result<()> {
     }));
     // Watch first, then reconcile: a change made during the first scan is not missed.
     let mut watcher = start_watch(&daemon, &tx);
+    watch_loop(&mut daemon, &mut watcher, &tx, &rx, &stop);
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+    drop(watcher);
+    if let Some(server) = server {
+        server.stop();
+    }
+    info!("stopped");
+    Ok(())
+}
+
+/// Reconciles once, then turns events into scans until told to stop.
+fn watch_loop(
+    daemon: &mut Daemon,
+    watcher: &mut Option<watch::Watch>,
+    tx: &Sender<Event>,
+    rx: &Receiver<Event>,
+    stop: &AtomicBool,
+) {
     let first = daemon.sync_all();
     if let Err(e) = &first {
         error!(error = %format!("{e:#}"), "reconciliation failed; published feeds kept, retrying");
@@ -69,7 +87,7 @@ fn run(config_path: &Path, with_server: bool) -> Result<()> {
         pause_for_tests();
         let timeout = next_full.saturating_duration_since(Instant::now());
         let batch = match rx.recv_timeout(timeout) {
-            Ok(event) => coalesce(event, &rx),
+            Ok(event) => coalesce(event, rx),
             Err(RecvTimeoutError::Timeout) => Batch {
                 full: Some("periodic rescan".into()),
                 ..Batch::default()
@@ -83,17 +101,9 @@ fn run(config_path: &Path, with_server: bool) -> Result<()> {
         // Watch anew before reconciling after a reload, a failure (the content folder may
         // have been replaced) or a failed start, so that no change slips between the two.
         if (batch.reload && daemon.reload()) || failing || watcher.is_none() {
-            watcher = start_watch(&daemon, &tx);
+            *watcher = start_watch(daemon, tx);
         }
-        let result = match (&batch.full, batch.reload) {
-            (Some(reason), _) => {
-                info!(reason = %reason, "full rescan");
-                daemon.sync_all()
-            }
-            (None, true) => daemon.sync_all(),
-            (None, false) if !batch.paths.is_empty() => daemon.sync_paths(&batch.paths),
-            _ => Ok(()),
-        };
+        let result = sync(daemon, &batch);
         next_full = match result {
             Ok(()) if failing => {
                 info!("reconciliation recovered");
@@ -113,13 +123,19 @@ fn run(config_path: &Path, with_server: bool) -> Result<()> {
             }
         };
     }
-    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
-    drop(watcher);
-    if let Some(server) = server {
-        server.stop();
+}
+
+/// Brings the index and feeds up to date for one batch of events.
+fn sync(daemon: &mut Daemon, batch: &Batch) -> Result<()> {
+    match (&batch.full, batch.reload) {
+        (Some(reason), _) => {
+            info!(reason = %reason, "full rescan");
+            daemon.sync_all()
+        }
+        (None, true) => daemon.sync_all(),
+        (None, false) if !batch.paths.is_empty() => daemon.sync_paths(&batch.paths),
+        _ => Ok(()),
     }
-    info!("stopped");
-    Ok(())
 }
 
 /// Serves what is already published at once, and keeps it current after each publish.

@@ -109,7 +109,9 @@ impl Daemon {
         let report = index::scan(&self.config, &mut self.store, &mut self.catalog, opts)?;
         self.channels = report.channels.clone();
         self.contexts = report.contexts.clone();
-        self.finish(&report, started)
+        let result = self.finish(&report, started);
+        release_free_memory();
+        result
     }
 
     /// Reconciles the changed paths (a full scan when a channel itself changed) and publishes.
@@ -212,6 +214,16 @@ impl Daemon {
         info!("configuration reloaded");
         self.config = config;
         true
+    }
+}
+
+/// Gives memory freed by a full scan back to the system, so that a long-running daemon's
+/// resident set reflects what it holds, not the peak of its last rescan.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

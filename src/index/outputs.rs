@@ -32,11 +32,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The signature of every published article page, by article rowid.
-    pub fn page_signatures(&self) -> Result<HashMap<i64, Hash>> {
+    /// Hands the signature of every published article page, with its article's rowid, to
+    /// `each` (streamed: at 100,000 pages no intermediate map is built).
+    pub fn page_signatures(&self, mut each: impl FnMut(i64, &Hash)) -> Result<()> {
         let mut stmt = self.conn.prepare("SELECT rowid, signature FROM pages")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, hash_of(r.get(1)?))))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            each(r.get(0)?, &hash_of(r.get(1)?));
+        }
+        Ok(())
     }
 
     /// The page published for an article, if any.

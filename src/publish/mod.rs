@@ -129,7 +129,7 @@ pub fn publish(
         plans: &plans,
         settings: &settings,
     };
-    let leaving = pages::publish_pages(&layout, entries, store, target, cache, &mut report)?;
+    let mut pages = pages::publish_pages(&layout, entries, store, target, cache, &mut report)?;
     let mut outputs: Vec<(String, Output)> = Vec::new();
     let mut jobs = Vec::new();
     for job in all_jobs(config, &plans) {
@@ -148,7 +148,14 @@ pub fn publish(
         items: &items,
         target,
     };
-    let results = workers::map(&jobs, |job| run(job, &ctx));
+    // Feeds first: what readers poll is current sooner; listing pages and the rest follow.
+    jobs.sort_by_key(|job| !matches!(job.render, Render::Feed(..)));
+    let feeds = jobs
+        .iter()
+        .take_while(|job| matches!(job.render, Render::Feed(..)))
+        .count();
+    let mut results = workers::map(&jobs[..feeds], |job| run(job, &ctx));
+    results.extend(workers::map(&jobs[feeds..], |job| run(job, &ctx)));
     for (job, result) in jobs.iter().zip(results) {
         match result? {
             Outcome::Written(output) => {
@@ -169,11 +176,12 @@ pub fn publish(
         }
     }
     let stale = if report.failed.is_empty() { b"0" } else { b"1" };
+    pages::settle(&mut pages, store, target, cache)?;
     record(store, target, &previous, &outputs, &mut report, |batch| {
         batch.set_state(FEEDS_STALE, stale)?;
         batch.set_state(FEEDS_DIGEST, &settings)
     })?;
-    pages::remove_pages(&leaving, store, target, cache, &mut report)?;
+    pages::remove_pages(&pages.leaving, store, target, cache, &mut report)?;
     Ok(report)
 }
 

@@ -19,6 +19,17 @@ use crate::workers;
 /// Pages rendered and written per index transaction: bounds memory on a cold build.
 const CHUNK: usize = 1024;
 
+/// Pages written one by one, each synced; larger batches are synced once per chunk.
+const FEW: usize = 16;
+
+/// The part of a signature kept in memory: 64 bits tell versions apart well enough to know
+/// a page must be rewritten, at a quarter of the memory of the whole hash.
+fn short(sig: &Hash) -> u64 {
+    u64::from_le_bytes([
+        sig[0], sig[1], sig[2], sig[3], sig[4], sig[5], sig[6], sig[7],
+    ])
+}
+
 /// The publish-folder key of an article's page.
 pub fn page_key(record: &Record) -> String {
     format!("{}/{}/index.html", record.channel, record.slug)
@@ -32,7 +43,6 @@ fn signature(version: &Hash, settings: &Hash) -> Hash {
 }
 
 /// Renders and writes the page of every article whose page is missing or out of date.
-/// Returns the keys of pages to remove once the feeds are published.
 /// What every page needs besides its article.
 pub(super) struct Layout<'a> {
     pub config: &'a Config,
@@ -41,6 +51,25 @@ pub(super) struct Layout<'a> {
     pub settings: &'a [u8],
 }
 
+/// One page written: its article, where and what, and the key it replaces, if any.
+pub(super) struct Written {
+    rowid: i64,
+    page: PageOutput,
+    moved_from: Option<String>,
+}
+
+/// What the page step leaves for after the feeds.
+pub(super) struct Pages {
+    /// Keys of pages to remove once the feeds no longer list them.
+    pub leaving: Vec<(i64, String)>,
+    /// A few pages written but not yet synced nor recorded (see [`settle`]).
+    pending: Vec<Written>,
+}
+
+/// Renders and writes the page of every article whose page is missing or out of date.
+/// Many pages are synced (one `syncfs` per chunk) and recorded at once; a few are left
+/// pending, so that the feeds do not wait for their sync: they are visible at once and
+/// made durable by [`settle`] after the feeds.
 pub(super) fn publish_pages(
     layout: &Layout,
     entries: &[&Entry],
@@ -48,46 +77,102 @@ pub(super) fn publish_pages(
     target: &dyn Target,
     cache: &mut ItemCache,
     report: &mut PublishReport,
-) -> Result<Vec<(i64, String)>> {
+) -> Result<Pages> {
     let settings = *blake3::hash(layout.settings).as_bytes();
     let mut known = match cache.pages.take() {
         Some(known) => known,
-        None => store.page_signatures()?,
+        None => {
+            let mut known = HashMap::new();
+            store.page_signatures(|rowid, sig| {
+                known.insert(rowid, short(sig));
+            })?;
+            known
+        }
     };
-    let todo: Vec<(i64, Hash)> = entries
-        .iter()
-        .map(|e| (e.rowid, signature(&e.version, &settings)))
-        .filter(|(rowid, sig)| known.get(rowid) != Some(sig))
-        .collect();
+    let mut still_known = 0;
+    let mut todo: Vec<(i64, Hash)> = Vec::new();
+    for entry in entries {
+        let sig = signature(&entry.version, &settings);
+        match known.get(&entry.rowid) {
+            Some(old) if *old == short(&sig) => still_known += 1,
+            Some(_) => {
+                still_known += 1;
+                todo.push((entry.rowid, sig));
+            }
+            None => todo.push((entry.rowid, sig)),
+        }
+    }
     let mut leaving = Vec::new();
+    let mut pending = Vec::new();
     let result = (|| {
+        if still_known < known.len() {
+            let live: HashSet<i64> = entries.iter().map(|e| e.rowid).collect();
+            for rowid in known.keys().filter(|r| !live.contains(r)) {
+                if let Some(page) = store.page(*rowid)? {
+                    leaving.push((*rowid, page.key));
+                }
+            }
+        }
+        if todo.len() <= FEW {
+            pending = write_chunk(layout, &todo, store, target, report)?;
+            return Ok(());
+        }
         for chunk in todo.chunks(CHUNK) {
             let done = write_chunk(layout, chunk, store, target, report)?;
-            for (rowid, page, old_key) in done {
-                known.insert(rowid, page.output.signature);
-                leaving.extend(old_key.map(|key| (rowid, key)));
-            }
+            // The pages must be durable before the index says they are published.
+            target.flush()?;
+            record_pages(&done, store, &mut known, &mut leaving)?;
         }
-        let live: HashSet<i64> = entries.iter().map(|e| e.rowid).collect();
-        for rowid in known.keys().filter(|r| !live.contains(r)) {
-            if let Some(page) = store.page(*rowid)? {
-                leaving.push((*rowid, page.key));
-            }
-        }
-        Ok(leaving)
+        Ok(())
     })();
+    cache.pages = result.is_ok().then_some(known);
+    result.map(|()| Pages { leaving, pending })
+}
+
+/// Syncs and records the pages [`publish_pages`] left pending.
+pub(super) fn settle(
+    pages: &mut Pages,
+    store: &mut Store,
+    target: &dyn Target,
+    cache: &mut ItemCache,
+) -> Result<()> {
+    if pages.pending.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<&str> = pages.pending.iter().map(|w| w.page.key.as_str()).collect();
+    target.sync(&keys)?;
+    let mut known = cache.pages.take().unwrap_or_default();
+    let result = record_pages(&pages.pending, store, &mut known, &mut pages.leaving);
     cache.pages = result.is_ok().then_some(known);
     result
 }
 
-/// One chunk: load, render and write in parallel, then record in one transaction.
+fn record_pages(
+    done: &[Written],
+    store: &mut Store,
+    known: &mut HashMap<i64, u64>,
+    leaving: &mut Vec<(i64, String)>,
+) -> Result<()> {
+    let batch = store.batch()?;
+    for w in done {
+        batch.set_page(w.rowid, &w.page)?;
+    }
+    batch.commit()?;
+    for w in done {
+        known.insert(w.rowid, short(&w.page.output.signature));
+        leaving.extend(w.moved_from.clone().map(|key| (w.rowid, key)));
+    }
+    Ok(())
+}
+
+/// One chunk: load, render and write in parallel (durable only at the next flush).
 fn write_chunk(
     layout: &Layout,
     chunk: &[(i64, Hash)],
     store: &mut Store,
     target: &dyn Target,
     report: &mut PublishReport,
-) -> Result<Vec<(i64, PageOutput, Option<String>)>> {
+) -> Result<Vec<Written>> {
     let mut work = Vec::with_capacity(chunk.len());
     for (rowid, sig) in chunk {
         if let Some((record, meta)) = store.article(*rowid)? {
@@ -118,9 +203,6 @@ fn write_chunk(
         };
         anyhow::Ok(Some((PageOutput { key, output }, wrote)))
     });
-    // The pages must be durable before the index says they are published.
-    target.flush()?;
-    let batch = store.batch()?;
     let mut done = Vec::new();
     for ((_, record, _, old), result) in work.into_iter().zip(written) {
         let Some((page, wrote)) = result? else {
@@ -131,11 +213,13 @@ fn write_chunk(
         } else {
             report.unchanged += 1;
         }
-        batch.set_page(record.rowid, &page)?;
-        let moved = old.filter(|old| *old != page.key);
-        done.push((record.rowid, page, moved));
+        let moved_from = old.filter(|old| *old != page.key);
+        done.push(Written {
+            rowid: record.rowid,
+            page,
+            moved_from,
+        });
     }
-    batch.commit()?;
     Ok(done)
 }
 

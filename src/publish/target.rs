@@ -4,6 +4,7 @@
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
 
@@ -25,21 +26,36 @@ pub trait Target: Sync {
     fn flush(&self) -> Result<()> {
         Ok(())
     }
+    /// Makes the deferred puts of `keys` durable (cheaper than [`Target::flush`] for a few).
+    fn sync(&self, keys: &[&str]) -> Result<()> {
+        let _ = keys;
+        self.flush()
+    }
 }
+
+/// Folder inside the publish folder where files are written before being renamed into
+/// place; whatever an interrupted write left there is removed on open.
+const TEMP_DIR: &str = ".tmp";
 
 /// The local publish folder.
 pub struct DirTarget {
     root: PathBuf,
+    temp: PathBuf,
+    /// Numbers temp files, so that parallel writes of same-named files never collide.
+    counter: AtomicU64,
 }
 
 impl DirTarget {
     /// Opens the publish folder, removing temp files an interrupted write left behind.
     pub fn new(root: &Path) -> Result<DirTarget> {
-        fs::create_dir_all(root)
+        let temp = root.join(TEMP_DIR);
+        let _ = fs::remove_dir_all(&temp);
+        fs::create_dir_all(&temp)
             .with_context(|| format!("cannot create publish folder {}", root.display()))?;
-        remove_leftover_temp_files(root);
         Ok(DirTarget {
             root: root.to_path_buf(),
+            temp,
+            counter: AtomicU64::new(0),
         })
     }
 
@@ -60,7 +76,15 @@ impl DirTarget {
         }
         let dir = path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        write_atomically(&path, dir, bytes, sync)
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let tmp = self
+            .temp
+            .join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+        write_atomically(&path, &tmp, bytes, sync)
             .with_context(|| format!("cannot publish {}", path.display()))?;
         Ok(true)
     }
@@ -73,6 +97,18 @@ impl Target for DirTarget {
 
     fn put_deferred(&self, key: &str, bytes: &[u8]) -> Result<bool> {
         self.write(key, bytes, false)
+    }
+
+    fn sync(&self, keys: &[&str]) -> Result<()> {
+        for key in keys {
+            let path = self.path_of(key)?;
+            let synced = File::open(&path).and_then(|f| f.sync_all()).and_then(|()| {
+                path.parent()
+                    .map_or(Ok(()), |dir| File::open(dir)?.sync_all())
+            });
+            synced.with_context(|| format!("cannot sync {}", path.display()))?;
+        }
+        Ok(())
     }
 
     /// One `syncfs` for the publish folder's file system: every deferred write is on disk.
@@ -104,48 +140,25 @@ impl Target for DirTarget {
     }
 }
 
-/// Temp file in the same folder, fsync, rename over, fsync the folder; without `sync`, the
-/// same but durable only at the next flush (readers still never see half a file).
-fn write_atomically(path: &Path, dir: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+/// Temp file, fsync, rename over, fsync the folder; without `sync`, the same but durable
+/// only at the next flush (readers still never see half a file).
+fn write_atomically(path: &Path, tmp: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let result = (|| {
-        let mut file = File::create(&tmp)?;
+        let mut file = File::create(tmp)?;
         file.write_all(bytes)?;
         if sync {
             file.sync_all()?;
         }
-        fs::rename(&tmp, path)?;
-        if sync {
+        fs::rename(tmp, path)?;
+        if sync && let Some(dir) = path.parent() {
             File::open(dir)?.sync_all()?;
         }
         Ok(())
     })();
     if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+        let _ = fs::remove_file(tmp);
     }
     result
-}
-
-fn is_temp_file(name: &str) -> bool {
-    name.starts_with('.') && name.contains(".tmp-")
-}
-
-fn remove_leftover_temp_files(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            remove_leftover_temp_files(&path);
-        } else if is_temp_file(&entry.file_name().to_string_lossy()) {
-            let _ = fs::remove_file(&path);
-        }
-    }
 }
 
 fn remove_empty_parents(path: &Path, root: &Path) {
@@ -175,11 +188,12 @@ mod tests {
     #[test]
     fn temp_files_left_by_a_crash_are_removed_on_open() {
         let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join(".tmp")).unwrap();
         fs::create_dir_all(dir.path().join("a")).unwrap();
-        fs::write(dir.path().join("a/.rss.xml.tmp-123"), b"half").unwrap();
+        fs::write(dir.path().join(".tmp/.rss.xml.tmp-123-0"), b"half").unwrap();
         fs::write(dir.path().join("a/rss.xml"), b"whole").unwrap();
         DirTarget::new(dir.path()).unwrap();
-        assert!(!dir.path().join("a/.rss.xml.tmp-123").exists());
+        assert!(!dir.path().join(".tmp/.rss.xml.tmp-123-0").exists());
         assert!(dir.path().join("a/rss.xml").exists());
     }
 

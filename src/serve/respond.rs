@@ -41,29 +41,7 @@ pub fn file(site: &Site, method: &Method, path: &str, headers: &HeaderMap) -> Re
 
 /// The bytes of `asset` in the best coding the client accepts, with validators.
 fn send(asset: &Asset, max_age: u64, head: bool, headers: &HeaderMap) -> std::io::Result<Reply> {
-    let accepted = accepted_codings(headers);
-    let (hash, coding, bytes) = match &asset.body {
-        asset::Body::Memory { raw, gzip, brotli } => {
-            let pick = [(Coding::Brotli, brotli), (Coding::Gzip, gzip)]
-                .into_iter()
-                .find_map(|(c, b)| Some((c, b.as_ref()?)).filter(|(c, _)| accepted.contains(c)));
-            let (coding, bytes) = pick.unwrap_or((Coding::Identity, raw));
-            (asset.hash.clone(), coding, bytes.clone())
-        }
-        asset::Body::File(path) => {
-            let mut raw = Vec::new();
-            asset::open(path)?.read_to_end(&mut raw)?;
-            // The bytes read are the truth: a page rewritten since the snapshot gets its
-            // own tag.
-            let hash = asset::short_hash(&raw);
-            if accepted.contains(&Coding::Gzip) && raw.len() > 512 {
-                let gz = asset::gzip(&raw, 6).map_err(std::io::Error::other)?;
-                (hash, Coding::Gzip, gz)
-            } else {
-                (hash, Coding::Identity, Bytes::from(raw))
-            }
-        }
-    };
+    let (hash, coding, bytes) = representation(asset, &accepted_codings(headers))?;
     let etag = asset::etag(&hash, coding);
     let is_feed = matches!(
         asset.content_type.split(';').next(),
@@ -113,6 +91,33 @@ fn send(asset: &Asset, max_age: u64, head: bool, headers: &HeaderMap) -> std::io
             },
         )
         .with(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+}
+
+/// The content hash, coding and bytes to send: a precompressed variant the client accepts,
+/// or, for a page on disk, its bytes as read (gzipped when accepted).
+fn representation(asset: &Asset, accepted: &[Coding]) -> std::io::Result<(String, Coding, Bytes)> {
+    Ok(match &asset.body {
+        asset::Body::Memory { raw, gzip, brotli } => {
+            let pick = [(Coding::Brotli, brotli), (Coding::Gzip, gzip)]
+                .into_iter()
+                .find_map(|(c, b)| Some((c, b.as_ref()?)).filter(|(c, _)| accepted.contains(c)));
+            let (coding, bytes) = pick.unwrap_or((Coding::Identity, raw));
+            (asset.hash.clone(), coding, bytes.clone())
+        }
+        asset::Body::File(path) => {
+            let mut raw = Vec::new();
+            asset::open(path)?.read_to_end(&mut raw)?;
+            // The bytes read are the truth: a page rewritten since the snapshot gets its
+            // own tag.
+            let hash = asset::short_hash(&raw);
+            if accepted.contains(&Coding::Gzip) && raw.len() > 512 {
+                let gz = asset::gzip(&raw, 6).map_err(std::io::Error::other)?;
+                (hash, Coding::Gzip, gz)
+            } else {
+                (hash, Coding::Identity, Bytes::from(raw))
+            }
+        }
+    })
 }
 
 /// True when the client's copy is current: any tag in `If-None-Match` names this content
