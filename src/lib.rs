@@ -8,6 +8,7 @@ pub mod config;
 pub mod daemon;
 pub mod feed;
 pub mod index;
+pub mod mirror;
 pub mod page;
 pub mod publish;
 pub mod serve;

@@ -36,6 +36,11 @@ enum Command {
         #[arg(long, default_value = "config.toml")]
         config: PathBuf,
     },
+    /// Build, then upload every published file to the configured bucket anew.
+    Publish {
+        #[arg(long, default_value = "config.toml")]
+        config: PathBuf,
+    },
     /// Parse every article and report problems; writes nothing.
     Check {
         #[arg(long, default_value = "config.toml")]
@@ -69,7 +74,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);
     let result = match cli.command {
-        Command::Build { config } => build(&config),
+        Command::Build { config } => build(&config, false),
+        Command::Publish { config } => build(&config, true),
         Command::Check { config } => check(&config),
         Command::Watch { config } => daemon::watch(&config).map(|()| ExitCode::SUCCESS),
         Command::Serve { config } => daemon::serve(&config).map(|()| ExitCode::SUCCESS),
@@ -80,11 +86,21 @@ fn main() -> ExitCode {
     })
 }
 
-fn build(config_path: &Path) -> anyhow::Result<ExitCode> {
+fn build(config_path: &Path, upload_again: bool) -> anyhow::Result<ExitCode> {
     let config = daemon::load_config(config_path)?;
     let report = daemon::build(&config, Utc::now())?;
     eprint!("{}", daemon::problem_lines(&config, &report.scan));
     println!("{}", daemon::summary(&report));
+    let started = std::time::Instant::now();
+    if let Some((bucket, r)) = daemon::mirror_once(&config, upload_again)? {
+        println!(
+            "mirrored to {bucket}: {} uploaded, {} deleted ({} bytes) in {:.3}s",
+            r.puts,
+            r.deletes,
+            r.bytes,
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -92,6 +108,15 @@ fn check(config_path: &Path) -> anyhow::Result<ExitCode> {
     let config = daemon::load_config(config_path)?;
     let report = feedfold::index::check(&config)?;
     print!("{}", daemon::problem_lines(&config, &report));
+    if let Some(probe) = daemon::probe(&config) {
+        match probe {
+            Ok(line) => println!("publish target: {line}"),
+            Err(e) => {
+                println!("publish target: unreachable: {e:#}");
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
     let rejected = report.rejected.len();
     println!(
         "checked {} articles: {rejected} rejected",

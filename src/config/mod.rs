@@ -4,6 +4,7 @@
 //! checked value. Unknown keys and invalid values are rejected with a message naming the key.
 
 mod channel;
+mod publish;
 mod serve;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use thiserror::Error;
 use url::Url;
 
 pub use channel::ChannelConfig;
+pub use publish::{PublishSettings, S3Settings, TargetKind};
 pub use serve::{ServeSettings, WebSubSettings};
 
 /// A configuration that cannot be used, with the key at fault.
@@ -46,6 +48,8 @@ pub struct Config {
     pub serve: ServeSettings,
     #[serde(default)]
     pub websub: WebSubSettings,
+    #[serde(default)]
+    pub publish: PublishSettings,
 }
 
 /// `[site]`: who publishes, where the site lives, and the defaults every article inherits.
@@ -193,6 +197,7 @@ impl Config {
         let mut config: Config =
             toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
         config.validate()?;
+        config.publish.validate()?;
         config.site.base_url = config.site.base_url.trim_end_matches('/').to_string();
         for path in [
             &mut config.paths.feeds,

@@ -2,11 +2,13 @@
 //! current, and `serve` ([`run::serve`]) also serves them over HTTP. Loads the configuration, runs the scan and the publish, and reports.
 
 mod lock;
+mod mirror;
 mod recover;
 mod run;
 mod state;
 mod websub;
 
+pub use mirror::{mirror_once, probe};
 pub use run::{serve, watch};
 
 use std::fmt::Write as _;

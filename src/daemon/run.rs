@@ -14,6 +14,7 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use tracing::{debug, error, info, warn};
 
 use super::lock;
+use super::mirror::Mirror;
 use super::state::{Daemon, Published};
 use super::websub::Pinger;
 use crate::config::Config;
@@ -47,6 +48,13 @@ fn run(config_path: &Path, with_server: bool) -> Result<()> {
     } else {
         None
     };
+    let mirror = Mirror::start(daemon.config())?;
+    if let Some(mirror) = &mirror {
+        let tx = mirror.notifier();
+        daemon.on_publish(Box::new(move |_, _| {
+            let _ = tx.send(());
+        }));
+    }
     let pinger = Pinger::start();
     daemon.on_publish(Box::new(move |config, event| {
         pinger.announce(&config.websub.hubs, changed_feed_urls(config, event));
@@ -58,6 +66,9 @@ fn run(config_path: &Path, with_server: bool) -> Result<()> {
     drop(watcher);
     if let Some(server) = server {
         server.stop();
+    }
+    if let Some(mirror) = mirror {
+        mirror.stop();
     }
     info!("stopped");
     Ok(())
@@ -168,9 +179,7 @@ fn changed_feed_urls(config: &Config, event: &Published) -> Vec<String> {
         .report
         .written
         .iter()
-        .filter(|key| {
-            key.ends_with("rss.xml") || key.ends_with("atom.xml") || key.ends_with("feed.json")
-        })
+        .filter(|key| crate::publish::is_feed(key))
         .map(|key| format!("{}/{}", config.site.base_url, encode_path(key)))
         .collect()
 }

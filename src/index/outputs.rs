@@ -108,3 +108,34 @@ impl Batch<'_> {
         Ok(())
     }
 }
+
+/// What the mirror last uploaded to the bucket, by publish-folder key.
+impl Store {
+    pub fn uploaded(&self) -> Result<HashMap<String, Hash>> {
+        let mut stmt = self.conn.prepare("SELECT key, content FROM uploaded")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, hash_of(r.get(1)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Batch<'_> {
+    pub fn set_uploaded(&self, key: &str, content: &Hash) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR REPLACE INTO uploaded VALUES (?1, ?2)")?
+            .execute(params![key, &content[..]])?;
+        Ok(())
+    }
+
+    pub fn remove_uploaded(&self, key: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM uploaded WHERE key = ?1")?
+            .execute([key])?;
+        Ok(())
+    }
+
+    /// Forgets every upload, so that the next sync uploads everything again.
+    pub fn clear_uploaded(&self) -> Result<()> {
+        self.tx.execute("DELETE FROM uploaded", [])?;
+        Ok(())
+    }
+}

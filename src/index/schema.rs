@@ -25,10 +25,12 @@ CREATE TABLE IF NOT EXISTS outputs (
 CREATE TABLE IF NOT EXISTS pages (
     rowid INTEGER PRIMARY KEY, key TEXT NOT NULL, content BLOB NOT NULL, signature BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS pages_key ON pages(key);
+-- What the bucket holds, by key, as last uploaded (v4).
+CREATE TABLE IF NOT EXISTS uploaded (key TEXT PRIMARY KEY, content BLOB NOT NULL);
 ";
 
 /// The schema this version writes; older indexes are migrated on open.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 /// Brings an index of any earlier schema to [`SCHEMA_VERSION`], keeping every identity.
 pub fn migrate(conn: &Connection) -> Result<()> {

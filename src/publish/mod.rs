@@ -3,6 +3,7 @@
 //! published; the last good one stays.
 
 mod items;
+mod media;
 mod pages;
 pub mod target;
 mod verify;
@@ -13,6 +14,7 @@ use anyhow::Result;
 use tracing::error;
 
 pub use items::ItemCache;
+pub use media::{is_feed, media_type};
 pub use pages::page_key;
 pub use target::{DirTarget, Target};
 

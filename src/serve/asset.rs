@@ -12,6 +12,8 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use bytes::Bytes;
 
+pub use crate::publish::media_type;
+
 /// Files larger than this are compressed only when they are feeds; the rest go as they are.
 const MIN_COMPRESS: usize = 256;
 
@@ -84,20 +86,6 @@ pub fn short_hash(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The media type a key is served with.
-pub fn content_type(key: &str) -> &'static str {
-    let name = key.rsplit('/').next().unwrap_or(key);
-    match name {
-        "rss.xml" => "application/rss+xml; charset=utf-8",
-        "atom.xml" => "application/atom+xml; charset=utf-8",
-        "feed.json" => "application/feed+json; charset=utf-8",
-        _ if name.ends_with(".opml") => "text/x-opml; charset=utf-8",
-        _ if name.ends_with(".xsl") => "text/xsl; charset=utf-8",
-        _ if name.ends_with(".html") => "text/html; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Opens a published file without following a symlink at its last component.
 pub fn open(path: &Path) -> std::io::Result<File> {
     std::fs::OpenOptions::new()
@@ -127,7 +115,7 @@ pub fn load(root: &Path, key: &str, in_memory: bool) -> Result<Asset> {
         }
     };
     Ok(Asset {
-        content_type: content_type(key),
+        content_type: media_type(key),
         hash,
         modified: meta.modified()?,
         body,
@@ -157,27 +145,6 @@ fn brotli(bytes: &[u8]) -> Result<Bytes> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn feeds_pages_and_lists_get_their_media_types() {
-        assert_eq!(
-            content_type("world/rss.xml"),
-            "application/rss+xml; charset=utf-8"
-        );
-        assert_eq!(
-            content_type("atom.xml"),
-            "application/atom+xml; charset=utf-8"
-        );
-        assert_eq!(
-            content_type("feed.json"),
-            "application/feed+json; charset=utf-8"
-        );
-        assert_eq!(content_type("feeds.opml"), "text/x-opml; charset=utf-8");
-        assert_eq!(
-            content_type("world/a/index.html"),
-            "text/html; charset=utf-8"
-        );
-    }
 
     #[test]
     fn each_coding_has_its_own_strong_etag() {

@@ -64,7 +64,7 @@ impl Site {
                 continue;
             };
             let page = Asset {
-                content_type: asset::content_type(key),
+                content_type: asset::media_type(key),
                 hash: hash.clone(),
                 modified,
                 body: Body::File(path),

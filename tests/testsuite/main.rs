@@ -9,6 +9,7 @@ mod golden;
 mod identity;
 mod parse_back;
 mod rejections;
+mod s3;
 mod serve_e2e;
 mod serve_http;
 mod support;
