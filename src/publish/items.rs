@@ -19,7 +19,7 @@ pub struct ItemCache {
     settings: String,
     items: HashMap<i64, (Hash, Item)>,
     /// Signatures of the published article pages, loaded from the index on first use.
-    pub(super) pages: Option<HashMap<i64, u64>>,
+    pub(super) pages: Option<super::pages::PageSignatures>,
 }
 
 impl ItemCache {

@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use anyhow::Result;
 
 use super::items::{ItemCache, build_item};
@@ -18,6 +20,9 @@ use crate::workers;
 
 /// Pages rendered and written per index transaction: bounds memory on a cold build.
 const CHUNK: usize = 1024;
+
+/// The short signature of each article's published page, by rowid.
+pub(super) type PageSignatures = FxHashMap<i64, u64>;
 
 /// Pages written one by one, each synced; larger batches are synced once per chunk.
 const FEW: usize = 16;
@@ -82,24 +87,26 @@ pub(super) fn publish_pages(
     let mut known = match cache.pages.take() {
         Some(known) => known,
         None => {
-            let mut known = HashMap::new();
+            let mut known = PageSignatures::default();
             store.page_signatures(|rowid, sig| {
                 known.insert(rowid, short(sig));
             })?;
             known
         }
     };
+    // Checked on every publish for every article: 64-bit compares, the whole signature
+    // computed only for pages to write.
+    let settings_short = short(&settings);
     let mut still_known = 0;
     let mut todo: Vec<(i64, Hash)> = Vec::new();
     for entry in entries {
-        let sig = signature(&entry.version, &settings);
+        let current = short(&entry.version) ^ settings_short;
         match known.get(&entry.rowid) {
-            Some(old) if *old == short(&sig) => still_known += 1,
-            Some(_) => {
-                still_known += 1;
-                todo.push((entry.rowid, sig));
+            Some(old) if *old == current => still_known += 1,
+            found => {
+                still_known += usize::from(found.is_some());
+                todo.push((entry.rowid, signature(&entry.version, &settings)));
             }
-            None => todo.push((entry.rowid, sig)),
         }
     }
     let mut leaving = Vec::new();
@@ -150,7 +157,7 @@ pub(super) fn settle(
 fn record_pages(
     done: &[Written],
     store: &mut Store,
-    known: &mut HashMap<i64, u64>,
+    known: &mut PageSignatures,
     leaving: &mut Vec<(i64, String)>,
 ) -> Result<()> {
     let batch = store.batch()?;
