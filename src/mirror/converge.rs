@@ -52,13 +52,14 @@ pub fn converge(
     list: bool,
     cancel: &AtomicBool,
 ) -> Result<MirrorReport> {
-    let pages: HashSet<String> = store.page_keys()?.into_iter().map(|(k, _)| k).collect();
+    let page_keys = store.page_keys()?;
+    let pages: HashSet<String> = page_keys.iter().map(|(k, _)| k.clone()).collect();
     let mut desired: HashMap<String, Hash> = store
         .outputs()?
         .into_iter()
         .map(|(k, o)| (k, o.content))
         .collect();
-    desired.extend(store.page_keys()?);
+    desired.extend(page_keys);
     let mut uploaded = store.uploaded()?;
     let mut strays = Vec::new();
     if list {

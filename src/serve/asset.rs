@@ -14,7 +14,7 @@ use bytes::Bytes;
 
 pub use crate::publish::media_type;
 
-/// Files larger than this are compressed only when they are feeds; the rest go as they are.
+/// Smaller files are not worth compressing: they are kept and sent as they are.
 const MIN_COMPRESS: usize = 256;
 
 /// A content coding the server can send.
