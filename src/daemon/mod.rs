@@ -42,11 +42,7 @@ pub fn load_config(path: &Path) -> Result<Config> {
 pub fn published_site(config: &Config) -> Result<serve::Site> {
     let store = Store::open(&config.paths.state)?;
     let outputs: Vec<String> = store.outputs()?.into_keys().collect();
-    let pages: Vec<(String, String)> = store
-        .page_keys()?
-        .into_iter()
-        .map(|(key, hash)| (key, hash[..16].iter().map(|b| format!("{b:02x}")).collect()))
-        .collect();
+    let pages: Vec<String> = store.page_keys()?.into_iter().map(|(key, _)| key).collect();
     let max_age = u64::from(config.feed.ttl_minutes) * 60;
     Ok(serve::Site::load(
         &config.paths.publish,

@@ -48,11 +48,13 @@ impl Coding {
 #[derive(Debug)]
 pub enum Body {
     Memory {
+        /// Hex of the first 16 bytes of the content's BLAKE3 hash.
+        hash: String,
         raw: Bytes,
         gzip: Option<Bytes>,
         brotli: Option<Bytes>,
     },
-    /// An article page, read on request (and checked against `hash`).
+    /// An article page, read on request; its tag comes from the bytes read.
     File(PathBuf),
 }
 
@@ -60,20 +62,12 @@ pub enum Body {
 #[derive(Debug)]
 pub struct Asset {
     pub content_type: &'static str,
-    /// Hex of the first 16 bytes of the content's BLAKE3 hash.
-    pub hash: String,
     pub modified: SystemTime,
     pub body: Body,
 }
 
-impl Asset {
-    /// The strong ETag of the representation in `coding`: the encodings of one content are
-    /// different representations, so each has its own tag.
-    pub fn etag(&self, coding: Coding) -> String {
-        etag(&self.hash, coding)
-    }
-}
-
+/// The strong ETag of the representation in `coding`: the encodings of one content are
+/// different representations, so each has its own tag.
 pub fn etag(hash: &str, coding: Coding) -> String {
     format!("\"{hash}{}\"", coding.etag_suffix())
 }
@@ -95,28 +89,28 @@ pub fn open(path: &Path) -> std::io::Result<File> {
 }
 
 /// Reads one published file into an asset; with `in_memory` (feeds, listing pages) its
-/// bytes and their compressed variants are kept, otherwise (article pages) only its path.
+/// bytes and their compressed variants are kept, otherwise (article pages) only its path:
+/// a page is read, and tagged, when asked for.
 pub fn load(root: &Path, key: &str, in_memory: bool) -> Result<Asset> {
     let path = root.join(key);
     let mut file = open(&path).with_context(|| format!("cannot open {}", path.display()))?;
     let meta = file.metadata()?;
     anyhow::ensure!(meta.is_file(), "{} is not a regular file", path.display());
-    let mut raw = Vec::with_capacity(meta.len() as usize);
-    file.read_to_end(&mut raw)?;
-    let hash = short_hash(&raw);
-    let body = if !in_memory {
-        Body::File(path)
-    } else {
+    let body = if in_memory {
+        let mut raw = Vec::with_capacity(meta.len() as usize);
+        file.read_to_end(&mut raw)?;
         let big = raw.len() >= MIN_COMPRESS;
         Body::Memory {
+            hash: short_hash(&raw),
             gzip: big.then(|| gzip(&raw, 6)).transpose()?,
             brotli: big.then(|| brotli(&raw)).transpose()?,
             raw: Bytes::from(raw),
         }
+    } else {
+        Body::File(path)
     };
     Ok(Asset {
         content_type: media_type(key),
-        hash,
         modified: meta.modified()?,
         body,
     })

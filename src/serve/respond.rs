@@ -97,12 +97,17 @@ fn send(asset: &Asset, max_age: u64, head: bool, headers: &HeaderMap) -> std::io
 /// or, for a page on disk, its bytes as read (gzipped when accepted).
 fn representation(asset: &Asset, accepted: &[Coding]) -> std::io::Result<(String, Coding, Bytes)> {
     Ok(match &asset.body {
-        asset::Body::Memory { raw, gzip, brotli } => {
+        asset::Body::Memory {
+            hash,
+            raw,
+            gzip,
+            brotli,
+        } => {
             let pick = [(Coding::Brotli, brotli), (Coding::Gzip, gzip)]
                 .into_iter()
                 .find_map(|(c, b)| Some((c, b.as_ref()?)).filter(|(c, _)| accepted.contains(c)));
             let (coding, bytes) = pick.unwrap_or((Coding::Identity, raw));
-            (asset.hash.clone(), coding, bytes.clone())
+            (hash.clone(), coding, bytes.clone())
         }
         asset::Body::File(path) => {
             let mut raw = Vec::new();

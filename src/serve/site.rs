@@ -45,8 +45,8 @@ pub struct Change<'a> {
 
 impl Site {
     /// Builds the served set from what the index says is published: `outputs` are kept in
-    /// memory, `pages` (article pages, with their content hash) are served from disk.
-    pub fn load(root: &Path, outputs: &[String], pages: &[(String, String)], max_age: u64) -> Site {
+    /// memory, `pages` (article pages) are served from disk.
+    pub fn load(root: &Path, outputs: &[String], pages: &[String], max_age: u64) -> Site {
         let mut assets = HashMap::with_capacity(outputs.len() + pages.len());
         for key in outputs {
             match asset::load(root, key, true) {
@@ -58,14 +58,13 @@ impl Site {
                 }
             }
         }
-        for (key, hash) in pages {
+        for key in pages {
             let path = root.join(key);
             let Ok(modified) = std::fs::symlink_metadata(&path).and_then(|m| m.modified()) else {
                 continue;
             };
             let page = Asset {
                 content_type: asset::media_type(key),
-                hash: hash.clone(),
                 modified,
                 body: Body::File(path),
             };
