@@ -5,9 +5,11 @@
 
 pub mod article;
 pub mod config;
+pub mod confine;
 pub mod daemon;
 pub mod feed;
 pub mod index;
+pub mod logging;
 pub mod mirror;
 pub mod page;
 pub mod publish;

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
 use feedfold::daemon;
+use feedfold::logging::{Escaping, escape_controls};
 
 #[derive(Parser)]
 #[command(
@@ -61,12 +62,15 @@ enum Command {
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
         .with_target(false)
         .with_env_filter(filter);
     match format {
-        LogFormat::Human => builder.init(),
-        LogFormat::Json => builder.json().init(),
+        // Colours would be escapes too: plain lines, each escaped as a whole.
+        LogFormat::Human => builder
+            .with_ansi(false)
+            .with_writer(|| Escaping(std::io::stderr()))
+            .init(),
+        LogFormat::Json => builder.with_writer(std::io::stderr).json().init(),
     }
 }
 
@@ -81,7 +85,7 @@ fn main() -> ExitCode {
         Command::Serve { config } => daemon::serve(&config).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
-        eprintln!("error: {e:#}");
+        eprintln!("{}", escape_controls(&format!("error: {e:#}")));
         ExitCode::from(2)
     })
 }

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::frontmatter::{FrontMatter, OneOrMany};
 use super::text::{collapse_whitespace, truncate_words};
-use super::{Body, Document, Rejection, date, lang, markdown, plain, slug};
+use super::{Body, Document, Rejection, date, lang, limits, markdown, plain, slug};
 use crate::config::is_language_tag;
 
 /// What the surroundings say when the article itself is silent.
@@ -20,6 +21,8 @@ pub struct Defaults<'a> {
     pub author: Option<&'a str>,
     pub timezone: Tz,
     pub summary_chars: usize,
+    /// Most tags (and most front-matter categories) an article keeps (`feed.max_tags`).
+    pub max_tags: usize,
 }
 
 /// Extracted metadata, as stored in the index.
@@ -74,6 +77,7 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
     };
     let title = fm.title.as_deref().map(collapse_whitespace).or(title);
     let title = title.filter(|t| !t.is_empty()).ok_or(Rejection::NoTitle)?;
+    let title = limits::title(title, &mut warnings);
     let summary = fm
         .summary
         .as_ref()
@@ -87,8 +91,7 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
         &format!("{title} {sample}"),
         &mut warnings,
     );
-    let date = read_date(fm.date.as_ref(), "date", d.timezone, &mut warnings);
-    let updated = read_date(fm.updated.as_ref(), "updated", d.timezone, &mut warnings);
+    let (date, updated) = read_dates(fm, d.timezone, &mut warnings)?;
     let meta = Meta {
         slug: fm.slug.as_deref().and_then(slug::slugify),
         title_slug: slug::slugify(&title),
@@ -97,19 +100,12 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
         lang,
         date,
         updated,
-        authors: authors(doc, d),
-        tags: clean_list(fm.tags.iter().flat_map(|t| t.clone().into_vec())),
-        categories: clean_list(
-            std::iter::once(d.channel.to_string())
-                .chain(fm.categories.iter().flat_map(|c| c.clone().into_vec())),
-        ),
-        id: checked(fm.id.as_deref(), "id", is_uri, &mut warnings),
-        link: checked(fm.link.as_deref(), "link", is_http_url, &mut warnings),
-        image: fm
-            .image
-            .as_deref()
-            .map(collapse_whitespace)
-            .filter(|s| !s.is_empty()),
+        authors: authors(doc, d, &mut warnings),
+        tags: lists(fm.tags.as_ref(), d.max_tags, TAGS, &mut warnings),
+        categories: categories(fm, d, &mut warnings),
+        id: checked(fm.id.as_deref(), &ID, &mut warnings),
+        link: checked(fm.link.as_deref(), &LINK, &mut warnings),
+        image: checked(fm.image.as_deref(), &IMAGE, &mut warnings),
         draft: fm.draft,
     };
     warnings.extend(
@@ -133,26 +129,46 @@ fn language(given: Option<&str>, d: &Defaults, text: &str, warnings: &mut Vec<St
         .to_string()
 }
 
-fn read_date(
-    value: Option<&super::frontmatter::DateValue>,
-    key: &str,
+/// A date an article may or may not give.
+type Date = Option<DateTime<Utc>>;
+
+/// The front-matter `date` and `updated`. An invalid `date` rejects the article (failing
+/// closed: a typo must never publish a story under a wrong date); an invalid `updated` is
+/// a warning, and the fallback is used.
+fn read_dates(
+    fm: &super::frontmatter::FrontMatter,
     tz: Tz,
     warnings: &mut Vec<String>,
-) -> Option<DateTime<Utc>> {
-    let text = value?.as_text();
-    date::parse_date(&text, tz)
-        .map_err(|e| warnings.push(format!("{key}: {e}; using the fallback")))
-        .ok()
+) -> Result<(Date, Date), Rejection> {
+    let date = read_date(fm.date.as_ref(), tz).map_err(|error| Rejection::InvalidDate {
+        place: "front matter `date`".into(),
+        error,
+    })?;
+    let updated = read_date(fm.updated.as_ref(), tz).unwrap_or_else(|e| {
+        warnings.push(format!("updated: {e}; using the fallback"));
+        None
+    });
+    Ok((date, updated))
 }
 
-fn authors(doc: &Document, d: &Defaults) -> Vec<String> {
+/// A front-matter date: absent, valid, or an error that says why not.
+fn read_date(
+    value: Option<&super::frontmatter::DateValue>,
+    tz: Tz,
+) -> Result<Date, date::DateError> {
+    value
+        .map(|v| date::parse_date(&v.as_text(), tz))
+        .transpose()
+}
+
+fn authors(doc: &Document, d: &Defaults, warnings: &mut Vec<String>) -> Vec<String> {
     let fm = &doc.front;
     let given = fm
         .author
         .iter()
         .cloned()
         .chain(fm.authors.iter().flat_map(|a| a.clone().into_vec()));
-    let list = clean_list(given);
+    let list = limits::names(given, limits::MAX_AUTHORS, "authors", warnings);
     if list.is_empty() {
         d.author.map(|a| vec![a.to_string()]).unwrap_or_default()
     } else {
@@ -160,39 +176,65 @@ fn authors(doc: &Document, d: &Defaults) -> Vec<String> {
     }
 }
 
-/// Whitespace collapsed, empties dropped, duplicates removed, order kept.
-fn clean_list(items: impl Iterator<Item = String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for item in items
-        .map(|i| collapse_whitespace(&i))
-        .filter(|i| !i.is_empty())
-    {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
+/// The channel, then the front-matter categories, cleaned and capped.
+fn categories(fm: &FrontMatter, d: &Defaults, warnings: &mut Vec<String>) -> Vec<String> {
+    let given = fm.categories.iter().flat_map(|c| c.clone().into_vec());
+    let all = std::iter::once(d.channel.to_string()).chain(given);
+    let max = d.max_tags.saturating_add(1);
+    limits::names(all, max, "categories (feed.max_tags)", warnings)
 }
 
-fn checked(
-    value: Option<&str>,
-    key: &str,
-    ok: fn(&str) -> bool,
+/// A front-matter list, cleaned and capped (see [`limits::names`]).
+fn lists(
+    list: Option<&OneOrMany>,
+    max: usize,
+    what: &str,
     warnings: &mut Vec<String>,
-) -> Option<String> {
+) -> Vec<String> {
+    let items = list.into_iter().flat_map(|l| l.clone().into_vec());
+    limits::names(items, max, what, warnings)
+}
+
+const TAGS: &str = "tags (feed.max_tags)";
+
+/// What a front-matter URL key must hold.
+struct UrlRule {
+    key: &'static str,
+    want: &'static str,
+    ok: fn(&str) -> bool,
+}
+
+const ID: UrlRule = UrlRule {
+    key: "id",
+    want: "an absolute URI",
+    ok: is_uri,
+};
+const LINK: UrlRule = UrlRule {
+    key: "link",
+    want: "an absolute http(s) URL",
+    ok: limits::is_http_url,
+};
+const IMAGE: UrlRule = UrlRule {
+    key: "image",
+    want: "an http(s) or relative URL",
+    ok: limits::is_image_url,
+};
+
+/// A front-matter URL if `rule` accepts it; otherwise a warning and `None`.
+fn checked(value: Option<&str>, rule: &UrlRule, warnings: &mut Vec<String>) -> Option<String> {
+    let UrlRule { key, want, ok } = rule;
     let value = value.map(str::trim).filter(|v| !v.is_empty())?;
     if ok(value) {
         Some(value.to_string())
     } else {
-        warnings.push(format!("{key} `{value}` is not an absolute URI; ignored"));
+        let shown = super::text::truncate_words(value, 80);
+        warnings.push(format!("{key} `{shown}` is not {want}; ignored"));
         None
     }
 }
 
 fn is_uri(value: &str) -> bool {
-    url::Url::parse(value).is_ok() && !value.chars().any(char::is_whitespace)
-}
-
-fn is_http_url(value: &str) -> bool {
-    url::Url::parse(value).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    value.len() <= super::html::MAX_URL_BYTES
+        && url::Url::parse(value).is_ok()
+        && !value.chars().any(char::is_whitespace)
 }

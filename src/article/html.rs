@@ -45,9 +45,17 @@ pub fn sanitize(html: &str, base: &Url) -> String {
         .to_string()
 }
 
+/// Longest link or image URL kept, in bytes: longer ones are dropped, so that one
+/// reference definition used many times cannot multiply a huge URL.
+pub const MAX_URL_BYTES: usize = 8192;
+
 /// Resolves a link or image URL against `base`; `None` for schemes that must never be
-/// published (anything but http, https, mailto, tel and ftp).
+/// published (anything but http, https, mailto, tel and ftp) and URLs over
+/// [`MAX_URL_BYTES`].
 pub fn resolve_url(url: &str, base: &Url) -> Option<String> {
+    if url.len() > MAX_URL_BYTES {
+        return None;
+    }
     let resolved = base.join(url.trim()).ok()?;
     matches!(
         resolved.scheme(),
@@ -115,6 +123,18 @@ mod tests {
             resolve_url("../x", &base()).as_deref(),
             Some("https://news.example/world/x")
         );
+    }
+
+    #[test]
+    fn data_and_vbscript_urls_and_huge_urls_are_refused() {
+        assert_eq!(
+            resolve_url("data:text/html,<script>x</script>", &base()),
+            None
+        );
+        assert_eq!(resolve_url("vbscript:msgbox(1)", &base()), None);
+        assert_eq!(resolve_url("java\tscript:alert(1)", &base()), None);
+        let huge = format!("https://x.example/{}", "a".repeat(MAX_URL_BYTES));
+        assert_eq!(resolve_url(&huge, &base()), None);
     }
 
     #[test]

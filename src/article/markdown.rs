@@ -5,11 +5,49 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::text::collapse_whitespace;
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
+/// Table cells a body may ask for beyond one per byte of it (see [`tables_overflow`]).
+const SPARE_TABLE_CELLS: usize = 65_536;
+
+/// The parser options for `body`: tables only when they cannot overflow.
+fn options(body: &str) -> Options {
+    let options = Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_SMART_PUNCTUATION;
+    if tables_overflow(body) {
+        options
+    } else {
+        options | Options::ENABLE_TABLES
+    }
+}
+
+/// True when the tables in `body` could expand to many more cells than it has bytes.
+///
+/// pulldown-cmark fills every short row with empty cells up to the header's width (up to
+/// 2^18 cells per table), so 3 KB of a 512-column table with one-cell rows become 2.4 MB
+/// of HTML, and a 4 MB file over 3 GB. The bound is linear: each line after a delimiter
+/// row (`|-|-|`), up to the next blank line, counts as many cells as the widest such row.
+pub fn tables_overflow(body: &str) -> bool {
+    let (mut cells, mut columns) = (0usize, 0usize);
+    for line in body.lines() {
+        if line.trim().is_empty() {
+            columns = 0;
+            continue;
+        }
+        if is_delimiter_row(line) {
+            columns = columns.max(line.matches('|').count() + 1);
+        }
+        cells = cells.saturating_add(columns);
+    }
+    cells > body.len().saturating_add(SPARE_TABLE_CELLS)
+}
+
+/// A line that could be a table's delimiter row, inside any container (`> |-|:-:|`).
+fn is_delimiter_row(line: &str) -> bool {
+    line.contains('|')
+        && line.contains('-')
+        && line
+            .bytes()
+            .all(|b| matches!(b, b'|' | b'-' | b':' | b'>' | b' ' | b'\t'))
 }
 
 /// What extraction needs from a Markdown body, found without rendering it.
@@ -44,7 +82,7 @@ pub fn outline(body: &str, needs: Needs) -> Outline {
     let mut out = Outline::default();
     let mut state = In::Nothing;
     let mut buf = String::new();
-    for event in Parser::new_ext(body, options()) {
+    for event in Parser::new_ext(body, options(body)) {
         match event {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,
@@ -101,8 +139,9 @@ pub fn to_html(body: &str, title: &str, resolve: impl Fn(&str) -> Option<String>
         paragraph: false,
         sample_chars: 0,
     };
+    let options = options(body);
     let leading_title = matches!(
-        Parser::new_ext(body, options()).next(),
+        Parser::new_ext(body, options).next(),
         Some(Event::Start(Tag::Heading {
             level: HeadingLevel::H1,
             ..
@@ -110,7 +149,9 @@ pub fn to_html(body: &str, title: &str, resolve: impl Fn(&str) -> Option<String>
     ) && outline(body, needs).heading.is_some_and(|h| h == title);
     let mut skipping = leading_title;
     let mut has_raw_html = false;
-    let events = Parser::new_ext(body, options()).filter_map(|event| {
+    // Whether each open link or image was kept.
+    let mut links: Vec<bool> = Vec::new();
+    let events = Parser::new_ext(body, options).filter_map(|event| {
         if skipping {
             skipping = !matches!(event, Event::End(TagEnd::Heading(HeadingLevel::H1)));
             return None;
@@ -120,11 +161,26 @@ pub fn to_html(body: &str, title: &str, resolve: impl Fn(&str) -> Option<String>
                 has_raw_html = true;
                 event
             }
+            // A refused URL drops the link or image but keeps its text (an image's is its
+            // alt text): no `href=""`, which readers and validators take as a relative link.
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
-                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
-                    *dest_url = resolve(dest_url).unwrap_or_default().into();
+                let kept = match &mut tag {
+                    Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => resolve(dest_url)
+                        .map(|url| *dest_url = url.into())
+                        .is_some(),
+                    _ => true,
+                };
+                links.push(kept);
+                if !kept {
+                    return None;
                 }
                 Event::Start(tag)
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if !links.pop().unwrap_or(true) {
+                    return None;
+                }
+                event
             }
             other => other,
         })
@@ -182,5 +238,27 @@ mod tests {
         let out = to_html("[a](x/) <b>hi</b>", "T", |u| Some(format!("https://h/{u}")));
         assert!(out.html.contains("href=\"https://h/x/\""), "{}", out.html);
         assert!(out.has_raw_html);
+    }
+
+    #[test]
+    fn ordinary_tables_are_rendered() {
+        let out = to_html("| a | b |\n|---|:-:|\n| 1 | 2 |\n| 3 |\n", "T", keep);
+        assert!(out.html.contains("<table>"), "{}", out.html);
+        assert!(!tables_overflow("> | a |\n> |---|\n> | 1 |\n"));
+    }
+
+    #[test]
+    fn a_table_that_would_expand_to_millions_of_cells_is_rendered_as_text() {
+        let table = format!(
+            "{}\n{}\n{}\n",
+            "|a".repeat(512),
+            "|-".repeat(512),
+            "x\n".repeat(512)
+        );
+        let body = table.repeat(4);
+        assert!(tables_overflow(&body));
+        let out = to_html(&body, "T", keep);
+        assert!(!out.html.contains("<td>"));
+        assert!(out.html.len() < body.len() * 2, "{} bytes", out.html.len());
     }
 }

@@ -7,12 +7,14 @@ mod extract;
 mod frontmatter;
 mod html;
 pub mod lang;
+pub mod limits;
 mod markdown;
+mod nesting;
 mod plain;
 pub mod slug;
 pub mod text;
 
-pub use date::parse_date;
+pub use date::{DateError, parse_date};
 pub use extract::{Defaults, Meta, extract};
 pub use html::escape as escape_html;
 
@@ -59,6 +61,14 @@ pub enum Rejection {
     FrontMatter(String),
     #[error("no title: add `title:` to the front matter or start with a `# heading`")]
     NoTitle,
+    /// A date that is not a valid one (see [`date`]): failing closed, so that a typo never
+    /// publishes a story under a wrong date or releases it early.
+    #[error("invalid date in {place}: {error}")]
+    InvalidDate {
+        /// Where the date was written: ``front matter `date` `` or ``file name `…` ``.
+        place: String,
+        error: date::DateError,
+    },
 }
 
 /// One body block of a plain-text article.
@@ -118,10 +128,12 @@ impl Document {
             Body::Plain(text) => html::blocks_to_html(&plain::blocks(text)),
             Body::Markdown(md) => {
                 let rendered = markdown::to_html(md, title, |url| html::resolve_url(url, link));
+                // Bounded first: the sanitiser's time grows with nesting depth.
+                let bounded = nesting::bound(&rendered.html);
                 if rendered.has_raw_html {
-                    html::sanitize(&rendered.html, link)
+                    html::sanitize(&bounded, link)
                 } else {
-                    rendered.html
+                    bounded
                 }
             }
         };
@@ -163,5 +175,64 @@ mod tests {
     fn broken_front_matter_is_rejected_with_the_reason() {
         let err = Document::parse(b"---\ntitle: [\n---\n", Kind::Markdown).unwrap_err();
         assert!(matches!(err, Rejection::FrontMatter(_)));
+    }
+
+    fn content(md: &str) -> String {
+        let link = Url::parse("https://news.example/world/a/").unwrap();
+        let doc = Document::parse(md.as_bytes(), Kind::Markdown).unwrap();
+        doc.content_html(&link, "en", "T")
+    }
+
+    #[test]
+    fn markdown_links_and_images_never_publish_script_or_data_urls() {
+        let html = content(
+            "# T\n\n[a](javascript:alert(1)) ![b](vbscript:x) <javascript:alert(2)> \
+             [c][r] ![d](data:text/html,x) [e](java\tscript:y)\n\n[r]: JaVaScRiPt:alert(3)\n",
+        );
+        let urls = html
+            .split("href=\"")
+            .chain(html.split("src=\""))
+            .filter_map(|part| part.split_once('"'))
+            .map(|(url, _)| url);
+        for url in urls.filter(|u| !u.contains('<')) {
+            assert!(
+                url.is_empty() || url.starts_with("https://"),
+                "{url} in {html}"
+            );
+        }
+        // The links and images are dropped, their text kept: no empty (relative) URL left.
+        assert!(
+            !html.contains("href=\"\"") && !html.contains("src=\"\""),
+            "{html}"
+        );
+        assert!(html.contains('a') && html.contains('c'), "{html}");
+        assert!(!html.contains("<a") && !html.contains("<img"), "{html}");
+    }
+
+    #[test]
+    fn deeply_nested_html_is_cut_to_a_bounded_depth_and_keeps_its_text() {
+        let n = 50_000;
+        let html = content(&format!(
+            "# T\n\n{}deep text{}",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        ));
+        assert!(html.contains("deep text"));
+        assert_eq!(nesting::depth(&html), nesting::MAX_DEPTH);
+    }
+
+    #[test]
+    fn deeply_nested_lists_and_quotes_complete_with_a_bounded_depth() {
+        let n = 40_000;
+        for md in [
+            format!("# T\n\n{}x\n", "- ".repeat(n)),
+            format!("# T\n\n{}x\n", ">".repeat(n)),
+            format!("# T\n\n{}x", "<ul><li>".repeat(n)),
+            format!("# T\n\n{}x\n", "* [".repeat(n)),
+        ] {
+            let html = content(&md);
+            assert!(html.contains('x'), "{}", &md[..20]);
+            assert!(nesting::depth(&html) <= nesting::MAX_DEPTH, "{}", &md[..20]);
+        }
     }
 }

@@ -4,16 +4,18 @@
 //! checked value. Unknown keys and invalid values are rejected with a message naming the key.
 
 mod channel;
+mod paths;
 mod publish;
 mod serve;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use thiserror::Error;
 use url::Url;
 
 pub use channel::ChannelConfig;
+pub use paths::{Paths, check_layout};
 pub use publish::{PublishSettings, S3Settings, TargetKind};
 pub use serve::{ServeSettings, WebSubSettings};
 
@@ -74,28 +76,6 @@ pub struct Site {
     pub timezone: String,
 }
 
-/// `[paths]`: folders, relative to the configuration file's folder.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct Paths {
-    /// Content root: one sub-folder per channel.
-    pub feeds: PathBuf,
-    /// Where feeds are written (generated; keep it out of version control).
-    pub publish: PathBuf,
-    /// Where the index lives.
-    pub state: PathBuf,
-}
-
-impl Default for Paths {
-    fn default() -> Self {
-        Paths {
-            feeds: "feeds".into(),
-            publish: "public".into(),
-            state: ".feedfold".into(),
-        }
-    }
-}
-
 /// Whether items carry the full article or only its summary.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -142,6 +122,9 @@ pub struct FeedSettings {
     pub max_article_bytes: u64,
     /// RSS `ttl`, in minutes: how often readers should poll.
     pub ttl_minutes: u32,
+    /// Most tags an article keeps (each tag is a feed); the rest are dropped and reported.
+    /// Front-matter categories are capped the same way.
+    pub max_tags: usize,
 }
 
 impl Default for FeedSettings {
@@ -154,6 +137,7 @@ impl Default for FeedSettings {
             formats: vec![Format::Rss, Format::Atom, Format::Json],
             max_article_bytes: 4 * 1024 * 1024,
             ttl_minutes: 30,
+            max_tags: 20,
         }
     }
 }
@@ -199,15 +183,9 @@ impl Config {
         config.validate()?;
         config.publish.validate()?;
         config.site.base_url = config.site.base_url.trim_end_matches('/').to_string();
-        for path in [
-            &mut config.paths.feeds,
-            &mut config.paths.publish,
-            &mut config.paths.state,
-        ] {
-            if path.is_relative() {
-                *path = dir.join(&*path);
-            }
-        }
+        config.paths.resolve(dir);
+        let p = &config.paths;
+        check_layout(&p.feeds, &p.publish, &p.state, dir)?;
         Ok(config)
     }
 
@@ -218,6 +196,19 @@ impl Config {
             return Err(invalid(
                 "site.base_url",
                 "must be an http(s) URL with a host",
+            ));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid(
+                "site.base_url",
+                "must not hold a user name or password: it is published in every link",
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid(
+                "site.base_url",
+                "must not have a query (`?`) or a fragment (`#`): every link is built by \
+                 appending a path to it",
             ));
         }
         if self.site.title.trim().is_empty() {
@@ -239,6 +230,9 @@ impl Config {
         }
         if feed.summary_chars < 20 {
             return Err(invalid("feed.summary_chars", "must be at least 20"));
+        }
+        if feed.max_tags > 1000 {
+            return Err(invalid("feed.max_tags", "must be at most 1000"));
         }
         if feed.formats.is_empty() {
             return Err(invalid(

@@ -20,6 +20,9 @@ pub struct ServeSettings {
     pub header_timeout_secs: u64,
     /// Seconds a keep-alive connection may stay silent before it is closed.
     pub idle_timeout_secs: u64,
+    /// Most connections one client address may hold at once; 0 (the default) means no
+    /// limit, since a CDN or a newsroom's NAT is one address.
+    pub max_connections_per_address: usize,
 }
 
 impl Default for ServeSettings {
@@ -29,6 +32,7 @@ impl Default for ServeSettings {
             max_connections: 1024,
             header_timeout_secs: 10,
             idle_timeout_secs: 60,
+            max_connections_per_address: 0,
         }
     }
 }
@@ -51,6 +55,12 @@ impl ServeSettings {
         }
         if !(1..=3600).contains(&self.idle_timeout_secs) {
             return Err(invalid("serve.idle_timeout_secs", "must be 1 to 3600"));
+        }
+        if self.max_connections_per_address > self.max_connections {
+            return Err(invalid(
+                "serve.max_connections_per_address",
+                "must be 0 (no limit) or at most serve.max_connections",
+            ));
         }
         Ok(())
     }
@@ -77,5 +87,24 @@ impl WebSubSettings {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_per_address_limit_is_off_by_default_and_bounded_by_the_connection_limit() {
+        let defaults = ServeSettings::default();
+        assert_eq!(defaults.max_connections_per_address, 0);
+        assert!(defaults.validate().is_ok());
+        let over = ServeSettings {
+            max_connections: 8,
+            max_connections_per_address: 9,
+            ..defaults
+        };
+        let err = over.validate().unwrap_err().to_string();
+        assert!(err.contains("serve.max_connections_per_address"), "{err}");
     }
 }

@@ -29,9 +29,10 @@ pub fn acquire(state_dir: &Path) -> Result<StateLock> {
         Err(TryLockError::WouldBlock) => {
             let holder = std::fs::read_to_string(&path).unwrap_or_default();
             bail!(
-                "another feedfold is already running on {} (pid {}); stop it first",
-                state_dir.display(),
-                holder.trim()
+                "another feedfold (pid {}) is already publishing from {}: a running `watch` \
+                 or `serve` keeps the feeds current by itself; stop it first to run this",
+                holder.trim(),
+                state_dir.display()
             );
         }
         Err(TryLockError::Error(e)) => return Err(e).context("cannot lock the state folder"),

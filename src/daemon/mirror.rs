@@ -168,6 +168,7 @@ pub fn mirror_once(config: &Config, again: bool) -> Result<Option<(String, Mirro
     let Some(s3) = config.publish.s3() else {
         return Ok(None);
     };
+    let _lock = super::lock::acquire(&config.paths.state)?;
     let bucket = Bucket::open(s3)?;
     let mut store = Store::open(&config.paths.state)?;
     let mut lease = Lease::new(s3.lease_seconds);

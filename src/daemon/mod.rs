@@ -20,8 +20,9 @@ use chrono::{DateTime, Utc};
 
 use tracing::debug;
 
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::index::{self, ScanReport, Store};
+use crate::logging::escape_controls;
 use crate::publish::{self, DirTarget, PublishReport};
 use crate::serve;
 
@@ -34,7 +35,32 @@ pub fn load_config(path: &Path) -> Result<Config> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    Config::parse(&text, &dir).with_context(|| format!("invalid config file {}", path.display()))
+    let config = Config::parse(&text, &dir)
+        .with_context(|| format!("invalid config file {}", path.display()))?;
+    // The same rules again, through symbolic links: `public` may be a link into `feeds/`.
+    let p = &config.paths;
+    let real = |path: &Path| real_path(path);
+    config::check_layout(&real(&p.feeds), &real(&p.publish), &real(&p.state), &dir)
+        .with_context(|| format!("invalid config file {}", path.display()))?;
+    Ok(config)
+}
+
+/// `path` with symbolic links resolved as far as it exists.
+fn real_path(path: &Path) -> std::path::PathBuf {
+    let mut rest = Vec::new();
+    let mut base = path;
+    loop {
+        if let Ok(real) = base.canonicalize() {
+            return rest.iter().rev().fold(real, |acc, part| acc.join(part));
+        }
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                base = parent;
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
 }
 
 /// What the index records as published, ready to serve: feeds and other outputs held in
@@ -63,7 +89,9 @@ pub struct BuildReport {
 /// Scans the content root into the index and publishes the feeds: `feedfold build`.
 pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
     let started = Instant::now();
-    refuse_publish_inside_feeds(config)?;
+    // The daemon's lock: a build beside a running daemon would race it for the index and
+    // the publish folder's temp files.
+    let _lock = lock::acquire(&config.paths.state)?;
     let mut store = Store::open(&config.paths.state)?;
     let mut catalog = index::load(&store)?;
     let opts = index::Options {
@@ -101,36 +129,18 @@ pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
     })
 }
 
-pub(crate) fn refuse_publish_inside_feeds(config: &Config) -> Result<()> {
-    let feeds = config
-        .paths
-        .feeds
-        .canonicalize()
-        .unwrap_or(config.paths.feeds.clone());
-    let publish = config
-        .paths
-        .publish
-        .canonicalize()
-        .unwrap_or(config.paths.publish.clone());
-    if publish.starts_with(&feeds) {
-        anyhow::bail!(
-            "paths.publish ({}) is inside paths.feeds ({}); feedfold never writes inside feeds/",
-            publish.display(),
-            feeds.display()
-        );
-    }
-    Ok(())
-}
-
-/// One line per problem file, prefixed with the content root.
+/// One line per problem file, prefixed with the content root; control characters in names
+/// are escaped, so that a file name cannot forge a line.
 pub fn problem_lines(config: &Config, scan: &ScanReport) -> String {
     let root = config.paths.feeds.display();
     let mut out = String::new();
     for (path, reason) in &scan.rejected {
-        let _ = writeln!(out, "{root}/{path}: skipped: {reason}");
+        let line = format!("{root}/{path}: skipped: {reason}");
+        let _ = writeln!(out, "{}", escape_controls(&line));
     }
     for (path, warning) in &scan.warnings {
-        let _ = writeln!(out, "{root}/{path}: warning: {warning}");
+        let line = format!("{root}/{path}: warning: {warning}");
+        let _ = writeln!(out, "{}", escape_controls(&line));
     }
     out
 }

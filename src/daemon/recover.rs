@@ -10,7 +10,7 @@ use tracing::warn;
 use crate::index::{Recovered, SeenIdentity};
 
 /// Reads every published feed under `publish`: JSON Feed first (its dates keep their
-/// milliseconds), then Atom, then RSS.
+/// fractions of a second), then Atom, then RSS.
 pub fn from_published(publish: &Path) -> Recovered {
     let mut files = Vec::new();
     let mut stack = vec![publish.to_path_buf()];

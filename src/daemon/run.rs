@@ -25,6 +25,10 @@ use crate::watch::{self, Event};
 /// Wait before retrying after a failed reconciliation.
 const RETRY: Duration = Duration::from_secs(5);
 
+/// Wait before retrying a failed publish (a full disk): only the publish is redone, so
+/// feeds are current again about a second after space comes back.
+const PUBLISH_RETRY: Duration = Duration::from_secs(1);
+
 /// Runs the daemon until SIGTERM or SIGINT: `feedfold watch`.
 pub fn watch(config_path: &Path) -> Result<()> {
     run(config_path, false)
@@ -36,8 +40,11 @@ pub fn serve(config_path: &Path) -> Result<()> {
 }
 
 fn run(config_path: &Path, with_server: bool) -> Result<()> {
+    // Absolute, so that the watcher's absolute event paths name it (`--config` defaults to a
+    // relative `config.toml`).
+    let config_path = &std::path::absolute(config_path)
+        .with_context(|| format!("cannot resolve {}", config_path.display()))?;
     let config = super::load_config(config_path)?;
-    super::refuse_publish_inside_feeds(&config)?;
     let _lock = lock::acquire(&config.paths.state)?;
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel();
@@ -87,6 +94,7 @@ fn watch_loop(
         error!(error = %format!("{e:#}"), "reconciliation failed; published feeds kept, retrying");
     }
     let mut failing = first.is_err();
+    let mut last_error = first.as_ref().err().map(|e| format!("{e:#}"));
     let mut next_full = if failing || watcher.is_none() {
         Instant::now() + RETRY
     } else {
@@ -97,8 +105,12 @@ fn watch_loop(
     loop {
         pause_for_tests();
         let timeout = next_full.saturating_duration_since(Instant::now());
-        let batch = match rx.recv_timeout(timeout) {
+        let mut batch = match rx.recv_timeout(timeout) {
             Ok(event) => coalesce(event, rx),
+            Err(RecvTimeoutError::Timeout) if failing && daemon.publish_failed() => Batch {
+                republish: true,
+                ..Batch::default()
+            },
             Err(RecvTimeoutError::Timeout) => Batch {
                 full: Some("periodic rescan".into()),
                 ..Batch::default()
@@ -109,9 +121,16 @@ fn watch_loop(
         if batch.shutdown || stop.load(Ordering::Relaxed) {
             break;
         }
+        let feeds = &daemon.config().paths.feeds;
+        if watcher.as_ref().is_some_and(|w| w.root_replaced(feeds)) {
+            warn!(path = %feeds.display(), "the content folder was replaced; watching the new one");
+            *watcher = None;
+            batch.full = Some("the content folder was replaced".into());
+        }
         // Watch anew before reconciling after a reload, a failure (the content folder may
         // have been replaced) or a failed start, so that no change slips between the two.
-        if (batch.reload && daemon.reload()) || failing || watcher.is_none() {
+        let scan_failed = failing && !daemon.publish_failed();
+        if (batch.reload && daemon.reload()) || scan_failed || watcher.is_none() {
             *watcher = start_watch(daemon, tx);
         }
         let result = sync(daemon, &batch);
@@ -119,6 +138,7 @@ fn watch_loop(
             Ok(()) if failing => {
                 info!("reconciliation recovered");
                 failing = false;
+                last_error = None;
                 daemon.rescan_due()
             }
             Ok(()) if watcher.is_none() => Instant::now() + RETRY,
@@ -128,9 +148,20 @@ fn watch_loop(
                 break;
             }
             Err(e) => {
-                error!(error = %format!("{e:#}"), "reconciliation failed; published feeds kept, retrying");
+                let e = format!("{e:#}");
+                if last_error.as_ref() != Some(&e) {
+                    error!(error = %e, "reconciliation failed; published feeds kept, retrying");
+                } else {
+                    debug!(error = %e, "still failing");
+                }
+                last_error = Some(e);
                 failing = true;
-                Instant::now() + RETRY
+                let wait = if daemon.publish_failed() {
+                    PUBLISH_RETRY
+                } else {
+                    RETRY
+                };
+                Instant::now() + wait
             }
         };
     }
@@ -138,6 +169,9 @@ fn watch_loop(
 
 /// Brings the index and feeds up to date for one batch of events.
 fn sync(daemon: &mut Daemon, batch: &Batch) -> Result<()> {
+    if batch.republish && batch.full.is_none() && batch.paths.is_empty() && !batch.reload {
+        return daemon.republish();
+    }
     match (&batch.full, batch.reload) {
         (Some(reason), _) => {
             info!(reason = %reason, "full rescan");
@@ -215,6 +249,8 @@ struct Batch {
     full: Option<String>,
     reload: bool,
     shutdown: bool,
+    /// Publish again, without a scan (after a failed publish).
+    republish: bool,
 }
 
 fn coalesce(first: Event, rx: &Receiver<Event>) -> Batch {

@@ -41,6 +41,8 @@ pub struct Daemon {
     items: publish::ItemCache,
     /// Rejections already logged, so that each is logged once.
     reported: HashMap<String, String>,
+    /// Set when the last publish failed (a full disk...): the index is ahead of the feeds.
+    publish_failed: bool,
 }
 
 impl Daemon {
@@ -73,6 +75,7 @@ impl Daemon {
             stop,
             items: publish::ItemCache::default(),
             reported: HashMap::new(),
+            publish_failed: false,
         })
     }
 
@@ -133,6 +136,17 @@ impl Daemon {
         }
     }
 
+    /// True when the last publish failed although the index is current: only publishing
+    /// needs to be tried again, not a scan.
+    pub fn publish_failed(&self) -> bool {
+        self.publish_failed
+    }
+
+    /// Publishes again what the index holds, after a failed publish.
+    pub fn republish(&mut self) -> Result<()> {
+        self.finish(&ScanReport::default(), Instant::now())
+    }
+
     fn finish(&mut self, report: &ScanReport, started: Instant) -> Result<()> {
         self.log_rejections(report);
         let entries = self.catalog.entries().unwrap_or_default();
@@ -143,7 +157,9 @@ impl Daemon {
             &mut self.store,
             &self.target,
             &mut self.items,
-        )?;
+        );
+        self.publish_failed = published.is_err();
+        let published = published?;
         let event = Published {
             report: &published,
             articles: entries.len(),
@@ -227,10 +243,13 @@ fn release_free_memory() {
     }
 }
 
-/// Opens the index; a corrupt one is moved aside (and rebuilt from files and feeds).
+/// Opens the index; a corrupt one is moved aside (and rebuilt from files and feeds). Any
+/// other failure (a lock held too long, a read-only folder) is an error: a healthy index is
+/// never moved aside.
 fn open_store(state: &Path) -> Result<Store> {
     match Store::open(state).and_then(|store| store.check().map(|()| store)) {
         Ok(store) => Ok(store),
+        Err(e) if !index::store::is_corrupt(&e) => Err(e),
         Err(e) => {
             let index = state.join("index.sqlite");
             let aside = state.join(format!(

@@ -6,10 +6,13 @@ use atom_syndication::{
 use chrono::{DateTime, Utc};
 
 use super::{FeedMeta, GENERATOR, Item};
+use crate::article::date;
 use crate::config::Format;
 
-fn fixed(date: DateTime<Utc>) -> FixedDateTime {
-    date.fixed_offset()
+/// A date for Atom, clamped into the range every format can write (see [`date`]): even a
+/// date stored by an older version cannot make rendering fail.
+fn fixed(at: DateTime<Utc>) -> FixedDateTime {
+    date::clamp(at).fixed_offset()
 }
 
 fn link(href: &str, rel: &str, mime: &str) -> Link {

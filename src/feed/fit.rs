@@ -1,34 +1,136 @@
 //! The byte budget: a feed file never exceeds `max_bytes`. Items too large on their own
-//! are published with their summary; then the oldest items are dropped until it fits.
+//! are published with their summary; an item too large even so is left out (and named, for
+//! the caller to report); then the oldest items are dropped until the feed fits.
 
 use super::Item;
 
+/// A feed rendered within its byte budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fitted {
+    pub text: String,
+    /// Ids of the items left out because they do not fit even alone as a summary.
+    pub skipped: Vec<String>,
+}
+
 /// Renders as many of `items` (newest first) as fit in `max_bytes`.
-pub fn fit(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String) -> String {
+pub fn fit(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String) -> Fitted {
     let full = render(items);
     if full.len() <= max_bytes || items.is_empty() {
-        return full;
+        return Fitted {
+            text: full,
+            skipped: Vec::new(),
+        };
     }
-    let items: Vec<Item> = items
-        .iter()
-        .map(|item| {
-            let alone = render(std::slice::from_ref(item)).len();
-            if alone > max_bytes && item.content_html.is_some() {
-                item.summary_only()
-            } else {
-                item.clone()
-            }
-        })
-        .collect();
+    let mut skipped = Vec::new();
+    let mut kept: Vec<Item> = Vec::with_capacity(items.len());
+    for item in items {
+        match shrunk(item, max_bytes, &render) {
+            Some(item) => kept.push(item),
+            None => skipped.push(item.id.clone()),
+        }
+    }
     // Largest prefix that fits: binary search over the item count.
-    let (mut lo, mut hi) = (0usize, items.len());
+    let (mut lo, mut hi) = (0usize, kept.len());
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
-        if render(&items[..mid]).len() <= max_bytes {
+        if render(&kept[..mid]).len() <= max_bytes {
             lo = mid;
         } else {
             hi = mid - 1;
         }
     }
-    render(&items[..lo])
+    Fitted {
+        text: render(&kept[..lo]),
+        skipped,
+    }
+}
+
+/// The item as it can appear alone within `max_bytes`: whole, else as its summary, else
+/// `None`.
+fn shrunk(item: &Item, max_bytes: usize, render: impl Fn(&[Item]) -> String) -> Option<Item> {
+    let fits = |item: &Item| render(std::slice::from_ref(item)).len() <= max_bytes;
+    if fits(item) {
+        return Some(item.clone());
+    }
+    let summary = item.summary_only();
+    (item.content_html.is_some() && fits(&summary)).then_some(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    fn item(id: &str, title_bytes: usize, content_bytes: usize) -> Item {
+        let date = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+        Item {
+            id: id.into(),
+            title: "t".repeat(title_bytes),
+            link: format!("https://e.org/{id}/"),
+            summary: "s".into(),
+            content_html: Some("c".repeat(content_bytes)),
+            lang: "en".into(),
+            published: date,
+            updated: date,
+            authors: vec![],
+            categories: vec![],
+            tags: vec![],
+            image: None,
+        }
+    }
+
+    /// A stand-in format: every field's bytes, one line per item.
+    fn render(items: &[Item]) -> String {
+        items
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} {} {}\n",
+                    i.id,
+                    i.title,
+                    i.content_html.as_deref().unwrap_or("")
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_feed_within_budget_is_rendered_whole() {
+        let items = [item("a", 5, 5), item("b", 5, 5)];
+        let fitted = fit(&items, 100, render);
+        assert_eq!(fitted.text, render(&items));
+        assert!(fitted.skipped.is_empty());
+    }
+
+    #[test]
+    fn an_item_too_large_even_as_a_summary_is_skipped_not_the_feed_cut() {
+        let items = [
+            item("new", 5, 5),
+            item("huge", 2_000_000, 0),
+            item("old", 5, 5),
+        ];
+        let fitted = fit(&items, 1000, render);
+        assert_eq!(fitted.skipped, ["huge"]);
+        assert_eq!(fitted.text, render(&[items[0].clone(), items[2].clone()]));
+    }
+
+    #[test]
+    fn an_item_too_large_with_its_content_is_published_as_its_summary() {
+        let items = [item("a", 5, 5), item("big", 5, 5000)];
+        let fitted = fit(&items, 1000, render);
+        assert!(fitted.skipped.is_empty());
+        assert_eq!(
+            fitted.text,
+            render(&[items[0].clone(), items[1].summary_only()])
+        );
+    }
+
+    #[test]
+    fn the_oldest_items_are_dropped_to_fit_and_are_not_reported() {
+        let items: Vec<Item> = (0..10).map(|i| item(&i.to_string(), 90, 0)).collect();
+        let fitted = fit(&items, 500, render);
+        assert_eq!(fitted.text, render(&items[..5]));
+        assert!(fitted.skipped.is_empty());
+    }
 }

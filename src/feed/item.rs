@@ -45,13 +45,7 @@ pub fn link(base_url: &str, record: &Record, meta: &Meta) -> String {
 pub fn build(base_url: &str, record: &Record, meta: &Meta, content_html: Option<String>) -> Item {
     let (published, updated) = dates(meta, record);
     let link = link(base_url, record, meta);
-    let image = meta.image.as_ref().and_then(|src| {
-        url::Url::parse(&link)
-            .ok()?
-            .join(src)
-            .ok()
-            .map(String::from)
-    });
+    let image = meta.image.as_deref().and_then(|src| image_url(&link, src));
     Item {
         id: record.id.clone(),
         title: meta.title.clone(),
@@ -68,12 +62,61 @@ pub fn build(base_url: &str, record: &Record, meta: &Meta, content_html: Option<
     }
 }
 
+/// The image URL resolved against the item's link; `None` unless it is http(s) (never
+/// `javascript:`, `data:` or another scheme, whatever the index holds).
+fn image_url(link: &str, src: &str) -> Option<String> {
+    let url = url::Url::parse(link).ok()?.join(src).ok()?;
+    matches!(url.scheme(), "http" | "https").then(|| url.into())
+}
+
 impl Item {
     /// The same item with its summary in place of its full content.
     pub fn summary_only(&self) -> Item {
         Item {
             content_html: None,
             ..self.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::{Item, image_url};
+
+    /// An item with every field set, for format tests.
+    pub fn sample() -> Item {
+        let date = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+        Item {
+            id: "urn:uuid:00000000-0000-4000-8000-000000000000".into(),
+            title: "A title".into(),
+            link: "https://news.example/world/a/".into(),
+            summary: "A summary.".into(),
+            content_html: Some("<p>Body.</p>".into()),
+            lang: "en".into(),
+            published: date,
+            updated: date,
+            authors: vec!["Desk".into()],
+            categories: vec!["world".into()],
+            tags: vec![],
+            image: None,
+        }
+    }
+
+    #[test]
+    fn images_resolve_against_the_link_and_only_http_ones_are_kept() {
+        let link = "https://news.example/world/a/";
+        assert_eq!(
+            image_url(link, "pic.jpg").as_deref(),
+            Some("https://news.example/world/a/pic.jpg")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            " data:image/png;base64,AAAA",
+            "vbscript:x",
+        ] {
+            assert_eq!(image_url(link, bad), None, "{bad}");
         }
     }
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::{FeedMeta, GENERATOR, Item};
+use crate::article::date;
 use crate::config::Format;
 
 #[derive(Serialize)]
@@ -87,7 +88,7 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
             .collect(),
         generator: Generator {
             about: GENERATOR,
-            updated: meta.updated.to_rfc3339(),
+            updated: date::rfc3339(meta.updated),
         },
         items: items.iter().map(item).collect(),
     };
@@ -105,8 +106,8 @@ fn item(item: &Item) -> JsonItem<'_> {
         content_text: item.content_html.is_none().then_some(item.summary.as_str()),
         summary: &item.summary,
         image: item.image.as_deref(),
-        date_published: item.published.to_rfc3339(),
-        date_modified: item.updated.to_rfc3339(),
+        date_published: date::rfc3339(item.published),
+        date_modified: date::rfc3339(item.updated),
         authors: authors(&item.authors),
         tags: item
             .categories

@@ -1,4 +1,4 @@
-//! Feed rendering: which feeds exist and what they hold ([`plan`]), and their text in RSS 2.0,
+//! Feed rendering: which feeds exist and what they hold ([`plan()`]), and their text in RSS 2.0,
 //! Atom 1.0, JSON Feed 1.1 and OPML. Pure: values in, strings out; dates come from items.
 
 pub mod atom;

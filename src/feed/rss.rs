@@ -9,7 +9,7 @@ use rss::extension::dublincore::DublinCoreExtension;
 use rss::{Category, ChannelBuilder, GuidBuilder, ItemBuilder};
 
 use super::{FeedMeta, GENERATOR, Item};
-use crate::article::escape_html;
+use crate::article::{date, escape_html};
 use crate::config::Format;
 
 /// Renders an RSS 2.0 document.
@@ -35,7 +35,7 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         .link(meta.home_url.clone())
         .description(description.clone())
         .language(Some(meta.language.clone()))
-        .last_build_date(Some(meta.updated.to_rfc2822()))
+        .last_build_date(Some(date::rfc2822(meta.updated)))
         .generator(Some(GENERATOR.to_string()))
         .ttl(Some(meta.ttl_minutes.to_string()))
         .atom_ext(Some(AtomExtension {
@@ -75,13 +75,20 @@ fn item(item: &Item) -> rss::Item {
         languages: vec![item.lang.clone()],
         ..DublinCoreExtension::default()
     };
-    let description = (!item.summary.is_empty()).then(|| escape_html(&item.summary));
+    // Never `content:encoded` without a description (the validator warns): the title
+    // stands in for an empty summary.
+    let summary = if item.summary.is_empty() {
+        &item.title
+    } else {
+        &item.summary
+    };
+    let description = Some(escape_html(summary));
     ItemBuilder::default()
         .title(Some(item.title.clone()))
         .link(Some(item.link.clone()))
         .description(description)
         .guid(Some(guid))
-        .pub_date(Some(item.published.to_rfc2822()))
+        .pub_date(Some(date::rfc2822(item.published)))
         .categories(categories)
         .dublin_core_ext(Some(dublin_core))
         .content(item.content_html.clone())
@@ -91,6 +98,17 @@ fn item(item: &Item) -> rss::Item {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_item_with_a_title_only_still_has_a_description() {
+        let item = super::Item {
+            summary: String::new(),
+            content_html: Some(String::new()),
+            ..crate::feed::item::tests::sample()
+        };
+        let rss = super::item(&item);
+        assert_eq!(rss.description(), Some(item.title.as_str()));
+    }
+
     #[test]
     fn ampersands_and_angle_brackets_become_hex_references() {
         assert_eq!(

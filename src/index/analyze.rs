@@ -15,7 +15,7 @@ use crate::config::{ChannelConfig, Config};
 const CHUNK: usize = 32;
 
 /// Bumped whenever extraction rules change, so that every article is re-extracted.
-const EXTRACTOR_VERSION: &str = "feedfold-extract-1";
+const EXTRACTOR_VERSION: &str = "feedfold-extract-2";
 
 /// Everything extraction needs to know about one channel.
 #[derive(Debug, Clone)]
@@ -26,6 +26,7 @@ pub struct ChannelContext {
     pub site_language: String,
     pub timezone: Tz,
     pub summary_chars: usize,
+    pub max_tags: usize,
     /// Fingerprint of all of the above: a change means every article is re-extracted.
     pub key: Hash,
 }
@@ -41,6 +42,7 @@ impl ChannelContext {
         }
         hasher.update(author.as_deref().unwrap_or_default().as_bytes());
         hasher.update(&config.feed.summary_chars.to_le_bytes());
+        hasher.update(&config.feed.max_tags.to_le_bytes());
         ChannelContext {
             name: name.to_string(),
             language: channel.language.clone(),
@@ -48,6 +50,7 @@ impl ChannelContext {
             site_language: site.language.clone(),
             timezone: config.timezone().unwrap_or(chrono_tz::UTC),
             summary_chars: config.feed.summary_chars,
+            max_tags: config.feed.max_tags,
             key: *hasher.finalize().as_bytes(),
         }
     }
@@ -60,6 +63,7 @@ impl ChannelContext {
             author: self.author.as_deref(),
             timezone: self.timezone,
             summary_chars: self.summary_chars,
+            max_tags: self.max_tags,
         }
     }
 }
@@ -91,6 +95,7 @@ pub fn analyze_each(
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let max = config.feed.max_article_bytes;
+    let root = &super::walk::real_root(root)?;
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<(usize, Vec<Analysis>)>(workers * 4);
         for _ in 0..workers.min(files.len()) {
@@ -131,7 +136,8 @@ pub fn analyze_each(
     })
 }
 
-/// Reads one file and extracts its metadata unless its bytes are already known.
+/// Reads one file (confined beneath `root`, the real content root) and extracts its
+/// metadata unless its bytes are already known.
 pub fn analyze(
     root: &Path,
     file: &FileStat,
@@ -148,9 +154,9 @@ pub fn analyze(
             .to_string(),
         );
     }
-    let bytes = match read_sized(&root.join(&file.path), file.size) {
+    let bytes = match crate::confine::read(root, &root.join(&file.path), max, file.size) {
         Ok(bytes) => bytes,
-        Err(e) => return Analysis::Rejected(format!("cannot read: {e}")),
+        Err(e) => return Analysis::Rejected(e.to_string()),
     };
     let hash = *blake3::hash(&bytes).as_bytes();
     if known == Some(hash) {
@@ -166,14 +172,6 @@ pub fn analyze(
     }
 }
 
-/// Reads a file whose size the walk already knows (saves a stat per file).
-fn read_sized(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    std::fs::File::open(path)?.read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
 /// The pure part: bytes to metadata.
 pub fn parse(
     bytes: &[u8],
@@ -184,8 +182,14 @@ pub fn parse(
     let kind = Kind::of_file_name(name).unwrap_or(Kind::Text);
     let doc = Document::parse(bytes, kind)?;
     let (mut meta, warnings) = extract(&doc, &ctx.defaults())?;
-    if meta.date.is_none() {
-        meta.date = crate::article::date::from_file_name(name, ctx.timezone);
-    }
+    // A name shaped like a date that is not a valid one rejects the article even when the
+    // front matter gives a date: failing closed on a typo.
+    let named = crate::article::date::from_file_name(name, ctx.timezone).map_err(|error| {
+        Rejection::InvalidDate {
+            place: format!("file name `{name}`"),
+            error,
+        }
+    })?;
+    meta.date = meta.date.or(named);
     Ok((meta, warnings))
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashSet;
 
-use crate::article::{Meta, slug};
+use crate::article::{Meta, date, slug};
 
 /// A file's identity on disk, as a directory walk sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,11 +113,11 @@ pub fn next_slug(old: &str, meta: &Meta, taken: impl Fn(&str) -> bool) -> String
     }
 }
 
-/// The first moment an article was seen: its file time (to the millisecond), never later
-/// than now.
+/// The first moment an article was seen: its file time (to the microsecond, so that files
+/// copied in together stay apart), never later than now, and always a valid date even when
+/// the clock or the file time is absurd.
 pub fn first_seen(mtime_ns: i64, now: DateTime<Utc>) -> DateTime<Utc> {
-    let mtime = DateTime::from_timestamp_millis(mtime_ns.div_euclid(1_000_000)).unwrap_or(now);
-    mtime.min(now)
+    date::from_micros(mtime_ns.div_euclid(1_000)).min(date::clamp(now))
 }
 
 fn short_hash(hash: &Hash) -> String {
@@ -126,11 +126,11 @@ fn short_hash(hash: &Hash) -> String {
 
 /// Publication and update dates of an article, from what it says and what the index saw.
 pub fn dates(meta: &Meta, record: &Record) -> (DateTime<Utc>, DateTime<Utc>) {
-    let published = meta.date.unwrap_or(record.first_seen);
+    let published = date::clamp(meta.date.unwrap_or(record.first_seen));
     let updated = meta
         .updated
         .or(record.changed)
-        .unwrap_or(published)
+        .map_or(published, date::clamp)
         .max(published);
     (published, updated)
 }
@@ -147,6 +147,13 @@ pub fn entry(record: &Record, meta: &Meta, interner: &mut Interner) -> Entry {
     }
     hasher.update(&published.timestamp_millis().to_le_bytes());
     hasher.update(&updated.timestamp_millis().to_le_bytes());
+    // Microseconds only when there are any beyond the millisecond, so that versions (and
+    // so feeds and pages) of articles stored before the index kept microseconds stay put.
+    let sub_milli = |t: DateTime<Utc>| (t.timestamp_subsec_micros() % 1_000).to_le_bytes();
+    if (sub_milli(published), sub_milli(updated)) != ([0; 4], [0; 4]) {
+        hasher.update(&sub_milli(published));
+        hasher.update(&sub_milli(updated));
+    }
     Entry {
         rowid: record.rowid,
         channel: interner.intern(&record.channel),
@@ -173,8 +180,58 @@ mod tests {
     #[test]
     fn first_seen_is_the_file_time_but_never_in_the_future() {
         let now = DateTime::from_timestamp(2_000_000_000, 0).unwrap();
-        let seen = first_seen(1_000_000_000_500_600_000, now);
-        assert_eq!(seen.timestamp_millis(), 1_000_000_000_500);
+        let seen = first_seen(1_000_000_000_500_600_700, now);
+        assert_eq!(seen.timestamp_micros(), 1_000_000_000_500_600);
         assert_eq!(first_seen(3_000_000_000_000_000_000, now), now);
+    }
+
+    #[test]
+    fn first_seen_is_a_valid_date_even_when_the_clock_is_absurd() {
+        assert_eq!(first_seen(0, DateTime::<Utc>::MIN_UTC), date::EARLIEST);
+        for mtime_ns in [i64::MIN, -1, 0, i64::MAX] {
+            assert!(date::is_valid(first_seen(
+                mtime_ns,
+                DateTime::<Utc>::MAX_UTC
+            )));
+        }
+    }
+
+    #[test]
+    fn versions_of_whole_millisecond_dates_do_not_depend_on_microsecond_storage() {
+        let at = |micros| DateTime::from_timestamp_micros(micros).unwrap();
+        let meta: Meta = serde_json::from_str(
+            r#"{"title":"T","summary":"","lang":"en","date":null,"updated":null,"authors":[],
+                "tags":[],"categories":[],"slug":null,"title_slug":null,"id":null,"link":null,
+                "image":null,"draft":false}"#,
+        )
+        .unwrap();
+        let record = |micros| Record {
+            rowid: 1,
+            path: "a/b.txt".into(),
+            channel: "a".into(),
+            size: 1,
+            mtime_ns: 0,
+            hash: [0; 32],
+            extract_key: [0; 32],
+            id: "urn:x".into(),
+            slug: "b".into(),
+            first_seen: at(micros),
+            changed: None,
+            deleted_at: None,
+            draft: false,
+        };
+        let version = |micros| entry(&record(micros), &meta, &mut Interner::default()).version;
+        let mut legacy = blake3::Hasher::new();
+        legacy.update(&[0; 32]);
+        legacy.update(&[0; 32]);
+        for field in ["urn:x", "b", "a", "a/b.txt"] {
+            legacy.update(field.as_bytes());
+            legacy.update(&[0]);
+        }
+        legacy.update(&1_500i64.to_le_bytes());
+        legacy.update(&1_500i64.to_le_bytes());
+        assert_eq!(version(1_500_000), *legacy.finalize().as_bytes());
+        assert_ne!(version(1_500_001), version(1_500_000));
+        assert_ne!(version(1_500_001), version(1_500_002));
     }
 }

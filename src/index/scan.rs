@@ -92,11 +92,12 @@ pub fn scan(
     let mut report = ScanReport::default();
     report.contexts = channel_contexts(config, &tree, &mut report);
     let on_disk: HashSet<&str> = tree.files.iter().map(|f| f.path.as_str()).collect();
-    let gone = |p: &&String| !on_disk.contains(p.as_str());
+    let gone = |p: &&String| !on_disk.contains(p.as_str()) && !tree.holds(p);
     let changes = Changes {
         missing: catalog.live_paths().filter(gone).cloned().collect(),
         stale_rejections: catalog.rejected.keys().filter(gone).cloned().collect(),
         present: tree.files,
+        refused: Vec::new(),
     };
     reconcile(config, store, catalog, changes, opts, report)
 }
@@ -117,19 +118,24 @@ pub fn scan_paths(
         return Ok(None);
     }
     let mut changes = Changes::default();
+    let real_root = super::walk::real_root(root)?;
     for path in paths {
         if path == root {
             return Ok(None);
         }
-        let Some(rel) = relative(root, path) else {
+        let Ok(under) = path.strip_prefix(root) else {
             continue;
+        };
+        // A name that is not UTF-8 is reported by the full scan.
+        let Some(rel) = relative(under) else {
+            return Ok(None);
         };
         let channel = rel.split('/').next().unwrap_or_default().to_string();
         if !rel.contains('/') || rel.ends_with("/channel.toml") || !contexts.contains_key(&channel)
         {
             return Ok(None);
         }
-        changes.collect(root, &rel, &channel, catalog);
+        changes.collect(&real_root, root, &rel, &channel, catalog);
     }
     changes.present.sort_by(|a, b| a.path.cmp(&b.path));
     changes.present.dedup_by(|a, b| a.path == b.path);
@@ -137,18 +143,16 @@ pub fn scan_paths(
     changes.missing.dedup();
     let report = ScanReport {
         contexts: contexts.clone(),
+        rejected: std::mem::take(&mut changes.refused),
         ..ScanReport::default()
     };
     reconcile(config, store, catalog, changes, opts, report).map(Some)
 }
 
-fn relative(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("/"))
+/// `rel` as a `/`-separated path, or `None` when it is empty or not UTF-8.
+fn relative(rel: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    parts.filter(|p| !p.is_empty()).map(|p| p.join("/"))
 }
 
 /// What a scan found changed on disk.
@@ -159,36 +163,49 @@ struct Changes {
     missing: Vec<String>,
     /// Rejected files that are gone.
     stale_rejections: Vec<String>,
+    /// Paths refused without reading (links out, FIFOs, unreadable folders), with the reason.
+    refused: Vec<(String, String)>,
 }
 
 impl Changes {
     /// Adds what is at and below `rel` now, and what the index had there.
-    fn collect(&mut self, root: &Path, rel: &str, channel: &str, catalog: &Catalog) {
+    fn collect(
+        &mut self,
+        real_root: &Path,
+        root: &Path,
+        rel: &str,
+        channel: &str,
+        catalog: &Catalog,
+    ) {
         let path = root.join(rel);
-        let mut found = Vec::new();
-        walk_path(&path, rel, channel, &mut found);
+        let mut tree = Tree::default();
+        walk_path(real_root, &path, rel, channel, &mut tree);
+        let found = std::mem::take(&mut tree.files);
         let name = rel.rsplit('/').next().unwrap_or(rel);
         let maybe_folder = path.is_dir() || (!path.exists() && Kind::of_file_name(name).is_none());
         if !maybe_folder {
             // A file: look it up, rather than through every article.
-            let here = found.iter().any(|f| f.path == rel);
+            let here = found.iter().any(|f| f.path == rel) || tree.holds(rel);
             let known = |p: Option<&String>| p.filter(|_| !here).cloned();
             self.missing
                 .extend(known(catalog.live_at(rel).map(|r| &r.path)));
             self.stale_rejections
                 .extend(known(catalog.rejected.get_key_value(rel).map(|(k, _)| k)));
             self.present.extend(found);
+            self.refused.append(&mut tree.misplaced);
             return;
         }
         let here: HashSet<&str> = found.iter().map(|f| f.path.as_str()).collect();
         let prefix = format!("{rel}/");
-        let gone =
-            |p: &&String| (*p == rel || p.starts_with(&prefix)) && !here.contains(p.as_str());
+        let gone = |p: &&String| {
+            (*p == rel || p.starts_with(&prefix)) && !here.contains(p.as_str()) && !tree.holds(p)
+        };
         self.missing
             .extend(catalog.live_paths().filter(gone).cloned());
         self.stale_rejections
             .extend(catalog.rejected.keys().filter(gone).cloned());
         self.present.extend(found);
+        self.refused.append(&mut tree.misplaced);
     }
 }
 
@@ -258,7 +275,7 @@ fn reconcile(
         batch.clear_rejected(path)?;
         catalog.rejected.remove(path);
     }
-    let horizon = opts.now - Duration::days(TOMBSTONE_DAYS);
+    let horizon = (opts.now.checked_sub_signed(Duration::days(TOMBSTONE_DAYS))).unwrap_or(opts.now);
     batch.purge_tombstones(horizon)?;
     catalog.purge(horizon);
     if report.changed_anything() {

@@ -4,6 +4,8 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
+use crate::article::date;
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS articles (
     rowid INTEGER PRIMARY KEY,
@@ -30,7 +32,38 @@ CREATE TABLE IF NOT EXISTS uploaded (key TEXT PRIMARY KEY, content BLOB NOT NULL
 ";
 
 /// The schema this version writes; older indexes are migrated on open.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
+
+/// v5 stores times as microseconds, not milliseconds: `first_seen`, `changed`, `deleted_at`,
+/// `published` and `updated` are multiplied by 1,000 (clamped so that no value overflows).
+/// Articles whose dates no output can write (years outside 1 to 9999, which earlier versions
+/// let in and then crashed on) are tombstoned, so that the next scan reads their files again
+/// and rejects them with the reason.
+fn to_microseconds() -> String {
+    let micros = |column: &str| {
+        let most = i64::MAX / 1000;
+        format!("{column} = max(min({column}, {most}), -{most}) * 1000")
+    };
+    let columns = [
+        "first_seen",
+        "changed",
+        "deleted_at",
+        "published",
+        "updated",
+    ]
+    .map(micros);
+    let (earliest, latest) = (
+        date::EARLIEST.timestamp_micros(),
+        date::LATEST.timestamp_micros(),
+    );
+    format!(
+        "UPDATE articles SET {};
+         UPDATE articles SET deleted_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000000
+         WHERE deleted_at IS NULL AND (published NOT BETWEEN {earliest} AND {latest}
+             OR updated NOT BETWEEN {earliest} AND {latest});",
+        columns.join(", ")
+    )
+}
 
 /// Brings an index of any earlier schema to [`SCHEMA_VERSION`], keeping every identity.
 pub fn migrate(conn: &Connection) -> Result<()> {
@@ -45,7 +78,12 @@ pub fn migrate(conn: &Connection) -> Result<()> {
             "the index was written by a newer feedfold (schema {version}); upgrade feedfold"
         );
     }
-    let tx = conn.unchecked_transaction()?;
+    if version == SCHEMA_VERSION && !has_meta_column {
+        return Ok(());
+    }
+    // Immediate: take the write lock first, so that a lock held by another process is
+    // waited for (busy timeout) instead of failing an upgrade halfway.
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
     tx.execute_batch(SCHEMA)?;
     if has_meta_column {
         // v1 kept the full metadata in `articles.meta`: move it to its own table.
@@ -53,6 +91,9 @@ pub fn migrate(conn: &Connection) -> Result<()> {
             "INSERT OR REPLACE INTO metas (rowid, meta) SELECT rowid, meta FROM articles;
              ALTER TABLE articles DROP COLUMN meta;",
         )?;
+    }
+    if version < 5 {
+        tx.execute_batch(&to_microseconds())?;
     }
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
     tx.commit()?;
@@ -93,5 +134,59 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    /// A version-four index: today's tables, times in milliseconds.
+    fn version_four_index(dir: &std::path::Path, rows: &str) {
+        let conn = Connection::open(dir.join("index.sqlite")).unwrap();
+        conn.execute_batch(&format!("{SCHEMA} {rows} PRAGMA user_version = 4;"))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_version_four_index_keeps_its_dates_to_the_millisecond() {
+        let dir = tempfile::tempdir().unwrap();
+        version_four_index(
+            dir.path(),
+            "INSERT INTO articles VALUES (1, 'news/a.md', 'news', 1, 1, x'00', x'00', 'urn:a',
+                'a', 1700000000123, 1700000100456, NULL, '', 'en', 0, 1700000000123,
+                1700000100456, x'00');
+             INSERT INTO articles VALUES (2, 'news/b.md', 'news', 1, 1, x'00', x'00', 'urn:b',
+                'b', -5, NULL, 1700000200789, '', 'en', 0, -5, -5, x'00');
+             INSERT INTO metas VALUES (1, '{}'), (2, '{}');",
+        );
+        let store = super::super::store::Store::open(dir.path()).unwrap();
+        let at = |millis| chrono::DateTime::from_timestamp_millis(millis).unwrap();
+        let records = store.records().unwrap();
+        assert_eq!(records[0].first_seen, at(1_700_000_000_123));
+        assert_eq!(records[0].changed, Some(at(1_700_000_100_456)));
+        assert_eq!(records[0].deleted_at, None);
+        assert_eq!(records[1].first_seen, at(-5));
+        assert_eq!(records[1].deleted_at, Some(at(1_700_000_200_789)));
+        let entries = store
+            .entries(&mut super::super::model::Interner::default())
+            .unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].published, at(1_700_000_000_123));
+        assert_eq!(entries[0].updated, at(1_700_000_100_456));
+    }
+
+    #[test]
+    fn articles_an_older_version_dated_out_of_range_are_set_aside_for_rejection() {
+        let dir = tempfile::tempdir().unwrap();
+        // 0000-12-31T21:00:00Z: `0001-01-01` in Asia/Riyadh, which RSS cannot write.
+        version_four_index(
+            dir.path(),
+            "INSERT INTO articles VALUES (1, 'w/0001-01-01-x.txt', 'w', 1, 1, x'00', x'00',
+                'urn:a', 'x', 0, NULL, NULL, '', 'en', 0, -62135607600000, -62135607600000,
+                x'00');
+             INSERT INTO metas VALUES (1, '{}');",
+        );
+        let store = super::super::store::Store::open(dir.path()).unwrap();
+        assert!(store.records().unwrap()[0].deleted_at.is_some());
+        let entries = store
+            .entries(&mut super::super::model::Interner::default())
+            .unwrap();
+        assert!(entries.is_empty());
     }
 }

@@ -27,18 +27,40 @@ pub struct Output {
     pub signature: Hash,
 }
 
+/// How long a statement waits for another process's lock before it fails.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The index failed its integrity check.
+#[derive(Debug, thiserror::Error)]
+#[error("index integrity check failed: {0}")]
+pub struct Corrupt(String);
+
+/// True when `error` says the index file itself is damaged (not locked, not unwritable):
+/// only then may it be moved aside and rebuilt.
+pub fn is_corrupt(error: &anyhow::Error) -> bool {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    error.chain().any(|cause| {
+        cause.is::<Corrupt>()
+            || cause
+                .downcast_ref::<rusqlite::Error>()
+                .and_then(rusqlite::Error::sqlite_error_code)
+                .is_some_and(|code| matches!(code, DatabaseCorrupt | NotADatabase))
+    })
+}
+
 /// The index database.
 pub struct Store {
     pub(super) conn: Connection,
 }
 
-/// Times are stored as milliseconds since the epoch.
+/// Times are stored as microseconds since the epoch (schema 5; milliseconds before).
 fn ts(t: DateTime<Utc>) -> i64 {
-    t.timestamp_millis()
+    t.timestamp_micros()
 }
 
-fn from_ts(millis: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(millis).unwrap_or_default()
+/// A stored time, always a valid date (see [`crate::article::date`]) whatever the row holds.
+fn from_ts(micros: i64) -> DateTime<Utc> {
+    crate::article::date::from_micros(micros)
 }
 
 const RECORD_COLUMNS: &str = "rowid, path, channel, size, mtime_ns, hash, extract_key, id, slug, \
@@ -77,6 +99,8 @@ impl Store {
         let path = state_dir.join("index.sqlite");
         let conn = Connection::open(&path)
             .with_context(|| format!("cannot open index {}", path.display()))?;
+        // Another process holding a write lock is waited for, never taken for corruption.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000;",
         )?;
@@ -90,7 +114,9 @@ impl Store {
         let verdict: String = self
             .conn
             .query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        anyhow::ensure!(verdict == "ok", "index integrity check failed: {verdict}");
+        if verdict != "ok" {
+            return Err(Corrupt(verdict).into());
+        }
         Ok(())
     }
 
@@ -180,7 +206,10 @@ impl Store {
     /// Starts a batch of writes that land together or not at all.
     pub fn batch(&mut self) -> Result<Batch<'_>> {
         Ok(Batch {
-            tx: self.conn.transaction()?,
+            // Immediate: a lock held by another process is waited for, not an error.
+            tx: self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
         })
     }
 }

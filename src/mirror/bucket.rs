@@ -76,7 +76,7 @@ impl Bucket {
             .with_context(|| format!("{key:?} cannot be an object key"))
     }
 
-    /// Uploads objects, [`PARALLEL`] at a time; returns the keys that landed, and the first
+    /// Uploads objects, `PARALLEL` at a time; returns the keys that landed, and the first
     /// error if any did not.
     pub fn put_all(&self, uploads: Vec<Upload>) -> (Vec<String>, Option<anyhow::Error>) {
         let store = &self.store;

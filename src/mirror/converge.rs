@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use bytes::Bytes;
 use tracing::warn;
 
@@ -104,6 +104,10 @@ pub fn converge(
     Ok(report)
 }
 
+/// Largest published file uploaded (feeds are bounded by `feed.max_bytes`, pages by the
+/// article size limit).
+const MAX_OBJECT: u64 = 256 * 1024 * 1024;
+
 /// Uploads one chunk and records what landed, even when some of it failed.
 fn upload(
     bucket: &Bucket,
@@ -115,10 +119,18 @@ fn upload(
 ) -> Result<()> {
     let mut uploads = Vec::with_capacity(keys.len());
     let mut hashes = HashMap::new();
+    // Confined: a folder in the publish folder replaced by a link must not upload what it
+    // leads to.
+    let root = publish_dir
+        .canonicalize()
+        .with_context(|| format!("cannot open {}", publish_dir.display()))?;
     for key in keys {
-        let Ok(bytes) = std::fs::read(publish_dir.join(key)) else {
-            warn!(key = %key, "published file missing locally; not uploaded");
-            continue;
+        let bytes = match crate::confine::read(&root, &root.join(key), MAX_OBJECT, 0) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                warn!(key = %key, error = %e, "published file not uploaded");
+                continue;
+            }
         };
         hashes.insert(key.to_string(), *blake3::hash(&bytes).as_bytes());
         report.bytes += bytes.len() as u64;

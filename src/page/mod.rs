@@ -156,6 +156,7 @@ fn subscribe_box(feed: &FeedMeta, lang: &str) -> String {
 
 /// A date for people, with the exact instant for machines.
 fn time(date: DateTime<Utc>) -> String {
+    let date = crate::article::date::clamp(date);
     format!(
         "<time dir=\"ltr\" datetime=\"{}\">{}</time>",
         date.to_rfc3339(),

@@ -99,7 +99,10 @@ pub(super) fn build_item(config: &Config, record: &Record, meta: &Meta, full: bo
 
 /// The article's content HTML, or `None` if the file changed or vanished since the scan.
 fn content_html(config: &Config, record: &Record, link: &str, meta: &Meta) -> Option<String> {
-    let bytes = std::fs::read(config.paths.feeds.join(&record.path)).ok()?;
+    // Confined like the scan's read: the file may have been swapped for a link or a FIFO.
+    let root = config.paths.feeds.canonicalize().ok()?;
+    let max = config.feed.max_article_bytes;
+    let bytes = crate::confine::read(&root, &root.join(&record.path), max, record.size).ok()?;
     if blake3::hash(&bytes).as_bytes() != &record.hash {
         return None;
     }

@@ -156,10 +156,23 @@ pub fn publish(
         .iter()
         .take_while(|job| matches!(job.render, Render::Feed(..)))
         .count();
-    let mut results = workers::map(&jobs[..feeds], |job| run(job, &ctx));
-    results.extend(workers::map(&jobs[feeds..], |job| run(job, &ctx)));
+    // A feed's formats are put as one step: a full disk cannot leave them out of step.
+    let same_feed = |a: &Job, b: &Job| match (&a.render, &b.render) {
+        (Render::Feed(x, _), Render::Feed(y, _)) => std::ptr::eq(*x, *y),
+        _ => false,
+    };
+    let units: Vec<&[Job]> = jobs[..feeds].chunk_by(|a, b| same_feed(a, b)).collect();
+    let mut results = Vec::with_capacity(jobs.len());
+    for unit in workers::map(&units, |unit| run_all(unit, &ctx)) {
+        results.extend(unit?);
+    }
+    for result in workers::map(&jobs[feeds..], |job| {
+        run_all(std::slice::from_ref(job), &ctx)
+    }) {
+        results.extend(result?);
+    }
     for (job, result) in jobs.iter().zip(results) {
-        match result? {
+        match result {
             Outcome::Written(output) => {
                 report.written.push(job.key.clone());
                 outputs.push((job.key.clone(), output));
@@ -258,8 +271,32 @@ fn record(
     batch.commit()
 }
 
-/// Renders, checks and publishes one job.
-fn run(job: &Job, ctx: &Context) -> Result<Outcome> {
+/// Renders and checks `jobs`, then puts those that passed as one step.
+fn run_all(jobs: &[Job], ctx: &Context) -> Result<Vec<Outcome>> {
+    let rendered: Vec<Result<(String, Output), String>> =
+        jobs.iter().map(|job| render(job, ctx)).collect();
+    let files: Vec<(&str, &[u8])> = jobs
+        .iter()
+        .zip(&rendered)
+        .filter_map(|(job, r)| {
+            r.as_ref()
+                .ok()
+                .map(|(text, _)| (job.key.as_str(), text.as_bytes()))
+        })
+        .collect();
+    let mut written = ctx.target.put_all(&files)?.into_iter();
+    Ok(rendered
+        .into_iter()
+        .map(|r| match r {
+            Err(reason) => Outcome::Failed(reason),
+            Ok((_, output)) if written.next() == Some(true) => Outcome::Written(output),
+            Ok((_, output)) => Outcome::Unchanged(output),
+        })
+        .collect())
+}
+
+/// Renders and checks one job: its bytes and what is recorded of them, or why it failed.
+fn render(job: &Job, ctx: &Context) -> Result<(String, Output), String> {
     let items_of = |plan: &FeedPlan| -> Vec<Item> {
         plan.items
             .iter()
@@ -268,24 +305,25 @@ fn run(job: &Job, ctx: &Context) -> Result<Outcome> {
     };
     let text = match &job.render {
         Render::Text(text) => text.clone(),
-        Render::Feed(plan, format) => fit(&items_of(plan), ctx.config.feed.max_bytes, |it| {
-            feed::render(*format, &plan.meta, it)
-        }),
+        Render::Feed(plan, format) => {
+            let max = ctx.config.feed.max_bytes;
+            let fitted = fit(&items_of(plan), max, |it| {
+                feed::render(*format, &plan.meta, it)
+            });
+            for id in &fitted.skipped {
+                let why = "over feed.max_bytes even as a summary";
+                tracing::warn!(feed = %job.key, item = %id, max, "item left out: {why}");
+            }
+            fitted.text
+        }
         Render::Listing(plan) => listing(plan, &items_of(plan), ctx),
     };
-    let target = ctx.target;
-    if let Err(reason) = verify::check(&job.key, &text) {
-        return Ok(Outcome::Failed(reason));
-    }
+    verify::check(&job.key, &text)?;
     let output = Output {
         content: *blake3::hash(text.as_bytes()).as_bytes(),
         signature: job.signature,
     };
-    Ok(if target.put(&job.key, text.as_bytes())? {
-        Outcome::Written(output)
-    } else {
-        Outcome::Unchanged(output)
-    })
+    Ok((text, output))
 }
 
 /// The HTML page of a feed: the home page for the site feed, listing every channel and

@@ -26,6 +26,14 @@ pub trait Target: Sync {
     fn flush(&self) -> Result<()> {
         Ok(())
     }
+    /// Publishes several keys as one step as far as the target allows (the formats of one
+    /// feed): either all of them are put or, on an error such as a full disk, none.
+    fn put_all(&self, files: &[(&str, &[u8])]) -> Result<Vec<bool>> {
+        files
+            .iter()
+            .map(|(key, bytes)| self.put(key, bytes))
+            .collect()
+    }
     /// Makes the deferred puts of `keys` durable (cheaper than [`Target::flush`] for a few).
     fn sync(&self, keys: &[&str]) -> Result<()> {
         let _ = keys;
@@ -40,6 +48,9 @@ const TEMP_DIR: &str = ".tmp";
 /// The local publish folder.
 pub struct DirTarget {
     root: PathBuf,
+    /// `root` with symbolic links resolved: nothing is written or removed outside it, even
+    /// through a folder inside it replaced by a link.
+    real_root: PathBuf,
     temp: PathBuf,
     /// Numbers temp files, so that parallel writes of same-named files never collide.
     counter: AtomicU64,
@@ -52,8 +63,12 @@ impl DirTarget {
         let _ = fs::remove_dir_all(&temp);
         fs::create_dir_all(&temp)
             .with_context(|| format!("cannot create publish folder {}", root.display()))?;
+        let real_root = root
+            .canonicalize()
+            .with_context(|| format!("cannot open publish folder {}", root.display()))?;
         Ok(DirTarget {
             root: root.to_path_buf(),
+            real_root,
             temp,
             counter: AtomicU64::new(0),
         })
@@ -68,14 +83,38 @@ impl DirTarget {
     }
 }
 
+/// A file written beside its place, waiting to be renamed into it.
+struct Staged {
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
 impl DirTarget {
-    fn write(&self, key: &str, bytes: &[u8], sync: bool) -> Result<bool> {
-        let path = self.path_of(key)?;
-        if fs::read(&path).is_ok_and(|old| old == bytes) {
-            return Ok(false);
-        }
+    /// The folder `path` goes in, created if needed, refused if it resolves outside the
+    /// publish folder.
+    fn confined_dir(&self, path: &Path) -> Result<()> {
         let dir = path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let real = dir
+            .canonicalize()
+            .with_context(|| format!("cannot resolve {}", dir.display()))?;
+        if !real.starts_with(&self.real_root) {
+            bail!(
+                "refusing to publish through {}: it leads outside the publish folder (to {})",
+                dir.display(),
+                real.display()
+            );
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` to a temp file for `key` (synced if `sync`), unless they are there.
+    fn stage(&self, key: &str, bytes: &[u8], sync: bool) -> Result<Option<Staged>> {
+        let path = self.path_of(key)?;
+        if fs::read(&path).is_ok_and(|old| old == bytes) {
+            return Ok(None);
+        }
+        self.confined_dir(&path)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy())
@@ -84,8 +123,16 @@ impl DirTarget {
         let tmp = self
             .temp
             .join(format!(".{name}.tmp-{}-{n}", std::process::id()));
-        write_atomically(&path, &tmp, bytes, sync)
+        write_temp(&tmp, bytes, sync)
             .with_context(|| format!("cannot publish {}", path.display()))?;
+        Ok(Some(Staged { tmp, path }))
+    }
+
+    fn write(&self, key: &str, bytes: &[u8], sync: bool) -> Result<bool> {
+        let Some(staged) = self.stage(key, bytes, sync)? else {
+            return Ok(false);
+        };
+        commit(&[staged], sync)?;
         Ok(true)
     }
 }
@@ -97,6 +144,26 @@ impl Target for DirTarget {
 
     fn put_deferred(&self, key: &str, bytes: &[u8]) -> Result<bool> {
         self.write(key, bytes, false)
+    }
+
+    /// Every file is written and synced before the first is renamed into place: a full disk
+    /// leaves all of them as they were.
+    fn put_all(&self, files: &[(&str, &[u8])]) -> Result<Vec<bool>> {
+        let mut staged = Vec::with_capacity(files.len());
+        for (key, bytes) in files {
+            match self.stage(key, bytes, true) {
+                Ok(s) => staged.push(s),
+                Err(e) => {
+                    for s in staged.iter().flatten() {
+                        let _ = fs::remove_file(&s.tmp);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        let written = staged.iter().map(Option::is_some).collect();
+        commit(&staged.into_iter().flatten().collect::<Vec<_>>(), true)?;
+        Ok(written)
     }
 
     fn sync(&self, keys: &[&str]) -> Result<()> {
@@ -126,6 +193,10 @@ impl Target for DirTarget {
 
     fn remove(&self, key: &str) -> Result<()> {
         let path = self.path_of(key)?;
+        if !path.parent().is_some_and(|dir| dir.exists()) {
+            return Ok(());
+        }
+        self.confined_dir(&path)?;
         match fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -140,18 +211,13 @@ impl Target for DirTarget {
     }
 }
 
-/// Temp file, fsync, rename over, fsync the folder; without `sync`, the same but durable
-/// only at the next flush (readers still never see half a file).
-fn write_atomically(path: &Path, tmp: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
+/// Writes a temp file, synced if `sync`; a failed write leaves no temp file behind.
+fn write_temp(tmp: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let result = (|| {
         let mut file = File::create(tmp)?;
         file.write_all(bytes)?;
         if sync {
             file.sync_all()?;
-        }
-        fs::rename(tmp, path)?;
-        if sync && let Some(dir) = path.parent() {
-            File::open(dir)?.sync_all()?;
         }
         Ok(())
     })();
@@ -159,6 +225,28 @@ fn write_atomically(path: &Path, tmp: &Path, bytes: &[u8], sync: bool) -> std::i
         let _ = fs::remove_file(tmp);
     }
     result
+}
+
+/// Renames staged files over their places, then (with `sync`) syncs their folders; without
+/// `sync` they are durable only at the next flush (readers still never see half a file).
+fn commit(staged: &[Staged], sync: bool) -> Result<()> {
+    for s in staged {
+        if let Err(e) = fs::rename(&s.tmp, &s.path) {
+            let _ = fs::remove_file(&s.tmp);
+            return Err(e).with_context(|| format!("cannot publish {}", s.path.display()));
+        }
+    }
+    if sync {
+        let mut dirs: Vec<&Path> = staged.iter().filter_map(|s| s.path.parent()).collect();
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .with_context(|| format!("cannot sync {}", dir.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn remove_empty_parents(path: &Path, root: &Path) {
@@ -203,6 +291,37 @@ mod tests {
         let target = DirTarget::new(dir.path()).unwrap();
         assert!(target.put("../evil", b"x").is_err());
         assert!(target.put("/etc/evil", b"x").is_err());
+    }
+
+    #[test]
+    fn a_folder_replaced_by_a_link_outside_is_neither_written_nor_emptied_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("index.html"), b"theirs").unwrap();
+        let target = DirTarget::new(dir.path()).unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("world")).unwrap();
+        assert!(target.put("world/index.html", b"ours").is_err());
+        assert!(target.remove("world/index.html").is_err());
+        assert_eq!(
+            fs::read(outside.path().join("index.html")).unwrap(),
+            b"theirs"
+        );
+    }
+
+    #[test]
+    fn a_feed_whose_formats_cannot_all_be_written_keeps_all_its_old_formats() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = DirTarget::new(dir.path()).unwrap();
+        let old: [(&str, &[u8]); 3] = [("rss.xml", b"1"), ("atom.xml", b"1"), ("feed.json", b"1")];
+        target.put_all(&old).unwrap();
+        // The third cannot be written (its folder would be a file): as with a full disk,
+        // the first two must not be renamed into place either.
+        let new: [(&str, &[u8]); 3] =
+            [("rss.xml", b"2"), ("atom.xml", b"2"), ("feed.json/x", b"2")];
+        assert!(target.put_all(&new).is_err());
+        assert_eq!(fs::read(dir.path().join("rss.xml")).unwrap(), b"1");
+        assert_eq!(fs::read(dir.path().join("atom.xml")).unwrap(), b"1");
+        assert_eq!(fs::read_dir(dir.path().join(".tmp")).unwrap().count(), 0);
     }
 
     #[test]

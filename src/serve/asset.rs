@@ -3,15 +3,14 @@
 //! small, hot files live in memory with gzip and brotli variants made once, when they are
 //! published; article pages stay on disk and are read when asked for.
 
-use std::fs::File;
 use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use bytes::Bytes;
 
+use crate::confine;
 pub use crate::publish::media_type;
 
 /// Smaller files are not worth compressing: they are kept and sent as they are.
@@ -80,22 +79,15 @@ pub fn short_hash(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Opens a published file without following a symlink at its last component.
-pub fn open(path: &Path) -> std::io::Result<File> {
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-}
-
 /// Reads one published file into an asset; with `in_memory` (feeds, listing pages) its
 /// bytes and their compressed variants are kept, otherwise (article pages) only its path:
-/// a page is read, and tagged, when asked for.
+/// a page is read, and tagged, when asked for. The file must be a regular file whose real
+/// path lies beneath `root` (canonical): a folder swapped for a symlink is not followed.
 pub fn load(root: &Path, key: &str, in_memory: bool) -> Result<Asset> {
     let path = root.join(key);
-    let mut file = open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut file =
+        confine::open(root, &path).with_context(|| format!("cannot open {}", path.display()))?;
     let meta = file.metadata()?;
-    anyhow::ensure!(meta.is_file(), "{} is not a regular file", path.display());
     let body = if in_memory {
         let mut raw = Vec::with_capacity(meta.len() as usize);
         file.read_to_end(&mut raw)?;
@@ -144,5 +136,18 @@ mod tests {
     fn each_coding_has_its_own_strong_etag() {
         assert_eq!(etag("ab", Coding::Identity), "\"ab\"");
         assert_eq!(etag("ab", Coding::Gzip), "\"ab-gz\"");
+    }
+
+    #[test]
+    fn a_file_in_a_folder_linked_from_outside_the_root_is_not_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("rss.xml"), "<rss/>").unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("world")).unwrap();
+        assert!(load(&root, "world/rss.xml", true).is_err());
+        std::fs::create_dir(root.join("tech")).unwrap();
+        std::fs::write(root.join("tech/rss.xml"), "<rss/>").unwrap();
+        assert!(load(&root, "tech/rss.xml", true).is_ok());
     }
 }

@@ -3,11 +3,14 @@
 //! keeps the set current; this module only answers requests.
 
 pub mod asset;
+mod conn;
 mod http;
 mod metrics;
 pub mod path;
+mod registry;
 mod respond;
 mod site;
+mod slots;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -61,6 +64,7 @@ pub fn start(settings: &ServeSettings, site: Arc<Site>) -> Result<Server> {
         max_connections: settings.max_connections,
         header_timeout: Duration::from_secs(settings.header_timeout_secs),
         idle_timeout: Duration::from_secs(settings.idle_timeout_secs),
+        per_address: settings.max_connections_per_address,
     };
     let (stop, stopped) = watch::channel(false);
     let app = router(site);

@@ -2,6 +2,7 @@
 //! GET (`If-None-Match` before `If-Modified-Since`, as RFC 9110 orders them).
 
 use std::io::Read;
+use std::path::Path;
 use std::time::SystemTime;
 
 use axum::body::Body;
@@ -11,14 +12,22 @@ use bytes::Bytes;
 use super::asset::{self, Asset, Coding};
 use super::path::key_of;
 use super::site::{Site, unix_seconds};
+use crate::confine;
 
 type Reply = Response<Body>;
 
 /// Policy for HTML pages: no scripts at all, styles inline, images from anywhere.
 const HTML_POLICY: &str = "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// Answers a request for a published file.
-pub fn file(site: &Site, method: &Method, path: &str, headers: &HeaderMap) -> Reply {
+/// Answers a request for a published file; `now` is the server's clock, for the
+/// validity of `If-Modified-Since`.
+pub fn file(
+    site: &Site,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    now: SystemTime,
+) -> Reply {
     if method != Method::GET && method != Method::HEAD {
         return plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n")
             .with(header::ALLOW, "GET, HEAD");
@@ -33,15 +42,24 @@ pub fn file(site: &Site, method: &Method, path: &str, headers: &HeaderMap) -> Re
         }
         return plain(StatusCode::NOT_FOUND, "not found\n");
     };
-    match send(&asset, site.max_age, method == Method::HEAD, headers) {
+    let request = Conditional { headers, now };
+    match send(site, &asset, method == Method::HEAD, &request) {
         Ok(reply) => reply,
         Err(_) => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
 
+/// A request's headers and the moment it is answered: all a conditional GET decides on.
+struct Conditional<'a> {
+    headers: &'a HeaderMap,
+    now: SystemTime,
+}
+
 /// The bytes of `asset` in the best coding the client accepts, with validators.
-fn send(asset: &Asset, max_age: u64, head: bool, headers: &HeaderMap) -> std::io::Result<Reply> {
-    let (hash, coding, bytes) = representation(asset, &accepted_codings(headers))?;
+fn send(site: &Site, asset: &Asset, head: bool, request: &Conditional) -> std::io::Result<Reply> {
+    let headers = request.headers;
+    let max_age = site.max_age;
+    let (hash, coding, bytes) = representation(site.root(), asset, &accepted_codings(headers))?;
     let etag = asset::etag(&hash, coding);
     let is_feed = matches!(
         asset.content_type.split(';').next(),
@@ -53,7 +71,7 @@ fn send(asset: &Asset, max_age: u64, head: bool, headers: &HeaderMap) -> std::io
     } else {
         asset.content_type
     };
-    let mut reply = if not_modified(headers, &hash, asset.modified) {
+    let mut reply = if not_modified(headers, &hash, asset.modified, request.now) {
         plain(StatusCode::NOT_MODIFIED, "")
     } else {
         let length = bytes.len();
@@ -77,10 +95,7 @@ fn send(asset: &Asset, max_age: u64, head: bool, headers: &HeaderMap) -> std::io
     }
     Ok(reply
         .with(header::ETAG, &etag)
-        .with(
-            header::LAST_MODIFIED,
-            &httpdate::fmt_http_date(asset.modified),
-        )
+        .with(header::LAST_MODIFIED, &http_date(asset.modified))
         .with(header::CACHE_CONTROL, &format!("public, max-age={max_age}"))
         .with(
             header::VARY,
@@ -94,8 +109,13 @@ fn send(asset: &Asset, max_age: u64, head: bool, headers: &HeaderMap) -> std::io
 }
 
 /// The content hash, coding and bytes to send: a precompressed variant the client accepts,
-/// or, for a page on disk, its bytes as read (gzipped when accepted).
-fn representation(asset: &Asset, accepted: &[Coding]) -> std::io::Result<(String, Coding, Bytes)> {
+/// or, for a page on disk, its bytes as read (gzipped when accepted), opened confined
+/// beneath the publish folder `root`.
+fn representation(
+    root: &Path,
+    asset: &Asset,
+    accepted: &[Coding],
+) -> std::io::Result<(String, Coding, Bytes)> {
     Ok(match &asset.body {
         asset::Body::Memory {
             hash,
@@ -111,7 +131,9 @@ fn representation(asset: &Asset, accepted: &[Coding]) -> std::io::Result<(String
         }
         asset::Body::File(path) => {
             let mut raw = Vec::new();
-            asset::open(path)?.read_to_end(&mut raw)?;
+            confine::open(root, path)
+                .map_err(std::io::Error::other)?
+                .read_to_end(&mut raw)?;
             // The bytes read are the truth: a page rewritten since the snapshot gets its
             // own tag.
             let hash = asset::short_hash(&raw);
@@ -127,8 +149,16 @@ fn representation(asset: &Asset, accepted: &[Coding]) -> std::io::Result<(String
 
 /// True when the client's copy is current: any tag in `If-None-Match` names this content
 /// (in any coding, compared weakly), or, without `If-None-Match`, nothing changed since
-/// `If-Modified-Since`.
-fn not_modified(headers: &HeaderMap, hash: &str, modified: SystemTime) -> bool {
+/// `If-Modified-Since`. A date later than `now` is invalid and ignored (RFC 2616 §14.25):
+/// a client's wrong clock must not pin it to an old copy.
+/// An HTTP date; a file time outside what the format can write (before 1970, after 9999,
+/// as `touch -d` can set) is clamped rather than a panic.
+fn http_date(time: SystemTime) -> String {
+    let latest = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(253_402_300_799);
+    httpdate::fmt_http_date(time.clamp(SystemTime::UNIX_EPOCH, latest))
+}
+
+fn not_modified(headers: &HeaderMap, hash: &str, modified: SystemTime, now: SystemTime) -> bool {
     let mut tags = headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
@@ -144,7 +174,8 @@ fn not_modified(headers: &HeaderMap, hash: &str, modified: SystemTime) -> bool {
     let since = headers
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok());
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .filter(|since| unix_seconds(*since) <= unix_seconds(now));
     since.is_some_and(|since| unix_seconds(modified) <= unix_seconds(since))
 }
 
@@ -207,5 +238,45 @@ impl With for Reply {
             self.headers_mut().insert(name, v);
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn since(date: SystemTime) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        let value = HeaderValue::from_str(&httpdate::fmt_http_date(date)).unwrap();
+        headers.insert(header::IF_MODIFIED_SINCE, value);
+        headers
+    }
+
+    #[test]
+    fn a_file_time_no_http_date_can_write_is_clamped_not_a_panic() {
+        let before = SystemTime::UNIX_EPOCH - std::time::Duration::from_secs(86_400);
+        assert_eq!(http_date(before), "Thu, 01 Jan 1970 00:00:00 GMT");
+        let after = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(300_000_000_000);
+        assert_eq!(http_date(after), "Fri, 31 Dec 9999 23:59:59 GMT");
+    }
+
+    #[test]
+    fn a_copy_as_new_as_the_file_is_not_modified() {
+        let modified = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let now = modified + Duration::from_secs(3600);
+        assert!(not_modified(&since(modified), "h", modified, now));
+        let before = modified - Duration::from_secs(1);
+        assert!(!not_modified(&since(before), "h", modified, now));
+    }
+
+    #[test]
+    fn an_if_modified_since_later_than_now_is_ignored() {
+        let modified = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let now = modified + Duration::from_secs(60);
+        let future = now + Duration::from_secs(1);
+        assert!(!not_modified(&since(future), "h", modified, now));
+        assert!(not_modified(&since(now), "h", modified, now));
     }
 }

@@ -45,8 +45,10 @@ pub struct Change<'a> {
 
 impl Site {
     /// Builds the served set from what the index says is published: `outputs` are kept in
-    /// memory, `pages` (article pages) are served from disk.
+    /// memory, `pages` (article pages) are served from disk, each opened confined beneath
+    /// the publish folder `root` (resolved once, here, to its real path).
     pub fn load(root: &Path, outputs: &[String], pages: &[String], max_age: u64) -> Site {
+        let root = &real_root(root);
         let mut assets = HashMap::with_capacity(outputs.len() + pages.len());
         for key in outputs {
             match asset::load(root, key, true) {
@@ -87,6 +89,11 @@ impl Site {
     /// The asset published at `key`.
     pub fn get(&self, key: &str) -> Option<Arc<Asset>> {
         self.assets.read().ok()?.get(key).cloned()
+    }
+
+    /// The publish folder's real path: every file served from disk lies beneath it.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     pub fn status(&self) -> Status {
@@ -137,9 +144,40 @@ impl Site {
     }
 }
 
+/// The real path of the publish folder. One not created yet (the server starts before the
+/// first publish) is its nearest existing ancestor's real path and the rest, which the
+/// publish creates as plain folders.
+fn real_root(root: &Path) -> PathBuf {
+    if let Ok(real) = root.canonicalize() {
+        return real;
+    }
+    match (root.parent(), root.file_name()) {
+        (Some(parent), Some(name)) => real_root(parent).join(name),
+        _ => root.to_path_buf(),
+    }
+}
+
 /// Seconds since the epoch of a file time, for `Last-Modified` comparisons.
 pub fn unix_seconds(time: SystemTime) -> u64 {
     time.duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_is_resolved_to_its_real_path_even_before_it_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap().join("real");
+        std::fs::create_dir(&real).unwrap();
+        std::os::unix::fs::symlink(&real, dir.path().join("link")).unwrap();
+        let site = Site::load(&dir.path().join("link/public"), &[], &[], 60);
+        assert_eq!(site.root(), real.join("public"));
+        std::fs::create_dir(real.join("public")).unwrap();
+        let site = Site::load(&dir.path().join("link/public"), &[], &[], 60);
+        assert_eq!(site.root(), real.join("public"));
+    }
 }

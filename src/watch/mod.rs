@@ -28,9 +28,33 @@ pub enum Event {
 }
 
 /// A running watch; dropping it stops it.
-pub enum Watch {
+pub struct Watch {
+    _backend: Backend,
+    /// The content folder watched, as it was when the watch started.
+    root: Option<FileId>,
+}
+
+/// Held only to be dropped: dropping the debouncer stops the watch.
+#[allow(dead_code)]
+enum Backend {
     Notify(Debouncer<RecommendedWatcher, NoCache>),
     Poll(Debouncer<PollWatcher, NoCache>),
+}
+
+/// Which folder a path names: device and inode, following symbolic links.
+type FileId = (u64, u64);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+impl Watch {
+    /// True when `feeds` no longer names the folder being watched: it was moved away and
+    /// another put in its place (`mv`, or a symlink swapped by a deploy tool).
+    pub fn root_replaced(&self, feeds: &Path) -> bool {
+        file_id(feeds) != self.root
+    }
 }
 
 /// How the watch was set up, for the log.
@@ -52,9 +76,19 @@ pub fn start(
     if want_poll && !poll {
         warn!(path = %feeds.display(), "content folder is on a network or FUSE file system; polling");
     }
+    let root = file_id(feeds);
     if !want_poll {
         match start_notify(feeds, config_file, debounce, tx.clone()) {
-            Ok(watch) => return Ok((Watch::Notify(watch), Mode::Notify)),
+            Ok(watch) => {
+                let backend = Backend::Notify(watch);
+                return Ok((
+                    Watch {
+                        _backend: backend,
+                        root,
+                    },
+                    Mode::Notify,
+                ));
+            }
             Err(e) if is_watch_limit(&e) => {
                 warn!(error = %e, "inotify watches exhausted (raise fs.inotify.max_user_watches); polling instead");
             }
@@ -63,7 +97,14 @@ pub fn start(
     }
     let watch =
         start_poll(feeds, config_file, debounce, tx).context("cannot poll the content folder")?;
-    Ok((Watch::Poll(watch), Mode::Poll))
+    let backend = Backend::Poll(watch);
+    Ok((
+        Watch {
+            _backend: backend,
+            root,
+        },
+        Mode::Poll,
+    ))
 }
 
 /// How often the debouncer looks for files that have been quiet long enough: a tenth of the
@@ -89,8 +130,10 @@ fn handler(
     }
 }
 
-/// Starts a debouncer over watcher `W`, watching `feeds` recursively and `config_target`
-/// (the configuration file's folder, or the file itself when polling).
+/// Starts a debouncer over watcher `W`, watching `feeds` recursively (symbolic links to
+/// folders are not followed), the folder that holds `feeds` (so that a replaced content
+/// folder is noticed), and `config_target` (the configuration file's folder, or the file
+/// itself when polling).
 fn start_with<W: notify::Watcher>(
     feeds: &Path,
     config_file: &Path,
@@ -101,8 +144,13 @@ fn start_with<W: notify::Watcher>(
 ) -> notify::Result<Debouncer<W, NoCache>> {
     let handler = handler(feeds.to_path_buf(), config_file.to_path_buf(), tx);
     let tick = Some(tick(debounce));
+    let watcher_config = watcher_config.with_follow_symlinks(false);
     let mut debouncer = new_debouncer_opt(debounce, tick, handler, NoCache, watcher_config)?;
     debouncer.watch(feeds, RecursiveMode::Recursive)?;
+    let parent = feeds.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(parent) = parent.filter(|p| Some(*p) != config_target) {
+        debouncer.watch(parent, RecursiveMode::NonRecursive)?;
+    }
     if let Some(target) = config_target {
         debouncer.watch(target, RecursiveMode::NonRecursive)?;
     }

@@ -4,7 +4,8 @@ use std::process::Command;
 
 use crate::support::Site;
 
-fn feedfold(site: &Site, args: &[&str]) -> (i32, String, String) {
+/// Runs the binary with `args` and `--config` on `site`: exit code, stdout, stderr.
+pub fn feedfold(site: &Site, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_feedfold"))
         .args(args)
         .arg("--config")

@@ -145,7 +145,7 @@ fn a_second_instance_on_the_same_state_is_refused() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("already running"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already publishing"));
     assert_eq!(daemon.stop(), 0);
 }
 

@@ -85,22 +85,20 @@ fn an_article_broken_by_an_edit_keeps_its_last_good_version_published() {
 }
 
 #[test]
-fn an_invalid_date_is_reported_and_the_first_seen_date_is_used() {
+fn an_invalid_date_rejects_the_article_with_the_reason() {
     let site = Site::new();
     site.write(
         "news/a.md",
         "---\ntitle: T\ndate: next tuesday\n---\nBody.\n",
     );
     let report = site.build();
+    let (path, reason) = &rejected(&report)[0];
+    assert_eq!(path, "news/a.md");
     assert!(
-        report
-            .scan
-            .warnings
-            .iter()
-            .any(|(_, w)| w.contains("invalid date `next tuesday`"))
+        reason.starts_with("invalid date in front matter `date`: `next tuesday` is not a date"),
+        "{reason}"
     );
-    let entry = &rss(&site, "rss.xml").entries[0];
-    assert_eq!(entry.published, Some(crate::support::now()));
+    assert!(rss(&site, "rss.xml").entries.is_empty());
 }
 
 #[test]

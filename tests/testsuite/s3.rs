@@ -324,7 +324,13 @@ fn of_two_daemons_on_one_prefix_exactly_one_publishes() {
     std::thread::sleep(Duration::from_secs(2));
     let keys = moto.keys("shared");
     assert!(!keys.contains("site/world/from-the-second-newsroom/index.html"));
+    // Beside its own daemon a build is refused locally; from a third site, by the lease.
     let refused = feedfold(&second, "build");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("already publishing"));
+    let third = with_bucket(&moto, "shared");
+    third.write("world/c.txt", article("From a third desk"));
+    let refused = feedfold(&third, "build");
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("leased to another feedfold"));
     // The holder dies without giving the lease up: it is taken over once it expires.

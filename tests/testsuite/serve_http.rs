@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, Response, StatusCode};
@@ -129,6 +129,21 @@ fn if_modified_since_answers_304_from_the_publish_time_unless_an_etag_is_sent() 
     ];
     let (r, _) = get(&app, "/world/atom.xml", &both);
     assert_eq!(r.status(), StatusCode::OK, "If-None-Match takes precedence");
+}
+
+#[test]
+fn an_if_modified_since_later_than_the_server_clock_is_ignored() {
+    let site = built();
+    let app = router(&site);
+    let tomorrow = SystemTime::now() + Duration::from_secs(24 * 3600);
+    let future = httpdate::fmt_http_date(tomorrow);
+    let (r, body) = get(&app, "/world/atom.xml", &[("if-modified-since", &future)]);
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "a date after the clock is invalid"
+    );
+    assert!(!body.is_empty());
 }
 
 #[test]
@@ -414,6 +429,26 @@ fn no_traversal_vector_reaches_a_byte_outside_the_published_set() {
     let ok = raw_request(server.addr, "/rss.xml");
     assert!(String::from_utf8_lossy(&ok).starts_with("HTTP/1.1 200"));
     server.stop();
+}
+
+#[test]
+fn a_page_folder_replaced_by_a_link_to_an_outside_folder_is_not_served() {
+    let site = built();
+    let canary = "CANARY-page-folder-outside";
+    let app = router(&site);
+    let feed = crate::support::rss(&site, "tech/rss.xml");
+    let link = &feed.entries[0].links[0].href;
+    let path = link.strip_prefix(crate::support::BASE_URL).unwrap();
+    assert_eq!(get(&app, path, &[]).0.status(), StatusCode::OK, "{path}");
+    let outside = site.root().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("index.html"), canary).unwrap();
+    let folder = site.root().join("public").join(path.trim_matches('/'));
+    std::fs::rename(&folder, site.root().join("moved-away")).unwrap();
+    std::os::unix::fs::symlink(&outside, &folder).unwrap();
+    let (r, body) = get(&app, path, &[]);
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    assert!(!String::from_utf8_lossy(&body).contains(canary), "leaked");
 }
 
 #[test]

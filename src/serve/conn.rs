@@ -1,0 +1,181 @@
+//! One HTTP/1.1 connection: hyper serves it while its [`Slot`] records what it is doing
+//! (the socket reports bytes moving, the service reports requests beginning and their
+//! responses ending), and the connection closes when [`verdict`] says so: an idle
+//! keep-alive connection after the idle timeout, a request head not complete within the
+//! header timeout of its first byte, a stalled response, or an eviction to make room.
+
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use bytes::Bytes;
+use hyper::body::{Frame, SizeHint};
+use hyper::service::{Service, service_fn};
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tracing::debug;
+
+use super::http::Limits;
+use super::registry::Admission;
+use super::slots::{Slot, Timeouts, Verdict, verdict};
+
+/// Largest request head accepted (request line and headers).
+const MAX_HEAD: usize = 16 * 1024;
+const MAX_HEADERS: usize = 48;
+/// How long a gracefully closing connection may take to finish its response.
+const CLOSE_GRACE: Duration = Duration::from_secs(10);
+
+/// Serves one connection until the client closes it or [`verdict`] ends it.
+pub async fn serve(stream: TcpStream, app: Router, limits: Limits, admission: Admission) {
+    let slot = admission.slot.clone();
+    let timeouts = Timeouts {
+        header: limits.header_timeout.as_millis() as u64,
+        idle: limits.idle_timeout.as_millis() as u64,
+    };
+    let io = TokioIo::new(Tracked {
+        inner: stream,
+        slot: slot.clone(),
+    });
+    let inner = TowerToHyperService::new(app);
+    let counted = slot.clone();
+    let service = service_fn(move |request| {
+        let done = Answering::begin(counted.clone());
+        let answer = inner.call(request);
+        async move {
+            let response = answer.await?;
+            Ok::<_, Infallible>(response.map(|body| Finished { body, _done: done }))
+        }
+    });
+    // The header timeout is kept here, not by hyper: hyper's also cuts idle keep-alive
+    // connections, which must last the idle timeout.
+    let conn = hyper::server::conn::http1::Builder::new()
+        .header_read_timeout(None)
+        .max_buf_size(MAX_HEAD)
+        .max_headers(MAX_HEADERS)
+        // `ETag`, not `etag`: some readers (newsboat 2.21) match header names by case.
+        .title_case_headers(true)
+        .keep_alive(true)
+        .serve_connection(io, service);
+    tokio::pin!(conn);
+    let mut closing: Option<u64> = None;
+    loop {
+        let next = match closing {
+            Some(deadline) => deadline,
+            None => match verdict(slot.view(), timeouts, slot.now()) {
+                Verdict::Until(deadline) => deadline,
+                Verdict::Close => {
+                    conn.as_mut().graceful_shutdown();
+                    closing = Some(slot.now() + CLOSE_GRACE.as_millis() as u64);
+                    continue;
+                }
+                Verdict::Drop => return,
+            },
+        };
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(e) = result {
+                    debug!(error = %e, "connection ended");
+                }
+                return;
+            }
+            _ = tokio::time::sleep_until(slot.instant(next)) => {
+                if closing.is_some() {
+                    return;
+                }
+            }
+            _ = slot.wake.notified() => {}
+        }
+    }
+}
+
+/// Marks its connection busy while a request is answered, idle again when dropped (with
+/// the response body, once hyper has sent it, or with the request if it is abandoned).
+struct Answering(Arc<Slot>);
+
+impl Answering {
+    fn begin(slot: Arc<Slot>) -> Answering {
+        slot.begin_request();
+        Answering(slot)
+    }
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.0.end_request();
+    }
+}
+
+/// A response body that ends its request's [`Answering`] when hyper is done with it.
+struct Finished {
+    body: Body,
+    _done: Answering,
+}
+
+impl hyper::body::Body for Finished {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// A socket that reports bytes moving to its connection's slot.
+struct Tracked {
+    inner: TcpStream,
+    slot: Arc<Slot>,
+}
+
+impl AsyncRead for Tracked {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let result = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.slot.on_read();
+        }
+        result
+    }
+}
+
+impl AsyncWrite for Tracked {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let result = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            self.slot.on_write();
+        }
+        result
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
