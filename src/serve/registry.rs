@@ -1,7 +1,11 @@
-//! The connection registry: every open connection's [`Slot`], and the permits that bound
-//! how many are open. A connection accepted when every permit is taken waits for one
-//! that an open connection gives up when asked (the [`victim`] rule chooses which); with
-//! a per-address limit, an address at its share first gives up one of its own.
+//! The connection registry: every open connection's [`Slot`], and the limits on how many
+//! are open. A connection accepted at the limit asks an open one to close (the [`victim`]
+//! rule chooses which) and takes its place at once: the one asked is idle or still sending
+//! its head, and leaves within moments, so admissions keep pace with accepts and a new
+//! client behind a flood of reconnecting ones is answered in milliseconds. Only when every
+//! connection is answering at speed does a new one wait. A hard cap of twice the limit
+//! bounds what can be open while the evicted ones close. With a per-address limit, an
+//! address at its share first gives up one of its own.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -13,8 +17,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use super::slots::{Slot, millis, victim};
 
-/// How long the accept loop waits for a connection asked to close before it asks another.
-const ROOM_WAIT: Duration = Duration::from_millis(100);
+/// How long a new connection waits before looking again, when every open one is answering
+/// at speed (none may be asked to make room) or the hard cap is reached.
+const ROOM_WAIT: Duration = Duration::from_millis(20);
 
 /// Why a connection was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +33,8 @@ pub enum NotAdmitted {
 /// Every open connection's slot, and the permits that bound how many are open.
 pub struct Registry {
     epoch: Instant,
+    /// Connections open at once, not counting those asked to close.
+    max: usize,
     /// Most connections per client address (0: no limit).
     per_address: usize,
     permits: Arc<Semaphore>,
@@ -53,8 +60,9 @@ impl Registry {
     pub fn new(max_connections: usize, per_address: usize) -> Arc<Registry> {
         Arc::new(Registry {
             epoch: Instant::now(),
+            max: max_connections,
             per_address,
-            permits: Arc::new(Semaphore::new(max_connections)),
+            permits: Arc::new(Semaphore::new(max_connections.saturating_mul(2))),
             open: Mutex::new(HashMap::with_capacity(max_connections)),
             next_id: AtomicU64::new(0),
         })
@@ -81,21 +89,15 @@ impl Registry {
             }
         }
         let permit = loop {
-            if let Ok(permit) = self.permits.clone().try_acquire_owned() {
-                break permit;
-            }
-            if !asked {
-                self.make_room(|_| true);
+            // Under the limit, or at it with a connection just asked to make room.
+            if asked || self.staying() < self.max || self.make_room(|_| true) {
+                if let Ok(permit) = self.permits.clone().try_acquire_owned() {
+                    break permit;
+                }
             }
             asked = false;
             tokio::select! {
-                permit = tokio::time::timeout(ROOM_WAIT, self.permits.clone().acquire_owned()) => {
-                    match permit {
-                        Ok(Ok(permit)) => break permit,
-                        Ok(Err(_)) => return Err(NotAdmitted::Stopping),
-                        Err(_) => continue,
-                    }
-                }
+                _ = tokio::time::sleep(ROOM_WAIT) => {}
                 _ = stop.changed() => return Err(NotAdmitted::Stopping),
             }
         };
@@ -124,6 +126,14 @@ impl Registry {
             }
             None => false,
         }
+    }
+
+    /// Open connections not asked to close.
+    fn staying(&self) -> usize {
+        self.lock()
+            .values()
+            .filter(|slot| !slot.view().evicting)
+            .count()
     }
 
     /// Connections `peer` holds, not counting those already asked to close.

@@ -14,6 +14,11 @@ use tokio::sync::Notify;
 /// to make room.
 const STALLED_MS: u64 = 1_000;
 
+/// A connection accepted but not yet heard from is not asked to make room before this long:
+/// its request may be on the wire. One whose head has begun arriving but is not complete
+/// (a client that trickles it) may be asked at once: a real client's head comes whole.
+const HEAD_GRACE_MS: u64 = 250;
+
 /// What a connection is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -35,6 +40,8 @@ pub struct View {
     pub progress: u64,
     /// Asked to close to make room.
     pub evicting: bool,
+    /// Bytes have arrived on the connection.
+    pub heard: bool,
 }
 
 /// The timeouts, in milliseconds.
@@ -81,14 +88,17 @@ pub fn verdict(view: View, timeouts: Timeouts, now: u64) -> Verdict {
 }
 
 /// The connection to close for a new client: the one idle longest, else the one that has
-/// waited longest for its request's head, else the one whose response stalled longest (at
+/// waited longest for its request's head (once it was heard from, or after
+/// [`HEAD_GRACE_MS`]), else the one whose response stalled longest (at
 /// least [`STALLED_MS`]). A connection answering a request at speed is never chosen, nor
 /// one already asked.
 pub fn victim<K>(views: impl IntoIterator<Item = (K, View)>, now: u64) -> Option<K> {
     let rank = |view: &View| match view.phase {
         _ if view.evicting => None,
         Phase::Idle => Some((2, now.saturating_sub(view.since))),
-        Phase::Head => Some((1, now.saturating_sub(view.since))),
+        Phase::Head => Some(now.saturating_sub(view.since))
+            .filter(|waited| view.heard || *waited >= HEAD_GRACE_MS)
+            .map(|waited| (1, waited)),
         Phase::Busy => Some(now.saturating_sub(view.progress))
             .filter(|stalled| *stalled >= STALLED_MS)
             .map(|stalled| (0, stalled)),
@@ -109,6 +119,7 @@ pub struct Slot {
     since: AtomicU64,
     progress: AtomicU64,
     evicting: AtomicBool,
+    heard: AtomicBool,
     /// Woken when the deadline may have come nearer (a head began, an eviction).
     pub wake: Notify,
 }
@@ -123,6 +134,7 @@ impl Slot {
             since: AtomicU64::new(now),
             progress: AtomicU64::new(now),
             evicting: AtomicBool::new(false),
+            heard: AtomicBool::new(false),
             wake: Notify::new(),
         }
     }
@@ -148,6 +160,7 @@ impl Slot {
             since: self.since.load(Relaxed),
             progress: self.progress.load(Relaxed),
             evicting: self.evicting.load(Relaxed),
+            heard: self.heard.load(Relaxed),
         }
     }
 
@@ -155,6 +168,7 @@ impl Slot {
     pub fn on_read(&self) {
         let now = self.now();
         self.progress.store(now, Relaxed);
+        self.heard.store(true, Relaxed);
         let began =
             self.phase
                 .compare_exchange(Phase::Idle as u8, Phase::Head as u8, Relaxed, Relaxed);

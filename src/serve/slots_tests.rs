@@ -13,6 +13,7 @@ fn view(phase: Phase, since: u64) -> View {
         since,
         progress: since,
         evicting: false,
+        heard: true,
     }
 }
 
@@ -109,4 +110,19 @@ fn a_connection_already_asked_is_not_asked_again() {
     };
     let views = [("asked", asked), ("next", view(Phase::Head, 500))];
     assert_eq!(victim(views, 1_000), Some("next"));
+}
+
+#[test]
+fn a_connection_just_accepted_gets_its_chance_to_send_its_head() {
+    let fresh = View {
+        heard: false,
+        ..view(Phase::Head, 900)
+    };
+    assert_eq!(victim([("just accepted", fresh)], 1_000), None);
+    assert_eq!(
+        victim([("just accepted", fresh)], 1_150),
+        Some("just accepted")
+    );
+    let trickling = view(Phase::Head, 990);
+    assert_eq!(victim([("trickling", trickling)], 1_000), Some("trickling"));
 }
