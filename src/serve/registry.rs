@@ -90,10 +90,9 @@ impl Registry {
         }
         let permit = loop {
             // Under the limit, or at it with a connection just asked to make room.
-            if asked || self.staying() < self.max || self.make_room(|_| true) {
-                if let Ok(permit) = self.permits.clone().try_acquire_owned() {
-                    break permit;
-                }
+            let room = asked || self.staying() < self.max || self.make_room(|_| true);
+            if room && let Ok(permit) = self.permits.clone().try_acquire_owned() {
+                break permit;
             }
             asked = false;
             tokio::select! {
