@@ -22,7 +22,7 @@ pub enum Refused {
     #[error("{0}, not a regular file: not read")]
     NotRegular(&'static str),
     /// More bytes than allowed, whatever its size said.
-    #[error("longer than the {max}-byte limit (feed.max_article_bytes)")]
+    #[error("longer than the {max}-byte limit")]
     TooLarge { max: u64 },
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),

@@ -1,14 +1,31 @@
 //! feedfold: keeps RSS 2.0, Atom 1.0 and JSON Feed files current for a folder of articles.
 //!
-//! Functional core ([`config`], [`article`], [`feed`], [`index::model`]) and imperative shell
-//! ([`index`] store and scan, [`publish`], [`daemon`]).
+//! Functional core, pure (values in, values out: no files, clock, threads or database):
+//!
+//! - [`config`]: what `config.toml` may say, its defaults and validation;
+//! - [`article`]: reading an article file, its metadata and its content HTML;
+//! - [`identity`]: ids, slugs, first-seen dates and the choice of an article's dates;
+//! - [`layout`]: where each file lives in the publish folder, and its media type;
+//! - [`feed`]: which feeds exist and their RSS, Atom, JSON Feed and OPML text;
+//! - [`page`]: the HTML pages for visitors.
+//!
+//! Imperative shell: [`config_file`] (loading the configuration), [`index`] (the SQLite
+//! store and the scan), [`publish`], [`engine`] (the one scan→publish sequence),
+//! [`commands`] (`build`, `publish`, `check`), [`watch`] (notifications; the pure
+//! [`watch::classify()`] decides what they ask for), [`daemon`] (`watch`, `serve`),
+//! [`serve`] and [`mirror`].
 
 pub mod article;
+pub mod commands;
 pub mod config;
+pub mod config_file;
 pub mod confine;
 pub mod daemon;
+pub mod engine;
 pub mod feed;
+pub mod identity;
 pub mod index;
+pub mod layout;
 pub mod logging;
 pub mod mirror;
 pub mod page;

@@ -1,14 +1,14 @@
-//! The `feedfold` command line.
+//! The `feedfold` command line: parses it, sets up logging, and runs the command (the
+//! one-shot ones from [`feedfold::commands`], `watch` and `serve` from [`feedfold::daemon`]).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::Utc;
 use clap::{Parser, Subcommand, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
-use feedfold::daemon;
 use feedfold::logging::{Escaping, escape_controls};
+use feedfold::{commands, daemon};
 
 #[derive(Parser)]
 #[command(
@@ -78,57 +78,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);
     let result = match cli.command {
-        Command::Build { config } => build(&config, false),
-        Command::Publish { config } => build(&config, true),
-        Command::Check { config } => check(&config),
+        Command::Build { config } => commands::run_build(&config, false),
+        Command::Publish { config } => commands::run_build(&config, true),
+        Command::Check { config } => commands::run_check(&config),
         Command::Watch { config } => daemon::watch(&config).map(|()| ExitCode::SUCCESS),
         Command::Serve { config } => daemon::serve(&config).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("{}", escape_controls(&format!("error: {e:#}")));
         ExitCode::from(2)
-    })
-}
-
-fn build(config_path: &Path, upload_again: bool) -> anyhow::Result<ExitCode> {
-    let config = daemon::load_config(config_path)?;
-    let report = daemon::build(&config, Utc::now())?;
-    eprint!("{}", daemon::problem_lines(&config, &report.scan));
-    println!("{}", daemon::summary(&report));
-    let started = std::time::Instant::now();
-    if let Some((bucket, r)) = daemon::mirror_once(&config, upload_again)? {
-        println!(
-            "mirrored to {bucket}: {} uploaded, {} deleted ({} bytes) in {:.3}s",
-            r.puts,
-            r.deletes,
-            r.bytes,
-            started.elapsed().as_secs_f64()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn check(config_path: &Path) -> anyhow::Result<ExitCode> {
-    let config = daemon::load_config(config_path)?;
-    let report = feedfold::index::check(&config)?;
-    print!("{}", daemon::problem_lines(&config, &report));
-    if let Some(probe) = daemon::probe(&config) {
-        match probe {
-            Ok(line) => println!("publish target: {line}"),
-            Err(e) => {
-                println!("publish target: unreachable: {e:#}");
-                return Ok(ExitCode::from(2));
-            }
-        }
-    }
-    let rejected = report.rejected.len();
-    println!(
-        "checked {} articles: {rejected} rejected",
-        report.added + rejected
-    );
-    Ok(if rejected == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
     })
 }

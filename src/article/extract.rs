@@ -75,6 +75,14 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
             }
         }
     };
+    let escaped = [&fm.title, &fm.summary, &fm.description, &fm.author];
+    if escaped
+        .iter()
+        .filter_map(|v| v.as_deref())
+        .any(has_forbidden)
+    {
+        warnings.push("control characters in front matter values removed".into());
+    }
     let title = fm.title.as_deref().map(collapse_whitespace).or(title);
     let title = title.filter(|t| !t.is_empty()).ok_or(Rejection::NoTitle)?;
     let title = limits::title(title, &mut warnings);
@@ -202,30 +210,49 @@ struct UrlRule {
     key: &'static str,
     want: &'static str,
     ok: fn(&str) -> bool,
+    /// The form published: a link as the URL parser writes it (percent-encoded, so that
+    /// every reader parses the same host), other values as written.
+    published: fn(&str) -> String,
+}
+
+fn as_written(value: &str) -> String {
+    value.to_string()
+}
+
+fn as_parsed(value: &str) -> String {
+    url::Url::parse(value).map_or_else(|_| value.to_string(), String::from)
 }
 
 const ID: UrlRule = UrlRule {
     key: "id",
-    want: "an absolute URI",
+    want: "an absolute URI (and not javascript:, data:, vbscript: or file:)",
     ok: is_uri,
+    published: as_written,
 };
 const LINK: UrlRule = UrlRule {
     key: "link",
     want: "an absolute http(s) URL",
     ok: limits::is_http_url,
+    published: as_parsed,
 };
 const IMAGE: UrlRule = UrlRule {
     key: "image",
     want: "an http(s) or relative URL",
     ok: limits::is_image_url,
+    published: as_written,
 };
 
 /// A front-matter URL if `rule` accepts it; otherwise a warning and `None`.
 fn checked(value: Option<&str>, rule: &UrlRule, warnings: &mut Vec<String>) -> Option<String> {
-    let UrlRule { key, want, ok } = rule;
+    let UrlRule {
+        key,
+        want,
+        ok,
+        published,
+    } = rule;
     let value = value.map(str::trim).filter(|v| !v.is_empty())?;
     if ok(value) {
-        Some(value.to_string())
+        Some(published(value))
     } else {
         let shown = super::text::truncate_words(value, 80);
         warnings.push(format!("{key} `{shown}` is not {want}; ignored"));
@@ -233,8 +260,15 @@ fn checked(value: Option<&str>, rule: &UrlRule, warnings: &mut Vec<String>) -> O
     }
 }
 
+/// True when front matter escapes (YAML's `\a`, TOML's `\u0000`) made a character no
+/// feed can carry.
+fn has_forbidden(text: &str) -> bool {
+    !text.chars().all(super::decode::is_xml_char)
+}
+
 fn is_uri(value: &str) -> bool {
     value.len() <= super::html::MAX_URL_BYTES
-        && url::Url::parse(value).is_ok()
+        && url::Url::parse(value)
+            .is_ok_and(|u| !matches!(u.scheme(), "javascript" | "data" | "vbscript" | "file"))
         && !value.chars().any(char::is_whitespace)
 }

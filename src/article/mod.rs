@@ -1,5 +1,7 @@
 //! Article files: which files are articles, how their bytes become a [`Document`], and how a
 //! document becomes metadata ([`Meta`]) and content HTML. Pure: bytes in, values out.
+//! [`read()`] is the one way in: the scan reads through it, and publishing (whose metadata
+//! the index holds) through its first step, [`read_document`].
 
 pub mod date;
 mod decode;
@@ -11,12 +13,14 @@ pub mod limits;
 mod markdown;
 mod nesting;
 mod plain;
+mod read;
 pub mod slug;
 pub mod text;
 
 pub use date::{DateError, parse_date};
 pub use extract::{Defaults, Meta, extract};
 pub use html::escape as escape_html;
+pub use read::{Article, own_date, read, read_document};
 
 use thiserror::Error;
 use url::Url;
@@ -51,6 +55,8 @@ impl Kind {
 /// Why a file is not published. Each is reported with the file's path.
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum Rejection {
+    #[error("not an article file: articles are named `*.txt`, `*.md` or `*.markdown`")]
+    NotAnArticle,
     #[error("empty file")]
     Empty,
     #[error("binary content, not text")]
@@ -181,6 +187,49 @@ mod tests {
         let link = Url::parse("https://news.example/world/a/").unwrap();
         let doc = Document::parse(md.as_bytes(), Kind::Markdown).unwrap();
         doc.content_html(&link, "en", "T")
+    }
+
+    #[test]
+    fn a_front_matter_link_is_published_as_parsed_and_a_script_id_is_refused() {
+        let md = b"---\ntitle: T\nlink: \"https://x.example/a b\"\nid: \"javascript:alert(1)\"\n---\nB.\n";
+        let doc = Document::parse(md, Kind::Markdown).unwrap();
+        let defaults = Defaults {
+            channel: "world",
+            channel_language: None,
+            site_language: "en",
+            author: None,
+            timezone: chrono_tz::UTC,
+            summary_chars: 280,
+            max_tags: 20,
+        };
+        let (meta, warnings) = extract(&doc, &defaults).unwrap();
+        assert_eq!(meta.link.as_deref(), Some("https://x.example/a%20b"));
+        assert_eq!(meta.id, None);
+        assert!(
+            warnings.iter().any(|w| w.starts_with("id `javascript:")),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn a_control_character_escaped_in_front_matter_is_removed_and_reported() {
+        let md = b"---\ntitle: \"x \\a y\"\n---\nB.\n";
+        let doc = Document::parse(md, Kind::Markdown).unwrap();
+        let defaults = Defaults {
+            channel: "world",
+            channel_language: None,
+            site_language: "en",
+            author: None,
+            timezone: chrono_tz::UTC,
+            summary_chars: 280,
+            max_tags: 20,
+        };
+        let (meta, warnings) = extract(&doc, &defaults).unwrap();
+        assert_eq!(meta.title, "x y");
+        assert!(
+            warnings.iter().any(|w| w.contains("control characters")),
+            "{warnings:?}"
+        );
     }
 
     #[test]

@@ -7,13 +7,11 @@ use super::decode::is_xml_char;
 /// Collapses every run of whitespace to one space, trims the ends, and drops characters
 /// XML forbids (front matter escapes such as YAML's `\a` can produce them).
 pub fn collapse_whitespace(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let joined = words.join(" ");
-    if joined.chars().all(is_xml_char) {
-        joined
-    } else {
-        joined.chars().filter(|&c| is_xml_char(c)).collect()
+    if text.chars().all(is_xml_char) {
+        return text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
+    let kept: String = text.chars().filter(|&c| is_xml_char(c)).collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Cuts `text` to at most `max_chars` characters at a word boundary, adding "…".

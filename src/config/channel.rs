@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{ConfigError, invalid, is_language_tag};
+use super::{ConfigError, check_text, invalid, is_language_tag};
 
 /// `channel.toml`: optional per-channel settings.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -27,6 +27,20 @@ impl ChannelConfig {
                 "must be a language tag like `ar` or `en-GB`",
             ));
         }
+        check_text("title", channel.title.as_deref())?;
+        check_text("description", channel.description.as_deref())?;
+        check_text("author", channel.author.as_deref())?;
         Ok(channel)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_control_character_in_a_channel_setting_is_rejected_naming_the_key() {
+        let err = ChannelConfig::parse("author = \"\\u0000\"\n").unwrap_err();
+        assert!(err.to_string().contains("author"), "{err}");
     }
 }

@@ -19,6 +19,9 @@ pub use paths::{Paths, check_layout};
 pub use publish::{PublishSettings, S3Settings, TargetKind};
 pub use serve::{ServeSettings, WebSubSettings};
 
+/// One output format: defined with the publish-folder layout, which names its files.
+pub use crate::layout::Format;
+
 /// A configuration that cannot be used, with the key at fault.
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -82,26 +85,6 @@ pub struct Site {
 pub enum ContentMode {
     Full,
     Summary,
-}
-
-/// One output format.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Rss,
-    Atom,
-    Json,
-}
-
-impl Format {
-    /// The file name a feed of this format is published under.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Format::Rss => "rss.xml",
-            Format::Atom => "atom.xml",
-            Format::Json => "feed.json",
-        }
-    }
 }
 
 /// `[feed]`: what every feed holds.
@@ -182,7 +165,11 @@ impl Config {
             toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
         config.validate()?;
         config.publish.validate()?;
-        config.site.base_url = config.site.base_url.trim_end_matches('/').to_string();
+        // As the URL parser writes it, so that every reader sees the same host and path
+        // (`http:x`, `http://@x`, `http://x\@y` and raw spaces come out one way).
+        let base = Url::parse(&config.site.base_url)
+            .map_or_else(|_| config.site.base_url.clone(), String::from);
+        config.site.base_url = base.trim_end_matches('/').to_string();
         config.paths.resolve(dir);
         let p = &config.paths;
         check_layout(&p.feeds, &p.publish, &p.state, dir)?;
@@ -214,6 +201,10 @@ impl Config {
         if self.site.title.trim().is_empty() {
             return Err(invalid("site.title", "must not be empty"));
         }
+        let site = &self.site;
+        check_text("site.title", Some(&site.title))?;
+        check_text("site.description", Some(&site.description))?;
+        check_text("site.author", site.author.as_deref())?;
         if !is_language_tag(&self.site.language) {
             return Err(invalid(
                 "site.language",
@@ -264,6 +255,24 @@ impl Config {
     }
 }
 
+/// Refuses a text value no feed could carry: control characters (a NUL, an escape...) and
+/// the noncharacters U+FFFE and U+FFFF, which XML forbids.
+pub(crate) fn check_text(key: &'static str, value: Option<&str>) -> Result<(), ConfigError> {
+    let bad = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    match value.and_then(|v| v.chars().find(|&c| bad(c))) {
+        Some(c) => Err(invalid(
+            key,
+            format!(
+                "holds the control character {:?}, which no feed can carry: remove it",
+                c
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// True for a plausible BCP 47 tag: letters, digits and hyphens, starting with 2-3 letters.
 pub fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
@@ -302,6 +311,30 @@ mod tests {
         let text = "[site]\ntitle = \"T\"\nbase_url = \"/news\"\n";
         let err = Config::parse(text, Path::new("/")).unwrap_err().to_string();
         assert!(err.contains("site.base_url"), "{err}");
+    }
+
+    #[test]
+    fn the_base_url_is_published_as_parsed_so_readers_agree_on_its_host() {
+        for (given, published) in [
+            ("http:x", "http://x"),
+            ("http://@x/", "http://x"),
+            ("http://x\\\\@evil.com/", "http://x/@evil.com"),
+            ("https://x/a b/", "https://x/a%20b"),
+        ] {
+            let text = format!("[site]\ntitle = \"T\"\nbase_url = \"{given}\"\n");
+            let c = Config::parse(&text, Path::new("/srv")).unwrap();
+            assert_eq!(c.site.base_url, published, "{given}");
+        }
+    }
+
+    #[test]
+    fn a_control_character_in_the_site_title_is_rejected_naming_the_key() {
+        let text = "[site]\ntitle = \"T\\u0007x\"\nbase_url = \"https://example.org/\"\n";
+        let err = Config::parse(text, Path::new("/")).unwrap_err().to_string();
+        assert!(
+            err.contains("site.title") && err.contains("control character"),
+            "{err}"
+        );
     }
 
     #[test]

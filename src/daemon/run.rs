@@ -1,9 +1,11 @@
 //! `feedfold watch` and `feedfold serve`: the daemon loop. Reconciles and publishes once,
-//! then turns watcher events into path scans and publishes; rescans fully on doubt and on a
-//! timer; reloads the configuration on change or SIGHUP; stops cleanly on SIGTERM/SIGINT.
-//! After each publish, hooks update the HTTP server's published set and ping WebSub hubs.
+//! then hands each batch of events to [`classify()`](crate::watch::classify()) and carries
+//! out what it decides (a path scan, a full rescan, a reload); rescans fully on a timer and
+//! retries after failures; reloads the configuration on change or SIGHUP; stops cleanly on
+//! SIGTERM/SIGINT. After each publish, hooks update the HTTP server's published set, wake
+//! the bucket mirror and ping WebSub hubs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -13,14 +15,15 @@ use anyhow::{Context, Result};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use tracing::{debug, error, info, warn};
 
-use super::lock;
-use super::mirror::Mirror;
+use super::pause;
 use super::state::{Daemon, Published};
 use super::websub::Pinger;
 use crate::config::Config;
+use crate::config_file;
 use crate::feed::encode_path;
-use crate::serve::{self, Change, Status};
-use crate::watch::{self, Event};
+use crate::mirror::Mirror;
+use crate::serve::{self, Status};
+use crate::watch::{self, Change, Event, Notice};
 
 /// Wait before retrying after a failed reconciliation.
 const RETRY: Duration = Duration::from_secs(5);
@@ -44,11 +47,11 @@ fn run(config_path: &Path, with_server: bool) -> Result<()> {
     // relative `config.toml`).
     let config_path = &std::path::absolute(config_path)
         .with_context(|| format!("cannot resolve {}", config_path.display()))?;
-    let config = super::load_config(config_path)?;
-    let _lock = lock::acquire(&config.paths.state)?;
+    let config = config_file::load(config_path)?;
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel();
     forward_signals(tx.clone(), stop.clone())?;
+    let rx = pause::install(rx)?;
     let mut daemon = Daemon::open(config_path.to_path_buf(), config, stop.clone())?;
     let server = if with_server {
         Some(start_server(&mut daemon)?)
@@ -68,7 +71,7 @@ fn run(config_path: &Path, with_server: bool) -> Result<()> {
     }));
     // Watch first, then reconcile: a change made during the first scan is not missed.
     let mut watcher = start_watch(&daemon, &tx);
-    watch_loop(&mut daemon, &mut watcher, &tx, &rx, &stop);
+    let result = watch_loop(&mut daemon, &mut watcher, &tx, &rx, &stop);
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     drop(watcher);
     if let Some(server) = server {
@@ -78,84 +81,138 @@ fn run(config_path: &Path, with_server: bool) -> Result<()> {
         mirror.stop();
     }
     info!("stopped");
-    Ok(())
+    result
 }
 
-/// Reconciles once, then turns events into scans until told to stop.
+/// How reconciliation has been going, and when to look again unasked.
+struct Health {
+    failing: bool,
+    last_error: Option<String>,
+    next_full: Instant,
+}
+
+/// Reconciles once, then turns events into scans until told to stop; an error when the
+/// state folder was removed under it (it stops rather than let a second feedfold publish).
 fn watch_loop(
     daemon: &mut Daemon,
     watcher: &mut Option<watch::Watch>,
     tx: &Sender<Event>,
     rx: &Receiver<Event>,
     stop: &AtomicBool,
-) {
+) -> Result<()> {
     let first = daemon.sync_all();
     if let Err(e) = &first {
         error!(error = %format!("{e:#}"), "reconciliation failed; published feeds kept, retrying");
     }
-    let mut failing = first.is_err();
-    let mut last_error = first.as_ref().err().map(|e| format!("{e:#}"));
-    let mut next_full = if failing || watcher.is_none() {
-        Instant::now() + RETRY
-    } else {
-        daemon.rescan_due()
+    let failing = first.is_err();
+    let mut health = Health {
+        failing,
+        last_error: first.as_ref().err().map(|e| format!("{e:#}")),
+        next_full: if failing || watcher.is_none() {
+            Instant::now() + RETRY
+        } else {
+            daemon.rescan_due()
+        },
     };
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
     info!("watching {}", daemon.config().paths.feeds.display());
-    loop {
-        pause_for_tests();
-        let timeout = next_full.saturating_duration_since(Instant::now());
-        let mut batch = match rx.recv_timeout(timeout) {
-            Ok(event) => coalesce(event, rx),
-            Err(RecvTimeoutError::Timeout) if failing && daemon.publish_failed() => Batch {
-                republish: true,
-                ..Batch::default()
-            },
-            Err(RecvTimeoutError::Timeout) => Batch {
-                full: Some("periodic rescan".into()),
-                ..Batch::default()
-            },
-            Err(RecvTimeoutError::Disconnected) => break,
-        };
-        debug!(paths = batch.paths.len(), full = ?batch.full, reload = batch.reload, "events");
-        if batch.shutdown || stop.load(Ordering::Relaxed) {
+    while let Some(mut notices) = next_batch(daemon, &health, rx) {
+        if stop.load(Ordering::Relaxed) {
             break;
+        }
+        if !daemon.state_intact() {
+            let state = daemon.config().paths.state.display();
+            error!("the state folder {state} was removed or replaced; stopping");
+            anyhow::bail!(
+                "the state folder {state} was removed or replaced while feedfold ran: stopped \
+                 so that no second feedfold publishes beside this one; start it again (the \
+                 index is rebuilt from the published feeds)"
+            );
         }
         let feeds = &daemon.config().paths.feeds;
         if watcher.as_ref().is_some_and(|w| w.root_replaced(feeds)) {
             warn!(path = %feeds.display(), "the content folder was replaced; watching the new one");
             *watcher = None;
-            batch.full = Some("the content folder was replaced".into());
+            notices.push(Notice::RootReplaced);
+        }
+        let change = daemon.classify(&notices);
+        debug!(notices = notices.len(), change = %change, "events");
+        if change == Change::Nothing {
+            continue;
         }
         // Watch anew before reconciling after a reload, a failure (the content folder may
         // have been replaced) or a failed start, so that no change slips between the two.
-        let scan_failed = failing && !daemon.publish_failed();
-        if (batch.reload && daemon.reload()) || scan_failed || watcher.is_none() {
+        let scan_failed = health.failing && !daemon.publish_failed();
+        if (change == Change::Reload && daemon.reload()) || scan_failed || watcher.is_none() {
             *watcher = start_watch(daemon, tx);
         }
-        let result = sync(daemon, &batch);
-        next_full = match result {
-            Ok(()) if failing => {
+        let result = daemon.apply(&change);
+        let whole = !matches!(change, Change::Paths(_));
+        if !health.settle(result, whole, daemon, watcher.is_some(), stop) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Waits for the next batch: every event that arrived together, or what the timer means
+/// (a publish to retry, or the periodic rescan). `None` on shutdown.
+fn next_batch(daemon: &Daemon, health: &Health, rx: &Receiver<Event>) -> Option<Vec<Notice>> {
+    let timeout = health.next_full.saturating_duration_since(Instant::now());
+    let first = match rx.recv_timeout(timeout) {
+        Ok(event) => event,
+        Err(RecvTimeoutError::Timeout) if health.failing && daemon.publish_failed() => {
+            return Some(vec![Notice::RetryPublish]);
+        }
+        Err(RecvTimeoutError::Timeout) => return Some(vec![Notice::RescanDue]),
+        Err(RecvTimeoutError::Disconnected) => return None,
+    };
+    let mut notices = Vec::new();
+    for event in std::iter::once(first).chain(rx.try_iter()) {
+        match event {
+            Event::Heard(heard) => notices.extend(heard),
+            Event::Shutdown => return None,
+        }
+    }
+    Some(notices)
+}
+
+impl Health {
+    /// Takes in how a reconciliation went (`whole`: of everything, not of some paths) and
+    /// sets when to look again; false when the daemon was stopped during it. Only a whole
+    /// reconciliation ends a failure: a path scan that went through while a full scan is
+    /// refused (the mass-loss guard) keeps the retries going.
+    fn settle(
+        &mut self,
+        result: Result<()>,
+        whole: bool,
+        daemon: &Daemon,
+        watching: bool,
+        stop: &AtomicBool,
+    ) -> bool {
+        self.next_full = match result {
+            Ok(()) if self.failing && !whole => self.next_full,
+            Ok(()) if self.failing => {
                 info!("reconciliation recovered");
-                failing = false;
-                last_error = None;
+                self.failing = false;
+                self.last_error = None;
                 daemon.rescan_due()
             }
-            Ok(()) if watcher.is_none() => Instant::now() + RETRY,
+            Ok(()) if !watching => Instant::now() + RETRY,
             Ok(()) => daemon.rescan_due(),
             Err(e) if stop.load(Ordering::Relaxed) => {
                 warn!(error = %format!("{e:#}"), "stopped during a scan");
-                break;
+                return false;
             }
             Err(e) => {
                 let e = format!("{e:#}");
-                if last_error.as_ref() != Some(&e) {
+                if self.last_error.as_ref() != Some(&e) {
                     error!(error = %e, "reconciliation failed; published feeds kept, retrying");
                 } else {
                     debug!(error = %e, "still failing");
                 }
-                last_error = Some(e);
-                failing = true;
+                self.last_error = Some(e);
+                self.failing = true;
                 let wait = if daemon.publish_failed() {
                     PUBLISH_RETRY
                 } else {
@@ -164,22 +221,7 @@ fn watch_loop(
                 Instant::now() + wait
             }
         };
-    }
-}
-
-/// Brings the index and feeds up to date for one batch of events.
-fn sync(daemon: &mut Daemon, batch: &Batch) -> Result<()> {
-    if batch.republish && batch.full.is_none() && batch.paths.is_empty() && !batch.reload {
-        return daemon.republish();
-    }
-    match (&batch.full, batch.reload) {
-        (Some(reason), _) => {
-            info!(reason = %reason, "full rescan");
-            daemon.sync_all()
-        }
-        (None, true) => daemon.sync_all(),
-        (None, false) if !batch.paths.is_empty() => daemon.sync_paths(&batch.paths),
-        _ => Ok(()),
+        true
     }
 }
 
@@ -192,7 +234,7 @@ fn start_server(daemon: &mut Daemon) -> Result<serve::Server> {
     daemon.on_publish(Box::new(move |_, event: &Published| {
         let r = event.report;
         let changed = !r.written.is_empty() || !r.written_pages.is_empty() || !r.removed.is_empty();
-        site.apply(Change {
+        site.apply(serve::Change {
             written: &event.report.written,
             written_pages: &event.report.written_pages,
             removed: &event.report.removed,
@@ -213,7 +255,7 @@ fn changed_feed_urls(config: &Config, event: &Published) -> Vec<String> {
         .report
         .written
         .iter()
-        .filter(|key| crate::publish::is_feed(key))
+        .filter(|key| crate::layout::is_feed(key))
         .map(|key| format!("{}/{}", config.site.base_url, encode_path(key)))
         .collect()
 }
@@ -242,39 +284,13 @@ fn start_watch(daemon: &Daemon, tx: &Sender<Event>) -> Option<watch::Watch> {
     }
 }
 
-/// Everything that arrived together, merged.
-#[derive(Default)]
-struct Batch {
-    paths: Vec<PathBuf>,
-    full: Option<String>,
-    reload: bool,
-    shutdown: bool,
-    /// Publish again, without a scan (after a failed publish).
-    republish: bool,
-}
-
-fn coalesce(first: Event, rx: &Receiver<Event>) -> Batch {
-    let mut batch = Batch::default();
-    for event in std::iter::once(first).chain(rx.try_iter()) {
-        match event {
-            Event::Changed(paths) => batch.paths.extend(paths),
-            Event::Rescan(reason) => batch.full = Some(reason),
-            Event::Reload => batch.reload = true,
-            Event::Shutdown => batch.shutdown = true,
-        }
-    }
-    batch.paths.sort();
-    batch.paths.dedup();
-    batch
-}
-
 fn forward_signals(tx: Sender<Event>, stop: Arc<AtomicBool>) -> Result<()> {
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])
         .context("cannot install signal handlers")?;
     std::thread::spawn(move || {
         for signal in signals.forever() {
             let event = if signal == SIGHUP {
-                Event::Reload
+                Event::Heard(vec![Notice::Reload])
             } else {
                 stop.store(true, Ordering::Relaxed);
                 Event::Shutdown
@@ -285,15 +301,4 @@ fn forward_signals(tx: Sender<Event>, stop: Arc<AtomicBool>) -> Result<()> {
         }
     });
     Ok(())
-}
-
-/// Test hook: while the file named by `FEEDFOLD_TEST_PAUSE` exists, events are not consumed
-/// (so that tests can pile up work as an overloaded daemon would).
-fn pause_for_tests() {
-    let Some(path) = std::env::var_os("FEEDFOLD_TEST_PAUSE") else {
-        return;
-    };
-    while Path::new(&path).exists() {
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }

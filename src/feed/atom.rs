@@ -52,7 +52,11 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
     }));
     let mut links = vec![
         link(&meta.home_url, "alternate", "text/html"),
-        link(meta.self_url(Format::Atom), "self", "application/atom+xml"),
+        link(
+            meta.self_url(Format::Atom),
+            "self",
+            Format::Atom.media_type(),
+        ),
     ];
     links.extend(meta.hubs.iter().map(|hub| Link {
         href: hub.clone(),

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::encode_segment;
 use crate::article::Meta;
-use crate::index::model::{Record, dates};
+use crate::identity::{Record, dates};
+use crate::layout::article_url;
 
 /// A feed item. Text fields are plain text; `content_html` is sanitised HTML.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,15 +23,6 @@ pub struct Item {
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub image: Option<String>,
-}
-
-/// The article page URL: `{base_url}/{channel}/{slug}/`, percent-encoded.
-pub fn article_url(base_url: &str, channel: &str, slug: &str) -> String {
-    format!(
-        "{base_url}/{}/{}/",
-        encode_segment(channel),
-        encode_segment(slug)
-    )
 }
 
 /// The link an article's item points at: its front-matter `link`, else its page.

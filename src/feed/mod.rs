@@ -11,47 +11,17 @@ pub mod rss;
 mod select;
 
 use chrono::{DateTime, Utc};
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 pub use item::Item;
-pub use plan::{FeedPlan, Scope, plan};
+pub use plan::{FeedPlan, plan};
 
 use crate::config::Format;
+/// What a feed covers, and the percent-encoding of keys into URLs: defined with the
+/// publish-folder layout, which gives each feed its folder.
+pub use crate::layout::{Scope, encode_path, encode_segment};
 
 /// Name written in every feed's generator field.
 pub const GENERATOR: &str = concat!("feedfold ", env!("CARGO_PKG_VERSION"));
-
-/// Characters escaped in a URL path segment (Unicode is UTF-8 percent-encoded too).
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'[')
-    .add(b'\\')
-    .add(b']')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
-
-/// Percent-encodes one path segment.
-pub fn encode_segment(segment: &str) -> String {
-    utf8_percent_encode(segment, SEGMENT).to_string()
-}
-
-/// Percent-encodes a `/`-separated relative path, segment by segment.
-pub fn encode_path(path: &str) -> String {
-    path.split('/')
-        .map(encode_segment)
-        .collect::<Vec<_>>()
-        .join("/")
-}
 
 /// The feed-level facts every format shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,9 +54,6 @@ impl FeedMeta {
     }
 }
 
-/// File name of the stylesheet, published at the root.
-pub const STYLESHEET: &str = "feed.xsl";
-
 /// Adds an `<?xml-stylesheet?>` instruction after the XML declaration.
 pub fn with_stylesheet(xml: String, href: Option<&str>) -> String {
     let Some(href) = href else {
@@ -114,12 +81,6 @@ pub fn render(format: Format, meta: &FeedMeta, items: &[Item]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn arabic_segments_are_percent_encoded_and_slashes_kept_between_them() {
-        assert_eq!(encode_path("world/سلام"), "world/%D8%B3%D9%84%D8%A7%D9%85");
-        assert_eq!(encode_segment("a b/c"), "a%20b%2Fc");
-    }
 
     #[test]
     fn the_stylesheet_instruction_follows_the_xml_declaration() {

@@ -6,7 +6,7 @@ use crate::config::Format;
 
 /// Renders `feeds.opml`; each feed is listed once, in its preferred format.
 pub fn render(site_title: &str, feeds: &[FeedMeta], formats: &[Format]) -> String {
-    let preferred = [Format::Rss, Format::Atom, Format::Json]
+    let preferred = Format::ALL
         .into_iter()
         .find(|f| formats.contains(f))
         .unwrap_or(Format::Rss);

@@ -6,22 +6,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::DateTime;
 
+use super::FeedMeta;
 use super::select::select;
-use super::{FeedMeta, encode_path};
 use crate::config::{ChannelConfig, Config};
-use crate::index::model::{Entry, Hash};
+use crate::identity::{Entry, Hash};
+use crate::layout::{self, Scope, feed_dir};
 
 /// Bumped whenever rendering changes, so that every feed is rewritten once.
 const RENDER_VERSION: &str = "feedfold-render-2";
-
-/// What a feed covers.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Scope {
-    Site,
-    Channel(String),
-    Tag(String),
-    Lang(String),
-}
 
 /// One feed to publish (in every configured format).
 #[derive(Debug, Clone)]
@@ -69,7 +61,7 @@ pub fn plan(
         .into_iter()
         .map(|(scope, items)| {
             let meta = feed_meta(&scope, &items, channels, &tag_names, config, newest);
-            let dir = dir_of(&scope);
+            let dir = feed_dir(&scope);
             let signature = signature(config, &meta, &items);
             FeedPlan {
                 scope,
@@ -82,15 +74,6 @@ pub fn plan(
         .collect()
 }
 
-fn dir_of(scope: &Scope) -> String {
-    match scope {
-        Scope::Site => String::new(),
-        Scope::Channel(name) => format!("{name}/"),
-        Scope::Tag(slug) => format!("tags/{slug}/"),
-        Scope::Lang(code) => format!("lang/{code}/"),
-    }
-}
-
 fn feed_meta(
     scope: &Scope,
     items: &[&Entry],
@@ -101,7 +84,7 @@ fn feed_meta(
 ) -> FeedMeta {
     let site = &config.site;
     let base = &site.base_url;
-    let dir = dir_of(scope);
+    let dir = feed_dir(scope);
     let channel = match scope {
         Scope::Channel(name) => channels.get(name).cloned().unwrap_or_default(),
         _ => ChannelConfig::default(),
@@ -127,12 +110,12 @@ fn feed_meta(
         }
         Scope::Lang(code) => (format!("{} ({code})", site.title), code.clone()),
     };
-    let home_url = format!("{base}/{}", encode_path(&dir));
+    let home_url = layout::key_url(base, &dir);
     let self_urls = config
         .feed
         .formats
         .iter()
-        .map(|f| (*f, format!("{home_url}{}", f.file_name())))
+        .map(|f| (*f, layout::key_url(base, &layout::feed_key(scope, *f))))
         .collect();
     FeedMeta {
         title,
@@ -147,11 +130,7 @@ fn feed_meta(
         author: channel.author.clone().or_else(|| site.author.clone()),
         ttl_minutes: config.feed.ttl_minutes,
         hubs: config.websub.hubs.clone(),
-        stylesheet: Some(format!(
-            "{}{}",
-            "../".repeat(dir.matches('/').count()),
-            super::STYLESHEET
-        )),
+        stylesheet: Some(layout::stylesheet_href(&dir)),
     }
 }
 

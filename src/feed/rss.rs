@@ -17,7 +17,7 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
     let self_link = Link {
         href: meta.self_url(Format::Rss).to_string(),
         rel: "self".into(),
-        mime_type: Some("application/rss+xml".into()),
+        mime_type: Some(Format::Rss.media_type().into()),
         ..Link::default()
     };
     let hubs = meta.hubs.iter().map(|hub| Link {

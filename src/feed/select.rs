@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::article::slug::slugify;
-use crate::index::model::{Entry, Sym};
+use crate::identity::{Entry, Sym};
 
 /// Newest first; equal dates in rowid order, so the order is total and stable.
 fn newer(a: &Entry, b: &Entry) -> Ordering {

@@ -1,15 +1,15 @@
-//! Reads article files and runs the pure extraction on them, on every core.
+//! Reads article files and runs the pure extraction on them, on every core (through the
+//! [`crate::workers`] pool).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 
 use chrono_tz::Tz;
 
-use super::model::{FileStat, Hash};
-use crate::article::{Defaults, Document, Kind, Meta, Rejection, extract};
+use crate::article::{self, Defaults, Meta, Rejection};
 use crate::config::{ChannelConfig, Config};
+use crate::identity::{FileStat, Hash};
+use crate::workers;
 
 /// Files a worker claims at a time: large enough to keep hand-offs rare.
 const CHUNK: usize = 32;
@@ -90,50 +90,15 @@ pub fn analyze_each(
     known: &[Option<Hash>],
     contexts: &HashMap<String, ChannelContext>,
     config: &Config,
-    mut apply: impl FnMut(usize, Analysis) -> anyhow::Result<()>,
+    apply: impl FnMut(usize, Analysis) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let max = config.feed.max_article_bytes;
     let root = &super::walk::real_root(root)?;
-    std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<Analysis>)>(workers * 4);
-        for _ in 0..workers.min(files.len()) {
-            let tx = tx.clone();
-            let next = &next;
-            scope.spawn(move || {
-                loop {
-                    let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-                    let Some(chunk) = files.get(start..(start + CHUNK).min(files.len())) else {
-                        break;
-                    };
-                    let analyses = chunk
-                        .iter()
-                        .zip(&known[start..])
-                        .map(|(file, known)| {
-                            analyze(root, file, *known, &contexts[&file.channel], max)
-                        })
-                        .collect();
-                    if chunk.is_empty() || tx.send((start, analyses)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let mut pending = BTreeMap::new();
-        let mut want = 0;
-        for (start, analyses) in rx {
-            pending.insert(start, analyses);
-            while let Some(analyses) = pending.remove(&want) {
-                for (offset, analysis) in analyses.into_iter().enumerate() {
-                    apply(want + offset, analysis)?;
-                }
-                want += CHUNK;
-            }
-        }
-        Ok(())
-    })
+    let read = |i: usize, file: &FileStat| {
+        let known = known.get(i).copied().flatten();
+        analyze(root, file, known, &contexts[&file.channel], max)
+    };
+    workers::stream(files, CHUNK, read, apply)
 }
 
 /// Reads one file (confined beneath `root`, the real content root) and extracts its
@@ -156,40 +121,23 @@ pub fn analyze(
     }
     let bytes = match crate::confine::read(root, &root.join(&file.path), max, file.size) {
         Ok(bytes) => bytes,
+        Err(crate::confine::Refused::TooLarge { max }) => {
+            return Analysis::Rejected(format!(
+                "longer than the {max}-byte limit (feed.max_article_bytes)"
+            ));
+        }
         Err(e) => return Analysis::Rejected(e.to_string()),
     };
     let hash = *blake3::hash(&bytes).as_bytes();
     if known == Some(hash) {
         return Analysis::Same;
     }
-    match parse(&bytes, &file.path, ctx) {
-        Ok((meta, warnings)) => Analysis::Parsed {
+    match article::read(&file.path, &bytes, &ctx.defaults()) {
+        Ok(article) => Analysis::Parsed {
             hash,
-            meta: Box::new(meta),
-            warnings,
+            meta: Box::new(article.meta),
+            warnings: article.warnings,
         },
         Err(rejection) => Analysis::Rejected(rejection.to_string()),
     }
-}
-
-/// The pure part: bytes to metadata.
-pub fn parse(
-    bytes: &[u8],
-    path: &str,
-    ctx: &ChannelContext,
-) -> Result<(Meta, Vec<String>), Rejection> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let kind = Kind::of_file_name(name).unwrap_or(Kind::Text);
-    let doc = Document::parse(bytes, kind)?;
-    let (mut meta, warnings) = extract(&doc, &ctx.defaults())?;
-    // A name shaped like a date that is not a valid one rejects the article even when the
-    // front matter gives a date: failing closed on a typo.
-    let named = crate::article::date::from_file_name(name, ctx.timezone).map_err(|error| {
-        Rejection::InvalidDate {
-            place: format!("file name `{name}`"),
-            error,
-        }
-    })?;
-    meta.date = meta.date.or(named);
-    Ok((meta, warnings))
 }

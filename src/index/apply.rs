@@ -8,10 +8,10 @@ use chrono::{DateTime, Utc};
 
 use super::analyze::{Analysis, ChannelContext};
 use super::catalog::Catalog;
-use super::model::{self, FileStat, Hash, Record};
 use super::scan::ScanReport;
 use super::store::{Batch, Rejected};
 use crate::article::Meta;
+use crate::identity::{self, FileStat, Hash, Record};
 
 /// Applies analyses, in file order, within one index batch.
 pub struct Applier<'a, 'b> {
@@ -79,7 +79,7 @@ impl<'a, 'b> Applier<'a, 'b> {
                     .map(|c| c.key)
                     .unwrap_or_default();
                 let mut record = self.identify(file, hash, key, &meta, report);
-                let mut entry = model::entry(&record, &meta, &mut self.catalog.interner);
+                let mut entry = identity::entry(&record, &meta, &mut self.catalog.interner);
                 record.rowid = self.batch.put_article(&record, &meta, &entry)?;
                 entry.rowid = record.rowid;
                 self.catalog.put(record, (!meta.draft).then_some(entry));
@@ -107,7 +107,7 @@ impl<'a, 'b> Applier<'a, 'b> {
             extract_key: key,
             id: String::new(),
             slug: String::new(),
-            first_seen: model::first_seen(file.mtime_ns, self.now),
+            first_seen: identity::first_seen(file.mtime_ns, self.now),
             changed: None,
             deleted_at: None,
             draft: meta.draft,
@@ -118,7 +118,7 @@ impl<'a, 'b> Applier<'a, 'b> {
             report.changed += usize::from(!same);
             report.unchanged += usize::from(same);
             let slug =
-                model::next_slug(&old.slug, meta, |s| catalog.is_slug_taken(&old.channel, s));
+                identity::next_slug(&old.slug, meta, |s| catalog.is_slug_taken(&old.channel, s));
             catalog.claim_slug(&old.channel, &slug);
             let changed = if same { old.changed } else { Some(self.now) };
             return Record {
@@ -135,7 +135,7 @@ impl<'a, 'b> Applier<'a, 'b> {
             let slug = if old.channel == file.channel {
                 old.slug.clone()
             } else {
-                model::mint_slug(meta, &hash, |s| catalog.is_slug_taken(&file.channel, s))
+                identity::mint_slug(meta, &hash, |s| catalog.is_slug_taken(&file.channel, s))
             };
             catalog.claim_slug(&file.channel, &slug);
             let Record {
@@ -155,7 +155,7 @@ impl<'a, 'b> Applier<'a, 'b> {
             };
         }
         report.added += 1;
-        let slug = model::mint_slug(meta, &hash, |s| catalog.is_slug_taken(&file.channel, s));
+        let slug = identity::mint_slug(meta, &hash, |s| catalog.is_slug_taken(&file.channel, s));
         catalog.claim_slug(&file.channel, &slug);
         let given = meta.id.clone().filter(|id| !catalog.is_id_taken(id));
         if meta.id.is_some() && given.is_none() {
@@ -164,13 +164,11 @@ impl<'a, 'b> Applier<'a, 'b> {
         }
         let seen = catalog.recovered.take(&file.channel, &slug, &meta.title);
         let seen = seen.filter(|s| !catalog.is_id_taken(&s.id));
-        let first_seen = seen
-            .as_ref()
-            .and_then(|s| s.published)
-            .unwrap_or(base.first_seen);
+        let recovered = seen.as_ref().and_then(|s| s.published);
+        let first_seen = identity::recovered_or(recovered, base.first_seen);
         let id = given
             .or_else(|| seen.map(|s| s.id))
-            .unwrap_or_else(|| model::mint_id(&file.path, &hash));
+            .unwrap_or_else(|| identity::mint_id(&file.path, &hash));
         Record {
             id,
             slug,

@@ -7,8 +7,8 @@ use std::hash::{Hash as _, Hasher};
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
-use super::model::{Entry, Hash, Interner, Record};
 use super::store::Rejected;
+use crate::identity::{Entry, Hash, Interner, Record};
 
 /// Everything the index knows, held in memory between scans.
 #[derive(Debug, Default)]

@@ -1,10 +1,10 @@
-//! The article index: the pure identity rules ([`model`]) and the shell around them — the
+//! The article index, the shell around the pure identity rules ([`crate::identity`]): the
 //! SQLite store, the content-root walk and the reconciliation of the two.
 
 mod analyze;
 mod apply;
 pub mod catalog;
-pub mod model;
+mod check;
 mod outputs;
 pub mod scan;
 mod schema;
@@ -13,6 +13,7 @@ mod walk;
 
 pub use analyze::ChannelContext;
 pub use catalog::{Catalog, Recovered, SeenIdentity};
+pub use check::check;
 pub use outputs::PageOutput;
-pub use scan::{Options, ScanRefused, ScanReport, check, load, scan, scan_paths};
+pub use scan::{Options, ScanRefused, ScanReport, load, scan, scan_paths};
 pub use store::Store;

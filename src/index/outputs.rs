@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{OptionalExtension, params};
 
-use super::model::Hash;
 use super::store::{Batch, Output, Store, hash_of};
+use crate::identity::Hash;
 
 /// The page published for one article.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,11 +34,13 @@ impl Store {
 
     /// Hands the signature of every published article page, with its article's rowid, to
     /// `each` (streamed: at 100,000 pages no intermediate map is built).
-    pub fn page_signatures(&self, mut each: impl FnMut(i64, &Hash)) -> Result<()> {
-        let mut stmt = self.conn.prepare("SELECT rowid, signature FROM pages")?;
+    pub fn page_signatures(&self, mut each: impl FnMut(i64, &Hash, &str)) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT rowid, signature, key FROM pages")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            each(r.get(0)?, &hash_of(r.get(1)?));
+            each(r.get(0)?, &hash_of(r.get(1)?), r.get_ref(2)?.as_str()?);
         }
         Ok(())
     }

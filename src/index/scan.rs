@@ -4,28 +4,25 @@
 //! where the watcher saw changes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
 
-use super::analyze::{Analysis, ChannelContext, analyze_each};
+use super::analyze::{ChannelContext, analyze_each};
 use super::apply::Applier;
 use super::catalog::Catalog;
-use super::model::{FileStat, Record};
 use super::store::Store;
 use super::walk::{Tree, walk, walk_path};
 use crate::article::Kind;
 use crate::config::{ChannelConfig, Config};
+use crate::identity::{FileStat, Record};
 
 /// How long a deleted article's identity is kept for a restore.
 pub const TOMBSTONE_DAYS: i64 = 30;
 
 /// State key: "1" while the index has changes the published feeds do not show yet.
 pub const FEEDS_STALE: &str = "feeds_stale";
-
-/// More changed paths than this at once are reconciled by a full scan instead.
-const MAX_PATH_SCAN: usize = 512;
 
 /// Fewest removed articles that can count as a mass deletion.
 const MASS_DELETE_FLOOR: usize = 3;
@@ -102,40 +99,23 @@ pub fn scan(
     reconcile(config, store, catalog, changes, opts, report)
 }
 
-/// Brings the index in line with the files at and below `paths` (absolute paths under the
-/// content root). `None` means the change needs a full scan (a channel folder or its
-/// `channel.toml` changed).
+/// Brings the index in line with the files at and below `paths`: `/`-separated paths
+/// relative to the content root, each inside a channel of `contexts` (whether a change can
+/// be scanned this way, rather than by a full scan, is [`crate::watch::classify()`]'s call).
 pub fn scan_paths(
     config: &Config,
     store: &mut Store,
     catalog: &mut Catalog,
     contexts: &HashMap<String, ChannelContext>,
-    paths: &[PathBuf],
+    paths: &[String],
     opts: Options<'_>,
-) -> Result<Option<ScanReport>> {
+) -> Result<ScanReport> {
     let root = &config.paths.feeds;
-    if paths.len() > MAX_PATH_SCAN {
-        return Ok(None);
-    }
     let mut changes = Changes::default();
     let real_root = super::walk::real_root(root)?;
-    for path in paths {
-        if path == root {
-            return Ok(None);
-        }
-        let Ok(under) = path.strip_prefix(root) else {
-            continue;
-        };
-        // A name that is not UTF-8 is reported by the full scan.
-        let Some(rel) = relative(under) else {
-            return Ok(None);
-        };
-        let channel = rel.split('/').next().unwrap_or_default().to_string();
-        if !rel.contains('/') || rel.ends_with("/channel.toml") || !contexts.contains_key(&channel)
-        {
-            return Ok(None);
-        }
-        changes.collect(&real_root, root, &rel, &channel, catalog);
+    for rel in paths {
+        let channel = rel.split('/').next().unwrap_or_default();
+        changes.collect(&real_root, root, rel, channel, catalog);
     }
     changes.present.sort_by(|a, b| a.path.cmp(&b.path));
     changes.present.dedup_by(|a, b| a.path == b.path);
@@ -146,13 +126,7 @@ pub fn scan_paths(
         rejected: std::mem::take(&mut changes.refused),
         ..ScanReport::default()
     };
-    reconcile(config, store, catalog, changes, opts, report).map(Some)
-}
-
-/// `rel` as a `/`-separated path, or `None` when it is empty or not UTF-8.
-fn relative(rel: &Path) -> Option<String> {
-    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
-    parts.filter(|p| !p.is_empty()).map(|p| p.join("/"))
+    reconcile(config, store, catalog, changes, opts, report)
 }
 
 /// What a scan found changed on disk.
@@ -290,7 +264,7 @@ fn same_stat(record: &Record, file: &FileStat) -> bool {
     record.size == file.size && record.mtime_ns == file.mtime_ns
 }
 
-fn channel_contexts(
+pub(super) fn channel_contexts(
     config: &Config,
     tree: &Tree,
     report: &mut ScanReport,
@@ -315,36 +289,4 @@ fn channel_contexts(
         report.channels.insert(name.clone(), channel);
     }
     contexts
-}
-
-/// Reads and extracts every article without touching the index: the `check` command.
-pub fn check(config: &Config) -> Result<ScanReport> {
-    let tree = walk(&config.paths.feeds)?;
-    let mut report = ScanReport::default();
-    let contexts = channel_contexts(config, &tree, &mut report);
-    let known = vec![None; tree.files.len()];
-    let root = &config.paths.feeds;
-    analyze_each(
-        root,
-        &tree.files,
-        &known,
-        &contexts,
-        config,
-        |i, analysis| {
-            let path = &tree.files[i].path;
-            match analysis {
-                Analysis::Rejected(reason) => report.rejected.push((path.clone(), reason)),
-                Analysis::Parsed { warnings, .. } => {
-                    report.added += 1;
-                    report
-                        .warnings
-                        .extend(warnings.into_iter().map(|w| (path.clone(), w)));
-                }
-                Analysis::Same => report.unchanged += 1,
-            }
-            Ok(())
-        },
-    )?;
-    report.rejected.sort();
-    Ok(report)
 }

@@ -164,7 +164,7 @@ mod tests {
         assert_eq!(records[1].first_seen, at(-5));
         assert_eq!(records[1].deleted_at, Some(at(1_700_000_200_789)));
         let entries = store
-            .entries(&mut super::super::model::Interner::default())
+            .entries(&mut crate::identity::Interner::default())
             .unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].published, at(1_700_000_000_123));
@@ -185,7 +185,7 @@ mod tests {
         let store = super::super::store::Store::open(dir.path()).unwrap();
         assert!(store.records().unwrap()[0].deleted_at.is_some());
         let entries = store
-            .entries(&mut super::super::model::Interner::default())
+            .entries(&mut crate::identity::Interner::default())
             .unwrap();
         assert!(entries.is_empty());
     }

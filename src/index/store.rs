@@ -8,9 +8,9 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::model::{Entry, Hash, Interner, Record};
 use super::schema::migrate;
 use crate::article::Meta;
+use crate::identity::{Entry, Hash, Interner, Record};
 
 /// A rejected file as last seen.
 #[derive(Debug, Clone, PartialEq, Eq)]

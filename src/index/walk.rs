@@ -12,12 +12,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::model::FileStat;
 use crate::article::Kind;
-use crate::{confine, workers};
-
-/// Folder names that would collide with generated feed folders.
-pub const RESERVED_CHANNELS: [&str; 2] = ["tags", "lang"];
+use crate::identity::FileStat;
+use crate::{confine, layout, workers};
 
 /// Largest `channel.toml` read.
 const MAX_CHANNEL_TOML: u64 = 64 * 1024;
@@ -73,8 +70,14 @@ pub fn walk(root: &Path) -> Result<Tree> {
             continue;
         }
         match classify(&real_root, &entry.path(), &name, entry.file_type()?) {
-            Node::Folder if RESERVED_CHANNELS.contains(&name.as_str()) => {
-                let reason = "channel name is reserved for generated feeds";
+            // The channel's name is published (feed titles, categories, links).
+            Node::Folder if name.chars().any(char::is_control) => {
+                let reason = "a channel name cannot hold control characters: rename the folder";
+                tree.misplaced.push((name, reason.into()));
+            }
+            // Its feeds would collide with generated ones (see `layout::RESERVED_CHANNELS`).
+            Node::Folder if layout::reserved(&name).is_some() => {
+                let reason = layout::reserved(&name).unwrap_or_default();
                 tree.misplaced.push((name, reason.into()));
             }
             Node::Folder => {
@@ -138,11 +141,14 @@ fn walk_channel(real_root: &Path, dir: &Path, rel: &str, channel: &str, tree: &m
                 articles.push((entry, path));
             }
         } else {
-            // Links and special files: classified one by one, and rare.
+            // Links and special files: classified one by one, and rare. A link is an
+            // article only by its own name, as a regular file is (and as `walk_path` sees it).
             match classify(real_root, &entry.path(), &name, file_type) {
-                Node::File(meta) => tree.files.push(stat(path, channel, &meta)),
+                Node::File(meta) if Kind::of_file_name(&name).is_some() => {
+                    tree.files.push(stat(path, channel, &meta))
+                }
                 Node::Refused(reason) => tree.misplaced.push((path, reason)),
-                Node::Folder | Node::Skip => {}
+                Node::File(_) | Node::Folder | Node::Skip => {}
             }
         }
     }

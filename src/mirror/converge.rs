@@ -13,9 +13,9 @@ use tracing::warn;
 
 use super::bucket::{Bucket, Upload};
 use super::lease::LEASE_KEY;
+use crate::identity::Hash;
 use crate::index::Store;
-use crate::index::model::Hash;
-use crate::publish::{is_feed, media_type};
+use crate::layout::{self, is_feed, media_type};
 
 /// Objects uploaded per index transaction.
 const BATCH: usize = 256;
@@ -34,7 +34,7 @@ fn rank(key: &str, pages: &HashSet<String>) -> u8 {
         0
     } else if is_feed(key) {
         2
-    } else if key.ends_with(".opml") {
+    } else if key == layout::OPML {
         3
     } else {
         1

@@ -2,7 +2,8 @@
 //! a page per channel (`/{channel}/`).
 
 use super::{Head, document, esc, footer, labels, site_header, subscribe_box, time};
-use crate::feed::{FeedMeta, Item};
+use crate::config::Site;
+use crate::feed::{FeedMeta, FeedPlan, Item, Scope};
 
 /// Everything a listing page shows.
 pub struct Listing<'a> {
@@ -18,6 +19,35 @@ pub struct Listing<'a> {
     pub discover: &'a [&'a FeedMeta],
     /// True for the home page.
     pub home: bool,
+}
+
+/// The HTML page of a feed, composed from the plans: the home page for the site feed,
+/// listing every channel and announcing every feed; otherwise the feed's own page,
+/// announcing it and the site feed.
+pub fn feed_page(site: &Site, plan: &FeedPlan, plans: &[FeedPlan], items: &[Item]) -> String {
+    let home = plan.scope == Scope::Site;
+    let site_plan = plans.iter().find(|p| p.scope == Scope::Site);
+    let channels: Vec<&FeedMeta> = plans
+        .iter()
+        .filter(|p| home && matches!(p.scope, Scope::Channel(_)))
+        .map(|p| &p.meta)
+        .collect();
+    let discover: Vec<&FeedMeta> = if home {
+        plans.iter().map(|p| &p.meta).collect()
+    } else {
+        std::iter::once(&plan.meta)
+            .chain(site_plan.map(|s| &s.meta))
+            .collect()
+    };
+    listing_page(&Listing {
+        site_title: &site.title,
+        base_url: &site.base_url,
+        feed: &plan.meta,
+        items,
+        channels: &channels,
+        discover: &discover,
+        home,
+    })
 }
 
 /// Renders a listing page.

@@ -7,7 +7,7 @@ mod listing;
 use chrono::{DateTime, Utc};
 
 pub use article::{ArticlePage, article_page};
-pub use listing::{Listing, listing_page};
+pub use listing::{Listing, feed_page, listing_page};
 
 use crate::article::escape_html as esc;
 use crate::article::lang::is_rtl;
@@ -60,14 +60,6 @@ fn dir(lang: &str) -> &'static str {
     if is_rtl(lang) { "rtl" } else { "ltr" }
 }
 
-fn mime(format: Format) -> &'static str {
-    match format {
-        Format::Rss => "application/rss+xml",
-        Format::Atom => "application/atom+xml",
-        Format::Json => "application/feed+json",
-    }
-}
-
 fn format_name(format: Format) -> &'static str {
     match format {
         Format::Rss => "RSS",
@@ -93,7 +85,7 @@ fn document(head: &Head, body: &str) -> String {
         for (format, url) in &feed.self_urls {
             alternates.push_str(&format!(
                 "<link rel=\"alternate\" type=\"{}\" title=\"{} ({})\" href=\"{}\">\n",
-                mime(*format),
+                format.media_type(),
                 esc(&feed.title),
                 format_name(*format),
                 esc(url)

@@ -5,40 +5,14 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use anyhow::Result;
 
-use super::{Job, Render};
-use crate::article::{Document, Kind, Meta};
+use super::cache::ItemCache;
+use super::jobs::{Job, Render};
+use crate::article::{self, Meta};
 use crate::config::{Config, ContentMode};
 use crate::feed::{FeedPlan, Item, item};
-use crate::index::model::{Hash, Record};
+use crate::identity::{Hash, Record};
 use crate::index::store::Store;
 use crate::workers;
-
-/// Feed items kept between publishes (the daemon keeps one), by rowid and version.
-#[derive(Default)]
-pub struct ItemCache {
-    settings: String,
-    items: HashMap<i64, (Hash, Item)>,
-    /// Signatures of the published article pages, loaded from the index on first use.
-    pub(super) pages: Option<super::pages::PageSignatures>,
-}
-
-impl ItemCache {
-    /// Forgets everything when the settings items depend on have changed.
-    fn align(&mut self, config: &Config) {
-        let settings = format!("{:?}{:?}", config.site, config.feed);
-        if settings != self.settings {
-            self.items.clear();
-            self.settings = settings;
-        }
-    }
-
-    fn current(&self, rowid: i64, version: &Hash) -> Option<&Item> {
-        self.items
-            .get(&rowid)
-            .filter(|(v, _)| v == version)
-            .map(|(_, item)| item)
-    }
-}
 
 /// Builds every item the jobs need that the cache does not hold, rendering full content on
 /// every core; then keeps only items some feed shows.
@@ -106,8 +80,8 @@ fn content_html(config: &Config, record: &Record, link: &str, meta: &Meta) -> Op
     if blake3::hash(&bytes).as_bytes() != &record.hash {
         return None;
     }
-    let name = record.path.rsplit('/').next().unwrap_or(&record.path);
-    let doc = Document::parse(&bytes, Kind::of_file_name(name)?).ok()?;
+    // Read as the scan read it; the metadata is what the scan extracted from these bytes.
+    let doc = article::read_document(&record.path, &bytes).ok()?;
     let url = url::Url::parse(link).ok()?;
     Some(doc.content_html(&url, &meta.lang, &meta.title))
 }

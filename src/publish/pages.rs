@@ -4,25 +4,23 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rustc_hash::FxHashMap;
-
 use anyhow::Result;
 
-use super::items::{ItemCache, build_item};
-use super::{PublishReport, Target};
+use super::cache::{ItemCache, PageSignatures};
+use super::items::build_item;
+use super::report::PublishReport;
+use super::target::Target;
 use crate::config::Config;
 use crate::feed::{FeedPlan, Scope};
+use crate::identity::{Entry, Hash};
 use crate::index::PageOutput;
-use crate::index::model::{Entry, Hash, Record};
 use crate::index::store::{Output, Store};
+use crate::layout::page_key;
 use crate::page::{ArticlePage, article_page};
 use crate::workers;
 
 /// Pages rendered and written per index transaction: bounds memory on a cold build.
 const CHUNK: usize = 1024;
-
-/// The short signature of each article's published page, by rowid.
-pub(super) type PageSignatures = FxHashMap<i64, u64>;
 
 /// Pages written one by one, each synced; larger batches are synced once per chunk.
 const FEW: usize = 16;
@@ -33,11 +31,6 @@ fn short(sig: &Hash) -> u64 {
     u64::from_le_bytes([
         sig[0], sig[1], sig[2], sig[3], sig[4], sig[5], sig[6], sig[7],
     ])
-}
-
-/// The publish-folder key of an article's page.
-pub fn page_key(record: &Record) -> String {
-    format!("{}/{}/index.html", record.channel, record.slug)
 }
 
 /// A page's signature: its article's version (a BLAKE3 hash) masked with the settings
@@ -71,6 +64,9 @@ pub(super) struct Pages {
     pending: Vec<Written>,
 }
 
+/// The signature recorded for a page whose file is missing: it matches no article.
+const MISSING: u64 = 0;
+
 /// Renders and writes the page of every article whose page is missing or out of date.
 /// Many pages are synced (one `syncfs` per chunk) and recorded at once; a few are left
 /// pending, so that the feeds do not wait for their sync: they are visible at once and
@@ -88,8 +84,15 @@ pub(super) fn publish_pages(
         Some(known) => known,
         None => {
             let mut known = PageSignatures::default();
-            store.page_signatures(|rowid, sig| {
-                known.insert(rowid, short(sig));
+            // A page whose file is gone (a removed publish folder) matches no signature, so
+            // it is written again (or removed from the index if its article left).
+            store.page_signatures(|rowid, sig, key| {
+                let sig = if target.exists(key) {
+                    short(sig)
+                } else {
+                    MISSING
+                };
+                known.insert(rowid, sig);
             })?;
             known
         }
@@ -202,7 +205,7 @@ fn write_chunk(
             site: &site.meta,
             item: &item,
         });
-        let key = page_key(record);
+        let key = page_key(&record.channel, &record.slug);
         let wrote = target.put_deferred(&key, html.as_bytes())?;
         let output = Output {
             content: *blake3::hash(html.as_bytes()).as_bytes(),

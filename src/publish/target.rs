@@ -74,6 +74,16 @@ impl DirTarget {
         })
     }
 
+    /// False when the publish folder's temp folder is gone (the publish folder was removed
+    /// or emptied under us); it is made again.
+    pub fn intact(&self) -> bool {
+        if self.temp.is_dir() {
+            return true;
+        }
+        let _ = fs::create_dir_all(&self.temp);
+        false
+    }
+
     fn path_of(&self, key: &str) -> Result<PathBuf> {
         let rel = Path::new(key);
         if key.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
@@ -123,8 +133,17 @@ impl DirTarget {
         let tmp = self
             .temp
             .join(format!(".{name}.tmp-{}-{n}", std::process::id()));
-        write_temp(&tmp, bytes, sync)
-            .with_context(|| format!("cannot publish {}", path.display()))?;
+        let mut written = write_temp(&tmp, bytes, sync);
+        if written
+            .as_ref()
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        {
+            // The publish folder was removed under us: make its temp folder again.
+            fs::create_dir_all(&self.temp)
+                .with_context(|| format!("cannot create {}", self.temp.display()))?;
+            written = write_temp(&tmp, bytes, sync);
+        }
+        written.with_context(|| format!("cannot publish {}", path.display()))?;
         Ok(Some(Staged { tmp, path }))
     }
 
@@ -283,6 +302,16 @@ mod tests {
         DirTarget::new(dir.path()).unwrap();
         assert!(!dir.path().join(".tmp/.rss.xml.tmp-123-0").exists());
         assert!(dir.path().join("a/rss.xml").exists());
+    }
+
+    #[test]
+    fn a_publish_folder_removed_under_the_target_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("public");
+        let target = DirTarget::new(&root).unwrap();
+        fs::remove_dir_all(&root).unwrap();
+        assert!(target.put("world/a/index.html", b"x").unwrap());
+        assert_eq!(fs::read(root.join("world/a/index.html")).unwrap(), b"x");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use bytes::Bytes;
 
 use crate::confine;
-pub use crate::publish::media_type;
+use crate::layout::media_type;
 
 /// Smaller files are not worth compressing: they are kept and sent as they are.
 const MIN_COMPRESS: usize = 256;

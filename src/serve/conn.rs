@@ -23,7 +23,7 @@ use tracing::debug;
 
 use super::http::Limits;
 use super::registry::Admission;
-use super::slots::{Slot, Timeouts, Verdict, verdict};
+use super::slots::{STALLED_MS, Slot, Timeouts, Verdict, verdict};
 
 /// Largest request head accepted (request line and headers).
 const MAX_HEAD: usize = 16 * 1024;
@@ -66,7 +66,19 @@ pub async fn serve(stream: TcpStream, app: Router, limits: Limits, admission: Ad
     let mut closing: Option<u64> = None;
     loop {
         let next = match closing {
-            Some(deadline) => deadline,
+            Some(deadline) => {
+                // Asked to make room: a close that stops moving is not waited for.
+                let view = slot.view();
+                let stalled_at = view.progress + STALLED_MS;
+                if view.evicting && slot.now() >= stalled_at {
+                    return;
+                }
+                if view.evicting {
+                    deadline.min(stalled_at)
+                } else {
+                    deadline
+                }
+            }
             None => match verdict(slot.view(), timeouts, slot.now()) {
                 Verdict::Until(deadline) => deadline,
                 Verdict::Close => {
@@ -85,7 +97,7 @@ pub async fn serve(stream: TcpStream, app: Router, limits: Limits, admission: Ad
                 return;
             }
             _ = tokio::time::sleep_until(slot.instant(next)) => {
-                if closing.is_some() {
+                if closing.is_some_and(|deadline| slot.now() >= deadline) {
                     return;
                 }
             }

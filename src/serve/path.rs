@@ -34,7 +34,7 @@ pub fn key_of(path: &str) -> Result<String, Refused> {
         return Err(Refused::BadRequest);
     }
     Ok(if file.is_empty() {
-        format!("{text}index.html")
+        format!("{text}{}", crate::layout::INDEX)
     } else {
         text
     })

@@ -19,7 +19,7 @@ use super::slots::{Slot, millis, victim};
 
 /// How long a new connection waits before looking again, when every open one is answering
 /// at speed (none may be asked to make room) or the hard cap is reached.
-const ROOM_WAIT: Duration = Duration::from_millis(20);
+const ROOM_WAIT: Duration = Duration::from_millis(2);
 
 /// Why a connection was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

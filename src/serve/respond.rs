@@ -13,6 +13,7 @@ use super::asset::{self, Asset, Coding};
 use super::path::key_of;
 use super::site::{Site, unix_seconds};
 use crate::confine;
+use crate::layout::{self, Format, INDEX};
 
 type Reply = Response<Body>;
 
@@ -36,14 +37,14 @@ pub fn file(
         return plain(StatusCode::BAD_REQUEST, "bad request\n");
     };
     let Some(asset) = site.get(&key) else {
-        if !key.ends_with("index.html") && site.get(&format!("{key}/index.html")).is_some() {
+        if !key.ends_with(INDEX) && site.get(&format!("{key}/{INDEX}")).is_some() {
             return plain(StatusCode::PERMANENT_REDIRECT, "")
                 .with(header::LOCATION, &format!("{path}/"));
         }
         return plain(StatusCode::NOT_FOUND, "not found\n");
     };
     let request = Conditional { headers, now };
-    match send(site, &asset, method == Method::HEAD, &request) {
+    match send(site, &key, &asset, method == Method::HEAD, &request) {
         Ok(reply) => reply,
         Err(_) => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
@@ -55,16 +56,20 @@ struct Conditional<'a> {
     now: SystemTime,
 }
 
-/// The bytes of `asset` in the best coding the client accepts, with validators.
-fn send(site: &Site, asset: &Asset, head: bool, request: &Conditional) -> std::io::Result<Reply> {
+/// The bytes of `asset` (published at `key`) in the best coding the client accepts, with
+/// validators.
+fn send(
+    site: &Site,
+    key: &str,
+    asset: &Asset,
+    head: bool,
+    request: &Conditional,
+) -> std::io::Result<Reply> {
     let headers = request.headers;
     let max_age = site.max_age;
     let (hash, coding, bytes) = representation(site.root(), asset, &accepted_codings(headers))?;
     let etag = asset::etag(&hash, coding);
-    let is_feed = matches!(
-        asset.content_type.split(';').next(),
-        Some("application/rss+xml" | "application/atom+xml")
-    );
+    let is_feed = layout::format_of(key).is_some_and(Format::is_xml);
     // Browsers show RSS and Atom as plain text; as XML they apply the feed's stylesheet.
     let content_type = if is_feed && wants_page(headers) {
         "application/xml; charset=utf-8"

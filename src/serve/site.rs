@@ -12,6 +12,7 @@ use tracing::warn;
 
 use super::asset::{self, Asset, Body};
 use super::metrics::Metrics;
+use crate::layout;
 
 /// Facts `/healthz` and `/metrics` report.
 #[derive(Debug, Clone, Default)]
@@ -66,7 +67,7 @@ impl Site {
                 continue;
             };
             let page = Asset {
-                content_type: asset::media_type(key),
+                content_type: layout::media_type(key),
                 modified,
                 body: Body::File(path),
             };

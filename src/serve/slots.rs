@@ -12,11 +12,12 @@ use tokio::sync::Notify;
 
 /// A connection answering a request that made no progress for this long may be closed
 /// to make room.
-const STALLED_MS: u64 = 1_000;
+pub(super) const STALLED_MS: u64 = 1_000;
 
-/// A connection accepted but not yet heard from is not asked to make room before this long:
-/// its request may be on the wire. One whose head has begun arriving but is not complete
-/// (a client that trickles it) may be asked at once: a real client's head comes whole.
+/// A connection accepted but not yet heard from is not asked to make room before this long
+/// (its first read is moments away), and then only after every idle connection and every
+/// one whose head began arriving but is incomplete (a client that trickles it): a real
+/// client's head comes whole.
 const HEAD_GRACE_MS: u64 = 250;
 
 /// What a connection is doing.
@@ -95,9 +96,12 @@ pub fn verdict(view: View, timeouts: Timeouts, now: u64) -> Verdict {
 pub fn victim<K>(views: impl IntoIterator<Item = (K, View)>, now: u64) -> Option<K> {
     let rank = |view: &View| match view.phase {
         _ if view.evicting => None,
-        Phase::Idle => Some((2, now.saturating_sub(view.since))),
+        Phase::Idle => Some((3, now.saturating_sub(view.since))),
+        // A head that began arriving but is incomplete (a trickler) before one not yet heard
+        // from, which may be a real request on the wire.
+        Phase::Head if view.heard => Some((2, now.saturating_sub(view.since))),
         Phase::Head => Some(now.saturating_sub(view.since))
-            .filter(|waited| view.heard || *waited >= HEAD_GRACE_MS)
+            .filter(|waited| *waited >= HEAD_GRACE_MS)
             .map(|waited| (1, waited)),
         Phase::Busy => Some(now.saturating_sub(view.progress))
             .filter(|stalled| *stalled >= STALLED_MS)

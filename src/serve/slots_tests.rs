@@ -124,5 +124,6 @@ fn a_connection_just_accepted_gets_its_chance_to_send_its_head() {
         Some("just accepted")
     );
     let trickling = view(Phase::Head, 990);
-    assert_eq!(victim([("trickling", trickling)], 1_000), Some("trickling"));
+    let views = [("just accepted", fresh), ("trickling", trickling)];
+    assert_eq!(victim(views, 1_200), Some("trickling"));
 }

@@ -1,15 +1,18 @@
 //! The file watcher: turns OS notifications (inotify, or polling where that is silent or
-//! exhausted) into small domain events for the daemon. Events are hints; the daemon's
-//! reconciliation is the truth, so anything doubtful becomes [`Event::Rescan`].
+//! exhausted) into [`Notice`]s for the daemon, and [`classify()`] decides what a batch of
+//! them asks for. Notices are hints; the daemon's reconciliation is the truth, so anything
+//! doubtful becomes a full rescan.
 
+mod classify;
 mod fstype;
 
-use std::path::{Path, PathBuf};
+pub use classify::{Change, MAX_PATH_SCAN, Notice, classify};
+
+use std::path::Path;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
 use tracing::{error, warn};
@@ -17,12 +20,8 @@ use tracing::{error, warn};
 /// What the daemon hears.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// These paths (files or folders under the content root) changed.
-    Changed(Vec<PathBuf>),
-    /// Events may have been lost: reconcile everything.
-    Rescan(String),
-    /// The configuration file changed, or SIGHUP asked for a reload.
-    Reload,
+    /// Notices from the watcher, or SIGHUP's [`Notice::Reload`].
+    Heard(Vec<Notice>),
     /// SIGTERM or SIGINT.
     Shutdown,
 }
@@ -118,14 +117,11 @@ fn is_watch_limit(error: &notify::Error) -> bool {
         || matches!(&error.kind, notify::ErrorKind::Io(io) if io.raw_os_error() == Some(28))
 }
 
-fn handler(
-    feeds: PathBuf,
-    config_file: PathBuf,
-    tx: Sender<Event>,
-) -> impl FnMut(DebounceEventResult) + Send + 'static {
+fn handler(tx: Sender<Event>) -> impl FnMut(DebounceEventResult) + Send + 'static {
     move |result: DebounceEventResult| {
-        for event in translate(&feeds, &config_file, result) {
-            let _ = tx.send(event);
+        let notices = notices(result);
+        if !notices.is_empty() {
+            let _ = tx.send(Event::Heard(notices));
         }
     }
 }
@@ -136,13 +132,12 @@ fn handler(
 /// itself when polling).
 fn start_with<W: notify::Watcher>(
     feeds: &Path,
-    config_file: &Path,
     config_target: Option<&Path>,
     debounce: Duration,
     watcher_config: notify::Config,
     tx: Sender<Event>,
 ) -> notify::Result<Debouncer<W, NoCache>> {
-    let handler = handler(feeds.to_path_buf(), config_file.to_path_buf(), tx);
+    let handler = handler(tx);
     let tick = Some(tick(debounce));
     let watcher_config = watcher_config.with_follow_symlinks(false);
     let mut debouncer = new_debouncer_opt(debounce, tick, handler, NoCache, watcher_config)?;
@@ -164,14 +159,7 @@ fn start_notify(
     tx: Sender<Event>,
 ) -> notify::Result<Debouncer<RecommendedWatcher, NoCache>> {
     let config = notify::Config::default();
-    start_with(
-        feeds,
-        config_file,
-        config_file.parent(),
-        debounce,
-        config,
-        tx,
-    )
+    start_with(feeds, config_file.parent(), debounce, config, tx)
 }
 
 fn start_poll(
@@ -184,42 +172,28 @@ fn start_poll(
     let config = notify::Config::default()
         .with_poll_interval(Duration::from_secs(2))
         .with_compare_contents(true);
-    start_with(feeds, config_file, Some(config_file), debounce, config, tx)
+    start_with(feeds, Some(config_file), debounce, config, tx)
 }
 
-/// Turns one batch of debounced notifications into domain events.
-pub fn translate(feeds: &Path, config_file: &Path, result: DebounceEventResult) -> Vec<Event> {
+/// One batch of debounced notifications as notices: every path touched, with its kind, or
+/// the loss of notifications.
+fn notices(result: DebounceEventResult) -> Vec<Notice> {
     let events = match result {
         Ok(events) => events,
         Err(errors) => {
             for e in &errors {
                 error!(error = %e, "watcher error; rescanning");
             }
-            return vec![Event::Rescan("watcher error".into())];
+            return vec![Notice::Lost("watcher error".into())];
         }
     };
     if events.iter().any(|e| e.need_rescan()) {
-        return vec![Event::Rescan("the OS event queue overflowed".into())];
+        return vec![Notice::Lost("the OS event queue overflowed".into())];
     }
-    let mut out = Vec::new();
-    let mut changed: Vec<PathBuf> = Vec::new();
-    // Reads (our own scans included) are not changes; a close after writing is.
-    let changes = events.iter().filter(|e| match e.kind {
-        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
-        EventKind::Access(_) => false,
-        _ => true,
-    });
-    for path in changes.flat_map(|e| e.paths.iter()) {
-        if path == config_file {
-            if !out.contains(&Event::Reload) {
-                out.push(Event::Reload);
-            }
-        } else if path.starts_with(feeds) && !changed.contains(path) {
-            changed.push(path.clone());
-        }
-    }
-    if !changed.is_empty() {
-        out.insert(0, Event::Changed(changed));
-    }
-    out
+    // Reads (our own scans') are left out here already, so as not to carry them.
+    events
+        .iter()
+        .filter(|e| classify::is_change(&e.kind))
+        .flat_map(|e| e.paths.iter().map(|p| Notice::Path(p.clone(), e.kind)))
+        .collect()
 }

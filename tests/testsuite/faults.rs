@@ -308,3 +308,100 @@ fn a_full_disk_keeps_a_feeds_formats_in_step_and_publishing_resumes_when_space_r
     );
     assert_eq!(daemon.stop(), 0);
 }
+
+#[test]
+fn a_publish_folder_removed_under_the_daemon_is_written_again_pages_and_all() {
+    let site = Site::new();
+    site.write("world/a.txt", "Before the removal\nIts lede.\n");
+    let daemon = Daemon::start(&site);
+    fs::remove_dir_all(site.root().join("public")).unwrap();
+    site.write("world/b.txt", "After the removal\nIts lede.\n");
+    wait_for("the new article", || has_title(&site, "After the removal"));
+    assert!(site.is_published("world/after-the-removal/index.html"));
+    assert_eq!(daemon.stop(), 0);
+    // Pages removed while nothing ran: the next build writes them again.
+    fs::remove_dir_all(site.root().join("public/world/before-the-removal")).unwrap();
+    let (code, stdout, stderr) = feedfold(&site, &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains("feeds up to date"), "{stdout}");
+    assert!(
+        site.is_published("world/before-the-removal/index.html"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn control_characters_in_channel_settings_or_names_are_refused_and_the_site_feeds_go_on() {
+    let site = Site::new();
+    site.write("world/a.txt", "First story\nIts lede.\n");
+    site.write("c4/channel.toml", "author = \"\\u0000\"\n");
+    site.write("c4/b.txt", "Second story\nIts lede.\n");
+    site.write("ch\u{1b}x/c.txt", "Third story\nIts lede.\n");
+    let (code, stdout, stderr) = feedfold(&site, &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains("FAILED"), "{stdout}");
+    assert!(stderr.contains("c4/channel.toml: skipped"), "{stderr}");
+    assert!(
+        stderr.contains("ch\\u{1b}x: skipped: a channel name cannot hold control characters"),
+        "{stderr}"
+    );
+    let rss = site.published("rss.xml");
+    assert!(
+        rss.contains("First story") && rss.contains("Second story"),
+        "{rss}"
+    );
+    let site_with_bell = site_with("");
+    site_with_bell.write_config(&format!(
+        "[site]\ntitle = \"T\\u0007x\"\nbase_url = \"{BASE_URL}\"\n"
+    ));
+    let (code, _, stderr) = feedfold(&site_with_bell, &["build"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("site.title"), "{stderr}");
+}
+
+#[test]
+fn a_refused_mass_deletion_is_not_cleared_by_a_later_small_change() {
+    let site = Site::new();
+    for i in 0..4 {
+        site.write(
+            &format!("world/a{i}.txt"),
+            format!("Old story {i}\nIts lede.\n"),
+        );
+    }
+    let daemon = Daemon::start(&site);
+    let root = site.root();
+    fs::create_dir_all(root.join("feeds.new/world")).unwrap();
+    fs::write(
+        root.join("feeds.new/world/n.txt"),
+        "New tree story\nIts lede.\n",
+    )
+    .unwrap();
+    fs::rename(root.join("feeds"), root.join("feeds.old")).unwrap();
+    fs::rename(root.join("feeds.new"), root.join("feeds")).unwrap();
+    wait_for("the guard", || daemon.log().contains("would remove"));
+    site.write("world/n2.txt", "A small change\nIts lede.\n");
+    wait_for("the small change", || has_title(&site, "A small change"));
+    assert!(has_title(&site, "Old story 0"), "{:?}", titles(&site));
+    assert!(!daemon.log().contains("recovered"), "{}", daemon.log());
+    // Allowing the deletion lets the retried full scan through.
+    site.append_config("[watch]\nallow_mass_delete = true\n");
+    wait_for("the full scan", || {
+        has_title(&site, "New tree story") && !has_title(&site, "Old story 0")
+    });
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn a_state_folder_removed_under_the_daemon_stops_it_rather_than_letting_two_publish() {
+    let site = Site::new();
+    site.write("world/a.txt", "A story\nIts lede.\n");
+    let mut daemon = Daemon::start(&site);
+    fs::remove_dir_all(site.root().join(".feedfold")).unwrap();
+    site.write("world/b.txt", "A wake-up\nIts lede.\n");
+    wait_for("the daemon to stop", || {
+        daemon.child.try_wait().unwrap().is_some()
+    });
+    let code = daemon.child.wait().unwrap().code();
+    assert_eq!(code, Some(2), "{}", daemon.log());
+    assert!(daemon.log().contains("state folder"), "{}", daemon.log());
+}

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use feedfold::daemon;
+use feedfold::{commands, config_file};
 
 use crate::support::{files_under, now};
 
@@ -44,8 +44,8 @@ fn the_fixture_site_builds_to_the_expected_files() {
     )
     .unwrap();
     copy_tree(&fixture().join("feeds"), &work.path().join("feeds"));
-    let config = daemon::load_config(&work.path().join("config.toml")).unwrap();
-    daemon::build(&config, now()).unwrap();
+    let config = config_file::load(&work.path().join("config.toml")).unwrap();
+    commands::build(&config, now()).unwrap();
     let expected_dir = fixture().join("expected");
     if std::env::var_os("UPDATE_EXPECTED").is_some() {
         let _ = fs::remove_dir_all(&expected_dir);

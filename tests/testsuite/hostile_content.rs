@@ -6,7 +6,7 @@ use std::fs;
 
 use crate::support::{Site, rss, titles};
 
-fn warnings_of(report: &feedfold::daemon::BuildReport, path: &str) -> Vec<String> {
+fn warnings_of(report: &feedfold::commands::BuildReport, path: &str) -> Vec<String> {
     report
         .scan
         .warnings

@@ -65,6 +65,22 @@ fn a_symlink_inside_the_content_folder_is_followed() {
 }
 
 #[test]
+fn a_link_is_an_article_only_by_its_own_name_and_reserved_folders_are_refused() {
+    let site = Site::new();
+    site.write("world/real.txt", "Linked story\nIts lede.\n");
+    symlink("real.txt", site.root().join("feeds/world/photo.jpg")).unwrap();
+    site.write("_/a.txt", "In the files folder\nIts lede.\n");
+    site.write("authors/b.txt", "In the authors folder\nIts lede.\n");
+    let (code, stdout, stderr) = feedfold(&site, &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("published 1 articles"), "{stdout}");
+    for (name, what) in [("_", "generated files"), ("authors", "generated feeds")] {
+        let line = format!("{name}: skipped: channel name is reserved for {what}");
+        assert!(stderr.contains(&line), "{stderr}");
+    }
+}
+
+#[test]
 fn a_symlink_swapped_in_under_the_daemon_is_refused_and_the_old_version_stays() {
     let site = Site::new();
     site.append_config(&format!("# {SECRET}\n"));
@@ -197,4 +213,21 @@ fn names_that_are_not_utf8_are_each_reported_by_name() {
             "{stderr}"
         );
     }
+}
+
+#[test]
+fn a_channel_folder_named_like_a_generated_file_is_refused_and_publishing_goes_on() {
+    let site = Site::new();
+    site.write("world/a.txt", "A story\nIts lede.\n");
+    for name in ["rss.xml", "index.html", "feed.json", "healthz"] {
+        site.write(&format!("{name}/b.txt"), "Shadowing story\nIts lede.\n");
+    }
+    let (code, stdout, stderr) = feedfold(&site, &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("published 1 articles"), "{stdout}");
+    assert!(
+        stderr.contains("rss.xml: skipped: channel name is the name of a generated file"),
+        "{stderr}"
+    );
+    assert!(site.published("rss.xml").contains("A story"));
 }

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use feedfold::article::{self, Defaults, Document, Kind, date};
 use feedfold::config::Format;
 use feedfold::feed::{self, FeedMeta, Item};
-use feedfold::index::model::Record;
+use feedfold::identity::Record;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;

@@ -2,7 +2,7 @@
 
 use crate::support::{ARABIC_TXT, Site, ids, rss};
 
-fn rejected(report: &feedfold::daemon::BuildReport) -> Vec<(String, String)> {
+fn rejected(report: &feedfold::commands::BuildReport) -> Vec<(String, String)> {
     report.scan.rejected.clone()
 }
 

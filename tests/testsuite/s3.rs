@@ -209,7 +209,7 @@ fn a_build_uploads_every_published_file_with_its_type_and_cache_control() {
     for key in &local {
         let (status, content_type, cache, body) = moto.object("news", &format!("site/{key}"));
         assert_eq!(status, 200, "{key}");
-        assert_eq!(content_type, feedfold::publish::media_type(key), "{key}");
+        assert_eq!(content_type, feedfold::layout::media_type(key), "{key}");
         assert_eq!(cache, "public, max-age=1800", "{key}");
         assert_eq!(
             body,

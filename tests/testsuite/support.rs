@@ -4,8 +4,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeZone, Utc};
+use feedfold::commands::{self, BuildReport};
 use feedfold::config::Config;
-use feedfold::daemon::{self, BuildReport};
+use feedfold::config_file;
 
 pub const BASE_URL: &str = "https://news.example.org";
 
@@ -64,7 +65,7 @@ impl Site {
     }
 
     pub fn config(&self) -> Config {
-        daemon::load_config(&self.config_path()).unwrap()
+        config_file::load(&self.config_path()).unwrap()
     }
 
     /// Writes an article (or any file) under `feeds/`.
@@ -86,7 +87,7 @@ impl Site {
     }
 
     pub fn build(&self) -> BuildReport {
-        daemon::build(&self.config(), now()).unwrap()
+        commands::build(&self.config(), now()).unwrap()
     }
 
     /// A published file's text.

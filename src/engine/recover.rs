@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use percent_encoding::percent_decode_str;
 use tracing::warn;
 
 use crate::index::{Recovered, SeenIdentity};
+use crate::layout::{Format, article_of_url};
 
 /// Reads every published feed under `publish`: JSON Feed first (its dates keep their
 /// fractions of a second), then Atom, then RSS.
@@ -19,15 +19,16 @@ pub fn from_published(publish: &Path) -> Recovered {
             continue;
         };
         for path in entries.flatten().map(|e| e.path()) {
-            let rank = match path.file_name().and_then(|n| n.to_str()) {
-                Some("feed.json") => 0,
-                Some("atom.xml") => 1,
-                Some("rss.xml") => 2,
-                _ if path.is_dir() => {
+            let name = path.file_name().and_then(|n| n.to_str());
+            let rank = match name.and_then(Format::of_file_name) {
+                Some(Format::Json) => 0,
+                Some(Format::Atom) => 1,
+                Some(Format::Rss) => 2,
+                None if path.is_dir() => {
                     stack.push(path);
                     continue;
                 }
-                _ => continue,
+                None => continue,
             };
             files.push((rank, path));
         }
@@ -48,19 +49,6 @@ pub fn from_published(publish: &Path) -> Recovered {
     recovered
 }
 
-/// `(channel, slug)` of an article page link `…/{channel}/{slug}/`.
-fn page_of(link: &str) -> Option<(String, String)> {
-    let url = url::Url::parse(link).ok()?;
-    let mut segments: Vec<String> = url
-        .path_segments()?
-        .filter(|s| !s.is_empty())
-        .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
-        .collect();
-    let slug = segments.pop()?;
-    let channel = segments.pop()?;
-    Some((channel, slug))
-}
-
 fn add(
     recovered: &mut Recovered,
     id: &str,
@@ -72,7 +60,7 @@ fn add(
         id: id.to_string(),
         published,
     };
-    recovered.add(page_of(link), title.to_string(), seen);
+    recovered.add(article_of_url(link), title.to_string(), seen);
 }
 
 fn read_json(text: &str, recovered: &mut Recovered) -> Option<()> {

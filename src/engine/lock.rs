@@ -1,5 +1,5 @@
-//! One daemon per state folder: an exclusive lock on `.feedfold/lock`, released by the OS
-//! when the process ends however it ends.
+//! One publisher per state folder (a daemon, a `build`, a bucket upload): an exclusive
+//! lock on `.feedfold/lock`, released by the OS when the process ends however it ends.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
@@ -9,7 +9,21 @@ use anyhow::{Context, Result, bail};
 
 /// Holds the lock while alive.
 pub struct StateLock {
-    _file: File,
+    file: File,
+    path: std::path::PathBuf,
+}
+
+impl StateLock {
+    /// True while the lock file at its path is the one locked: removing or replacing the
+    /// state folder (`rm -rf .feedfold`) would let a second feedfold lock a new file.
+    pub fn intact(&self) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let id = |m: std::fs::Metadata| (m.dev(), m.ino());
+        match (self.file.metadata(), std::fs::metadata(&self.path)) {
+            (Ok(held), Ok(named)) => id(held) == id(named),
+            _ => false,
+        }
+    }
 }
 
 /// Takes the state folder's lock, or explains who holds it.
@@ -39,5 +53,5 @@ pub fn acquire(state_dir: &Path) -> Result<StateLock> {
     }
     file.set_len(0)?;
     write!(file, "{}", std::process::id())?;
-    Ok(StateLock { _file: file })
+    Ok(StateLock { file, path })
 }

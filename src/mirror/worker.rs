@@ -1,7 +1,9 @@
-//! The daemon's bucket mirror: a thread of its own that holds the writer lease and brings
-//! the bucket up to date after each publish, so that local publishing never waits for the
-//! store. While the store is down it logs the outage once, retries with backoff, and logs
-//! the recovery; the bucket then converges on what is published locally.
+//! Running the mirror: for the daemon, a thread of its own ([`Mirror`]) that holds the
+//! writer lease and brings the bucket up to date after each publish, so that local
+//! publishing never waits for the store (while the store is down it logs the outage once,
+//! retries with backoff, and logs the recovery; the bucket then converges on what is
+//! published locally); for the one-shot commands, one convergence ([`mirror_once`]) and a
+//! reachability probe ([`probe`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,9 +14,9 @@ use anyhow::Result;
 use chrono::Utc;
 use tracing::{error, info, warn};
 
+use super::{Bucket, Claim, Lease, MirrorReport, converge};
 use crate::config::Config;
 use crate::index::Store;
-use crate::mirror::{Bucket, Claim, Lease, MirrorReport, converge};
 
 /// Longest wait between retries while the store is down.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
@@ -168,7 +170,7 @@ pub fn mirror_once(config: &Config, again: bool) -> Result<Option<(String, Mirro
     let Some(s3) = config.publish.s3() else {
         return Ok(None);
     };
-    let _lock = super::lock::acquire(&config.paths.state)?;
+    let _lock = crate::engine::lock::acquire(&config.paths.state)?;
     let bucket = Bucket::open(s3)?;
     let mut store = Store::open(&config.paths.state)?;
     let mut lease = Lease::new(s3.lease_seconds);

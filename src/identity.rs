@@ -1,5 +1,19 @@
-//! What the index knows about each article, and the pure rules that give an article its
-//! identity: ids minted once, first-seen dates that never move, slugs kept when titles change.
+//! An article's identity, and the pure rules that give it one: ids minted once, slugs kept
+//! when titles change, first-seen dates that never move, and the choice of the dates a feed
+//! shows. The index (the shell) stores these values; feeds and pages read them from here.
+//!
+//! How an article's dates are chosen, in order:
+//!
+//! - **published**: the front-matter `date` ([`crate::article`], read in `extract.rs`), else
+//!   the date its file name starts with (the decision "front matter, else file name" is
+//!   [`crate::article::read()`]; the name rule is [`crate::article::date::from_file_name`]),
+//!   else the moment it was first seen ([`first_seen`]), which for an article new to an
+//!   index rebuilt after a loss is the date readers were already shown ([`recovered_or`]:
+//!   the shell reads it back from the published feeds, `recover.rs`, and the index applies
+//!   it, `index/apply.rs`). Chosen by [`dates`].
+//! - **updated**: the front-matter `updated`, else the moment its content last changed
+//!   ([`Record::changed`], set by the index when the bytes change), never before published.
+//!   Chosen by [`dates`].
 
 use std::sync::Arc;
 
@@ -118,6 +132,12 @@ pub fn next_slug(old: &str, meta: &Meta, taken: impl Fn(&str) -> bool) -> String
 /// the clock or the file time is absurd.
 pub fn first_seen(mtime_ns: i64, now: DateTime<Utc>) -> DateTime<Utc> {
     date::from_micros(mtime_ns.div_euclid(1_000)).min(date::clamp(now))
+}
+
+/// The first-seen date of an article new to the index: the publication date readers were
+/// already shown, recovered from the published feeds after an index loss, else `seen`.
+pub fn recovered_or(recovered: Option<DateTime<Utc>>, seen: DateTime<Utc>) -> DateTime<Utc> {
+    recovered.unwrap_or(seen)
 }
 
 fn short_hash(hash: &Hash) -> String {

@@ -1,0 +1,149 @@
+//! The one-shot commands: `build` (scan and publish once, through the [`Engine`]),
+//! `publish` (a build, then every file uploaded to the bucket anew) and `check` (parse
+//! everything, write nothing), with the lines they print: one per problem file, and a
+//! summary. `watch` and `serve` are [`crate::daemon`]'s.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::config_file;
+use crate::engine::{Engine, Mode, Scope};
+use crate::index::{self, ScanReport};
+use crate::logging::escape_controls;
+use crate::mirror;
+use crate::publish::PublishReport;
+
+/// What one build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub scan: ScanReport,
+    pub publish: PublishReport,
+    pub articles: usize,
+    pub elapsed: Duration,
+}
+
+/// Scans the content root into the index and publishes the feeds, once.
+pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
+    let started = Instant::now();
+    let mut engine = Engine::open(config.clone(), Mode::Once)?;
+    let synced = engine.sync(Scope::All, now)?;
+    let published = synced.published?;
+    Ok(BuildReport {
+        scan: synced.scan,
+        publish: published.report,
+        articles: published.articles,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// `feedfold build` (and, with `upload_again`, `feedfold publish`): builds, prints the
+/// problem lines and the summary, then brings the bucket up to date if one is configured.
+pub fn run_build(config_path: &Path, upload_again: bool) -> Result<ExitCode> {
+    let config = config_file::load(config_path)?;
+    let report = build(&config, Utc::now())?;
+    eprint!("{}", problem_lines(&config, &report.scan));
+    println!("{}", summary(&report));
+    let started = Instant::now();
+    if let Some((bucket, r)) = mirror::mirror_once(&config, upload_again)? {
+        println!(
+            "mirrored to {bucket}: {} uploaded, {} deleted ({} bytes) in {:.3}s",
+            r.puts,
+            r.deletes,
+            r.bytes,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    // A feed that failed its check kept its last good version: say so in the exit code.
+    for (key, reason) in &report.publish.failed {
+        eprintln!(
+            "{}",
+            escape_controls(&format!("error: {key} not published: {reason}"))
+        );
+    }
+    Ok(if report.publish.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// `feedfold check`: one line per problem, whether the bucket answers, and a count; exit
+/// code 1 when an article was rejected, 2 when the bucket does not answer.
+pub fn run_check(config_path: &Path) -> Result<ExitCode> {
+    let config = config_file::load(config_path)?;
+    let report = index::check(&config)?;
+    print!("{}", problem_lines(&config, &report));
+    if let Some(probe) = mirror::probe(&config) {
+        match probe {
+            Ok(line) => println!("publish target: {line}"),
+            Err(e) => {
+                println!("publish target: unreachable: {e:#}");
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    let rejected = report.rejected.len();
+    println!(
+        "checked {} articles: {rejected} rejected",
+        report.added + rejected
+    );
+    Ok(if rejected == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// One line per problem file, prefixed with the content root; control characters in names
+/// are escaped, so that a file name cannot forge a line.
+pub fn problem_lines(config: &Config, scan: &ScanReport) -> String {
+    let root = config.paths.feeds.display();
+    let mut out = String::new();
+    for (path, reason) in &scan.rejected {
+        let line = format!("{root}/{path}: skipped: {reason}");
+        let _ = writeln!(out, "{}", escape_controls(&line));
+    }
+    for (path, warning) in &scan.warnings {
+        let line = format!("{root}/{path}: warning: {warning}");
+        let _ = writeln!(out, "{}", escape_controls(&line));
+    }
+    out
+}
+
+/// The one-line summary of a build.
+pub fn summary(report: &BuildReport) -> String {
+    let s = &report.scan;
+    let p = &report.publish;
+    let feeds = if p.feeds == 0 && p.written.is_empty() {
+        format!("feeds up to date ({} files unchanged)", p.unchanged)
+    } else {
+        let failed = if p.failed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} FAILED", p.failed.len())
+        };
+        format!(
+            "{} feeds: {} files written, {} unchanged, {} removed{failed}",
+            p.feeds,
+            p.written.len() + p.written_pages.len(),
+            p.unchanged,
+            p.removed.len()
+        )
+    };
+    format!(
+        "published {} articles ({} new, {} changed, {} moved, {} removed), skipped {}; {feeds}; in {:.2}s",
+        report.articles,
+        s.added,
+        s.changed,
+        s.moved,
+        s.removed,
+        s.rejected.len(),
+        report.elapsed.as_secs_f64(),
+    )
+}

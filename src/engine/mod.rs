@@ -1,0 +1,231 @@
+//! The one scan→publish sequence, for every command: `build` runs it once, the daemon once
+//! per batch of events. The engine holds the state folder's lock, the index (the store and
+//! its in-memory catalog), the channel settings of the last full scan and the publish
+//! folder, and brings the published feeds in line with the content root: all of it, some
+//! paths (as [`crate::watch::classify()`] decided), or only the publish, after a failed one.
+
+pub(crate) mod lock;
+mod open;
+mod recover;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use tracing::{debug, warn};
+
+use crate::config::{ChannelConfig, Config};
+use crate::identity::Interner;
+use crate::index::{self, Catalog, ChannelContext, ScanReport, Store};
+use crate::publish::{self, DirTarget, ItemCache, PublishReport};
+
+/// Who runs the engine, which decides how it opens the index and how it publishes.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// A one-shot command: the index as found (an unreadable one is an error), the publish
+    /// folder opened when first published to, and no publish at all when the published
+    /// feeds already show the index.
+    Once,
+    /// The daemon: a corrupt index is moved aside and rebuilt, ids and dates are recovered
+    /// from the published feeds into an empty one, planning entries are kept in memory,
+    /// every sync publishes, and scans refuse mass deletions (unless allowed) and stop
+    /// between files once `stop` is set.
+    Daemon { stop: Arc<AtomicBool> },
+}
+
+/// What to bring up to date.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// Every file under the content root.
+    All,
+    /// These paths, relative to the content root and inside known channels.
+    Paths(&'a [String]),
+    /// Nothing to scan: publish what the index holds.
+    Publish,
+}
+
+/// What one sync did.
+#[derive(Debug)]
+pub struct Synced {
+    pub scan: ScanReport,
+    /// The publish that followed the scan, or why it failed (the index is then ahead of
+    /// the feeds, and [`Engine::publish_failed`] says so).
+    pub published: Result<Published>,
+}
+
+/// What the publish step did.
+#[derive(Debug)]
+pub struct Published {
+    pub report: PublishReport,
+    /// Articles published (live, not drafts).
+    pub articles: usize,
+}
+
+pub struct Engine {
+    mode: Mode,
+    config: Config,
+    store: Store,
+    catalog: Catalog,
+    /// Channel settings and extraction contexts found by the last full scan.
+    channels: BTreeMap<String, ChannelConfig>,
+    contexts: HashMap<String, ChannelContext>,
+    /// The publish folder, once opened.
+    target: Option<DirTarget>,
+    /// Feed items rendered by earlier publishes.
+    items: ItemCache,
+    /// Set when the last publish failed (a full disk...): the index is ahead of the feeds.
+    publish_failed: bool,
+    _lock: lock::StateLock,
+}
+
+impl Engine {
+    /// Takes the state folder's lock (a second publisher would race this one for the index
+    /// and the publish folder's temp files) and opens the index as `mode` says.
+    pub fn open(config: Config, mode: Mode) -> Result<Engine> {
+        let lock = lock::acquire(&config.paths.state)?;
+        let daemon = matches!(mode, Mode::Daemon { .. });
+        let (store, catalog) = if daemon {
+            open::resilient(&config)?
+        } else {
+            let store = Store::open(&config.paths.state)?;
+            let catalog = index::load(&store)?;
+            (store, catalog)
+        };
+        let mut engine = Engine {
+            mode,
+            config,
+            store,
+            catalog,
+            channels: BTreeMap::new(),
+            contexts: HashMap::new(),
+            target: None,
+            items: ItemCache::default(),
+            publish_failed: false,
+            _lock: lock,
+        };
+        if daemon {
+            // At once: temp files a crash left in the publish folder are cleared at start.
+            engine.open_target()?;
+        }
+        Ok(engine)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Puts a reloaded configuration in force for the next sync.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+    }
+
+    /// False when the state folder was removed or replaced under this process: its lock no
+    /// longer guards anything, and another feedfold could start beside it.
+    pub fn state_intact(&self) -> bool {
+        self._lock.intact()
+    }
+
+    /// True when the last full scan found channel `name`.
+    pub fn knows_channel(&self, name: &str) -> bool {
+        self.contexts.contains_key(name)
+    }
+
+    /// True when the last publish failed although the index is current: only publishing
+    /// needs to be tried again, not a scan.
+    pub fn publish_failed(&self) -> bool {
+        self.publish_failed
+    }
+
+    /// Files the index holds as rejected.
+    pub fn rejected_count(&self) -> Result<usize> {
+        Ok(self.store.rejected()?.len())
+    }
+
+    /// Scans `scope` into the index (`now` dates what is first seen), then publishes. An
+    /// error is a failed scan; a failed publish is in [`Synced::published`].
+    pub fn sync(&mut self, scope: Scope<'_>, now: DateTime<Utc>) -> Result<Synced> {
+        let started = Instant::now();
+        let scan = self.scan(scope, now)?;
+        debug!(elapsed = ?started.elapsed(), "scan done");
+        let published = self.publish();
+        self.publish_failed = published.is_err();
+        debug!(elapsed = ?started.elapsed(), "publish done");
+        Ok(Synced { scan, published })
+    }
+
+    fn scan(&mut self, scope: Scope<'_>, now: DateTime<Utc>) -> Result<ScanReport> {
+        let (guard_mass_delete, cancel) = match &self.mode {
+            Mode::Once => (false, None),
+            Mode::Daemon { stop } => (!self.config.watch.allow_mass_delete, Some(&**stop)),
+        };
+        let opts = index::Options {
+            now,
+            guard_mass_delete,
+            cancel,
+        };
+        let (config, store, catalog) = (&self.config, &mut self.store, &mut self.catalog);
+        match scope {
+            Scope::All => {
+                // A full rescan also checks that every article page is still there.
+                self.items.forget_pages();
+                let report = index::scan(config, store, catalog, opts)?;
+                self.channels = report.channels.clone();
+                self.contexts = report.contexts.clone();
+                Ok(report)
+            }
+            Scope::Paths(paths) => {
+                index::scan_paths(config, store, catalog, &self.contexts, paths, opts)
+            }
+            Scope::Publish => Ok(ScanReport::default()),
+        }
+    }
+
+    /// Publishes what the index holds; a one-shot command skips it when the published
+    /// feeds already show the index.
+    fn publish(&mut self) -> Result<Published> {
+        self.open_target()?;
+        let target = self
+            .target
+            .as_ref()
+            .context("the publish folder is not open")?;
+        if !target.intact() {
+            warn!(path = %self.config.paths.publish.display(), "the publish folder was removed; writing every page again");
+            self.items.forget_pages();
+        }
+        let (config, channels) = (&self.config, &self.channels);
+        if matches!(self.mode, Mode::Once)
+            && publish::is_current(config, channels, &self.store, target)?
+        {
+            let report = PublishReport {
+                unchanged: self.store.outputs()?.len(),
+                ..PublishReport::default()
+            };
+            let articles = self.catalog.published_count();
+            return Ok(Published { report, articles });
+        }
+        let loaded;
+        let entries = match self.catalog.entries() {
+            Some(tracked) => tracked,
+            None => {
+                loaded = self.store.entries(&mut Interner::default())?;
+                loaded.iter().collect()
+            }
+        };
+        let (store, items) = (&mut self.store, &mut self.items);
+        let report = publish::publish(config, channels, &entries, store, target, items)?;
+        let articles = entries.len();
+        Ok(Published { report, articles })
+    }
+
+    /// Opens the publish folder, unless it is open, removing temp files an interrupted
+    /// write left behind.
+    fn open_target(&mut self) -> Result<()> {
+        if self.target.is_none() {
+            self.target = Some(DirTarget::new(&self.config.paths.publish)?);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,194 @@
+//! The publish folder's layout: where every published file lives, what each is served as,
+//! and which top-level names are not free for channels. Pure: names in, names out.
+//!
+//! ```text
+//! rss.xml atom.xml feed.json index.html   the site feed and the home page
+//! feeds.opml feed.xsl                     every feed; the stylesheet feeds point at
+//! {channel}/rss.xml … index.html          a channel's feed and its page
+//! {channel}/{slug}/index.html             an article's page
+//! tags/{tag}/…  lang/{code}/…             generated feeds (and `authors/`, reserved)
+//! _/…                                     paths readers never type (images, assets…)
+//! ```
+//!
+//! Feeds people subscribe to by hand keep plain names; everything else generated goes
+//! under [`FILES`].
+
+mod format;
+mod urls;
+
+pub use format::Format;
+pub use urls::{article_of_url, article_url, encode_path, encode_segment, key_url};
+
+/// The page of a folder: `index.html`, so that `/world/` is a page.
+pub const INDEX: &str = "index.html";
+
+/// Key of the OPML list of every feed.
+pub const OPML: &str = "feeds.opml";
+
+/// Key of the XSLT stylesheet feeds point at, at the root.
+pub const STYLESHEET: &str = "feed.xsl";
+
+/// Folder of the tag feeds: `tags/{tag}/`.
+pub const TAGS: &str = "tags";
+
+/// Folder of the language feeds: `lang/{code}/`.
+pub const LANG: &str = "lang";
+
+/// Folder reserved for feeds by author: `authors/{author}/`.
+pub const AUTHORS: &str = "authors";
+
+/// The one folder for paths readers never type: images, assets, archives.
+pub const FILES: &str = "_";
+
+/// Top-level names no channel folder may take: their feeds would collide with generated ones.
+pub const RESERVED_CHANNELS: [&str; 4] = [TAGS, LANG, AUTHORS, FILES];
+
+/// Paths the server answers itself, which a channel page would shadow.
+pub const ENDPOINTS: [&str; 2] = ["healthz", "metrics"];
+
+/// Why a channel folder may not be named `name`, if it may not. Besides the folders above,
+/// the names of the files at the root (`rss.xml`, `index.html`, ...): a channel folder of
+/// that name would stand where the file must be written, and stop every publish.
+pub fn reserved(name: &str) -> Option<&'static str> {
+    let root_file = Format::ALL.iter().any(|f| f.file_name() == name)
+        || [INDEX, OPML, STYLESHEET].contains(&name);
+    match name {
+        TAGS | LANG | AUTHORS => Some("channel name is reserved for generated feeds"),
+        FILES => Some("channel name is reserved for generated files (images, assets, archives)"),
+        _ if root_file => Some("channel name is the name of a generated file at the root"),
+        _ if ENDPOINTS.contains(&name) => {
+            Some("channel name is reserved for the server's endpoints")
+        }
+        _ => None,
+    }
+}
+
+/// What a feed covers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    Site,
+    Channel(String),
+    Tag(String),
+    Lang(String),
+}
+
+/// The folder of a feed, as a key prefix: "", "world/", "tags/economy/", "lang/ar/".
+pub fn feed_dir(scope: &Scope) -> String {
+    match scope {
+        Scope::Site => String::new(),
+        Scope::Channel(name) => format!("{name}/"),
+        Scope::Tag(slug) => format!("{TAGS}/{slug}/"),
+        Scope::Lang(code) => format!("{LANG}/{code}/"),
+    }
+}
+
+/// The key of a feed in one format: `world/rss.xml`.
+pub fn feed_key(scope: &Scope, format: Format) -> String {
+    format!("{}{}", feed_dir(scope), format.file_name())
+}
+
+/// The key of a feed's page (the home page for the site feed): `world/index.html`.
+pub fn listing_key(scope: &Scope) -> String {
+    format!("{}{INDEX}", feed_dir(scope))
+}
+
+/// The stylesheet's URL relative to a file in folder `dir` (a key prefix such as `world/`).
+pub fn stylesheet_href(dir: &str) -> String {
+    format!("{}{STYLESHEET}", "../".repeat(dir.matches('/').count()))
+}
+
+/// The key of an article's page: `{channel}/{slug}/index.html`, at [`article_url`].
+pub fn page_key(channel: &str, slug: &str) -> String {
+    format!("{channel}/{slug}/{INDEX}")
+}
+
+/// The format of the feed at `key`, if it is one.
+pub fn format_of(key: &str) -> Option<Format> {
+    Format::of_file_name(file_name(key))
+}
+
+/// True for the feed files readers poll.
+pub fn is_feed(key: &str) -> bool {
+    format_of(key).is_some()
+}
+
+/// The `Content-Type` a published key is served with.
+pub fn media_type(key: &str) -> &'static str {
+    let name = file_name(key);
+    match Format::of_file_name(name) {
+        Some(format) => format.content_type(),
+        None if name.ends_with(".opml") => "text/x-opml; charset=utf-8",
+        None if name.ends_with(".xsl") => "text/xsl; charset=utf-8",
+        None if name.ends_with(".html") => "text/html; charset=utf-8",
+        None => "application/octet-stream",
+    }
+}
+
+/// The last segment of a key.
+fn file_name(key: &str) -> &str {
+    key.rsplit('/').next().unwrap_or(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feeds_pages_and_lists_get_their_media_types() {
+        assert_eq!(
+            media_type("world/rss.xml"),
+            "application/rss+xml; charset=utf-8"
+        );
+        assert_eq!(
+            media_type("atom.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(
+            media_type("feed.json"),
+            "application/feed+json; charset=utf-8"
+        );
+        assert_eq!(media_type("feeds.opml"), "text/x-opml; charset=utf-8");
+        assert_eq!(media_type("world/a/index.html"), "text/html; charset=utf-8");
+    }
+
+    #[test]
+    fn the_stylesheet_and_other_files_get_their_media_types() {
+        assert_eq!(media_type(STYLESHEET), "text/xsl; charset=utf-8");
+        assert_eq!(media_type("_/a.bin"), "application/octet-stream");
+    }
+
+    #[test]
+    fn every_feed_lives_in_its_scope_folder_under_its_format_name() {
+        let tag = Scope::Tag("economy".into());
+        assert_eq!(feed_key(&Scope::Site, Format::Json), "feed.json");
+        assert_eq!(feed_key(&tag, Format::Rss), "tags/economy/rss.xml");
+        assert_eq!(listing_key(&Scope::Lang("ar".into())), "lang/ar/index.html");
+        assert_eq!(listing_key(&Scope::Site), INDEX);
+        assert!(is_feed("tags/economy/rss.xml") && !is_feed("world/a/index.html"));
+        assert_eq!(format_of("world/atom.xml"), Some(Format::Atom));
+        assert_eq!(stylesheet_href(&feed_dir(&tag)), "../../feed.xsl");
+        assert_eq!(stylesheet_href(""), STYLESHEET);
+    }
+
+    #[test]
+    fn generated_folders_are_reserved_and_ordinary_channel_names_are_not() {
+        for name in RESERVED_CHANNELS {
+            assert!(reserved(name).is_some(), "{name}");
+        }
+        for name in [
+            "rss.xml",
+            "atom.xml",
+            "feed.json",
+            "index.html",
+            "feeds.opml",
+            "feed.xsl",
+            "healthz",
+        ] {
+            assert!(reserved(name).is_some(), "{name}");
+        }
+        for name in ["world", "tag", "العالم", "__"] {
+            assert_eq!(reserved(name), None, "{name}");
+        }
+        assert_eq!(page_key("world", "a"), "world/a/index.html");
+    }
+}

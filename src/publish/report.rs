@@ -1,0 +1,18 @@
+//! What a publish did: the one value every phase adds to, and the daemon, the server and
+//! the command line read.
+
+/// What a publish did.
+#[derive(Debug, Default)]
+pub struct PublishReport {
+    /// Keys whose bytes were written (feeds, listing pages, OPML, stylesheet).
+    pub written: Vec<String>,
+    /// Article pages written.
+    pub written_pages: Vec<String>,
+    /// Keys rendered or checked and found unchanged.
+    pub unchanged: usize,
+    pub removed: Vec<String>,
+    /// Keys that failed their parse-back check and were not published.
+    pub failed: Vec<(String, String)>,
+    /// Feeds planned (each in every format).
+    pub feeds: usize,
+}
