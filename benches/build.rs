@@ -7,6 +7,8 @@
 //! files right after deleting thousands makes the inode allocator skip every recently freed
 //! inode, which slows both tools several times over and is not what a first build meets.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};

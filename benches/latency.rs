@@ -5,6 +5,8 @@
 //! `cargo bench --bench latency -- --n 10000 --events 200` (corpus as in the build bench:
 //! run `cargo bench --bench build -- --n N` first, or pass `--site DIR`).
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

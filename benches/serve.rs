@@ -7,6 +7,8 @@
 //! once, like feedfold) and compressing on the fly (its common configuration). Runs are
 //! interleaved so that machine noise hits every server alike.
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

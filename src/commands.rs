@@ -22,9 +22,13 @@ use crate::publish::PublishReport;
 /// What one build did.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// What the scan found and changed in the index.
     pub scan: ScanReport,
+    /// What the publish wrote to and removed from the publish folder.
     pub publish: PublishReport,
+    /// Articles published (live, not drafts).
     pub articles: usize,
+    /// Wall-clock time of the whole build, opening the index included.
     pub elapsed: Duration,
 }
 

@@ -17,13 +17,22 @@ use std::path::{Path, PathBuf};
 pub enum Refused {
     /// The path leads outside the root (a symlink, at any depth).
     #[error("leads outside {root} (to {real}): not read", root = .root.display(), real = .real.display())]
-    Outside { root: PathBuf, real: PathBuf },
+    Outside {
+        /// The root the file had to be inside.
+        root: PathBuf,
+        /// Where the path really leads, its symlinks resolved.
+        real: PathBuf,
+    },
     /// A FIFO, socket, device or folder where a file was expected.
     #[error("{0}, not a regular file: not read")]
     NotRegular(&'static str),
     /// More bytes than allowed, whatever its size said.
     #[error("longer than the {max}-byte limit")]
-    TooLarge { max: u64 },
+    TooLarge {
+        /// The limit, in bytes.
+        max: u64,
+    },
+    /// Opening, inspecting or reading the file failed.
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -29,7 +29,9 @@ pub struct FileStat {
     pub path: String,
     /// The channel: the first path component.
     pub channel: String,
+    /// Size in bytes.
     pub size: u64,
+    /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
     pub mtime_ns: i64,
 }
 
@@ -39,19 +41,32 @@ pub type Hash = [u8; 32];
 /// An article the index holds, live or tombstoned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
+    /// Its row id in the index's `articles` table.
     pub rowid: i64,
+    /// Path under the content root, `/`-separated (see [`FileStat::path`]).
     pub path: String,
+    /// The channel: the first path component.
     pub channel: String,
+    /// Size in bytes when last scanned.
     pub size: u64,
+    /// Modification time when last scanned, in nanoseconds since the Unix epoch.
     pub mtime_ns: i64,
+    /// Hash of the file bytes when last scanned.
     pub hash: Hash,
     /// Fingerprint of the settings extraction depended on; a change means re-extract.
     pub extract_key: Hash,
+    /// Permanent id (`urn:uuid:…`, see [`mint_id`]), kept whatever changes.
     pub id: String,
+    /// URL slug, unique within the channel (see [`mint_slug`], [`next_slug`]).
     pub slug: String,
+    /// The article's first-seen date: its file time when first indexed, never later than
+    /// that moment, or the date recovered after an index loss (see [`first_seen`],
+    /// [`recovered_or`]); never moves.
     pub first_seen: DateTime<Utc>,
     /// When the content last changed after it was first seen.
     pub changed: Option<DateTime<Utc>>,
+    /// When the file vanished (a tombstone, kept so that its id and slug can be reused);
+    /// `None`: live.
     pub deleted_at: Option<DateTime<Utc>>,
     /// Indexed but not published.
     pub draft: bool,
@@ -67,6 +82,7 @@ pub struct Interner {
 }
 
 impl Interner {
+    /// The shared copy of `s`, made on first use.
     pub fn intern(&mut self, s: &str) -> Sym {
         if let Some(sym) = self.strings.get(s) {
             return sym.clone();
@@ -80,11 +96,17 @@ impl Interner {
 /// The slim view of a live article that feed planning needs; the rest stays on disk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
+    /// The article's row id in the index ([`Record::rowid`]).
     pub rowid: i64,
+    /// The channel name.
     pub channel: Sym,
+    /// The article's tags.
     pub tags: Box<[Sym]>,
+    /// The article's BCP 47 language.
     pub lang: Sym,
+    /// Publication date (see [`dates`]).
     pub published: DateTime<Utc>,
+    /// Last update, never before `published` (see [`dates`]).
     pub updated: DateTime<Utc>,
     /// Changes whenever anything that shows in a feed item changes.
     pub version: Hash,

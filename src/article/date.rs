@@ -30,10 +30,18 @@ pub const LATEST: DateTime<Utc> = match DateTime::from_timestamp_micros(253_402_
 /// Why a written date is not a valid one.
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum DateError {
+    /// Not in any of the accepted forms (the text as written).
     #[error("`{0}` is not a date: use {WRITTEN_AS}, in years 1 to 9999")]
     Unparseable(String),
+    /// A local time that the clocks skip in that time zone (a daylight-saving gap).
     #[error("`{text}` does not exist in time zone {zone} (the clocks skip it)")]
-    NoSuchLocalTime { text: String, zone: String },
+    NoSuchLocalTime {
+        /// The date as written.
+        text: String,
+        /// The IANA time zone it was read in.
+        zone: String,
+    },
+    /// A year outside 1 to 9999, before or after conversion to UTC (the text as written).
     #[error(
         "`{0}` is outside years 1 to 9999 in UTC, which RSS and Atom cannot write; use {WRITTEN_AS}"
     )]

@@ -15,11 +15,17 @@ use crate::config::is_language_tag;
 pub struct Defaults<'a> {
     /// Channel name (the folder), always one of the article's categories.
     pub channel: &'a str,
+    /// Channel language (`channel.toml` `language`); `None`: an article that gives no `lang`
+    /// has its language detected from its text.
     pub channel_language: Option<&'a str>,
+    /// Site language (`site.language`), when neither the article, its channel nor detection
+    /// tells one.
     pub site_language: &'a str,
     /// Channel author, else site author.
     pub author: Option<&'a str>,
+    /// Time zone in which dates without an offset are read (`site.timezone`).
     pub timezone: Tz,
+    /// Most characters of a summary, cut at a word boundary (`feed.summary_chars`).
     pub summary_chars: usize,
     /// Most tags (and most front-matter categories) an article keeps (`feed.max_tags`).
     pub max_tags: usize,
@@ -28,13 +34,23 @@ pub struct Defaults<'a> {
 /// Extracted metadata, as stored in the index.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
+    /// Title: front-matter `title`, else the body's first heading or line; never empty.
     pub title: String,
+    /// Summary: front-matter `summary` or `description`, else the lede (plain text) or first
+    /// paragraph (Markdown), truncated to [`Defaults::summary_chars`]; may be empty.
     pub summary: String,
+    /// BCP 47 language: front-matter `lang`, else the channel's, else detected, else the site's.
     pub lang: String,
+    /// Publication date: front-matter `date`, else the file name's date (see
+    /// [`own_date`](super::own_date)); `None`: neither gives one.
     pub date: Option<DateTime<Utc>>,
+    /// Front-matter `updated`; `None` when absent or invalid (the latter with a warning).
     pub updated: Option<DateTime<Utc>>,
+    /// Front-matter `author` and `authors`, else the channel or site author; may be empty.
     pub authors: Vec<String>,
+    /// Front-matter tags, cleaned and capped at [`Defaults::max_tags`].
     pub tags: Vec<String>,
+    /// The channel name, then the front-matter categories, cleaned and capped.
     pub categories: Vec<String>,
     /// Slug given in front matter.
     pub slug: Option<String>,
@@ -44,17 +60,22 @@ pub struct Meta {
     pub id: Option<String>,
     /// Link given in front matter.
     pub link: Option<String>,
+    /// Image given in front matter, if valid.
     pub image: Option<String>,
+    /// Front-matter `draft`: a draft is indexed but not published.
     pub draft: bool,
 }
 
-/// Extracts metadata; the warnings name what was ignored or repaired.
-pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Rejection> {
-    let mut warnings = doc.repairs.clone();
+/// What the body says when front matter is silent: a title, a lede, and a sample of text
+/// for language detection (only what is needed is looked for).
+fn from_body(
+    doc: &Document,
+    d: &Defaults,
+) -> Result<(Option<String>, Option<String>, String), Rejection> {
     let fm = &doc.front;
     let needs_sample = fm.lang.is_none() && d.channel_language.is_none();
     let sample_chars = if needs_sample { lang::SAMPLE_CHARS } else { 0 };
-    let (title, lead, sample) = match &doc.body {
+    Ok(match &doc.body {
         Body::Plain(text) => {
             let head = plain::head(text, sample_chars).ok_or(Rejection::Empty)?;
             (Some(head.title), head.lede, head.sample)
@@ -74,7 +95,14 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
                 (None, None, String::new())
             }
         }
-    };
+    })
+}
+
+/// Extracts metadata; the warnings name what was ignored or repaired.
+pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Rejection> {
+    let mut warnings = doc.repairs.clone();
+    let fm = &doc.front;
+    let (title, lead, sample) = from_body(doc, d)?;
     let escaped = [&fm.title, &fm.summary, &fm.description, &fm.author];
     if escaped
         .iter()

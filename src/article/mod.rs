@@ -55,16 +55,27 @@ impl Kind {
 /// Why a file is not published. Each is reported with the file's path.
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum Rejection {
+    /// The file name is not an article's (see [`Kind::of_file_name`]).
     #[error("not an article file: articles are named `*.txt`, `*.md` or `*.markdown`")]
     NotAnArticle,
+    /// No content (nothing but whitespace).
     #[error("empty file")]
     Empty,
+    /// Bytes that do not decode as text.
     #[error("binary content, not text")]
     Binary,
+    /// Larger than `feed.max_article_bytes`.
     #[error("{size} bytes is over the {max}-byte limit (feed.max_article_bytes)")]
-    TooLarge { size: u64, max: u64 },
+    TooLarge {
+        /// The file's size, in bytes.
+        size: u64,
+        /// The limit, in bytes.
+        max: u64,
+    },
+    /// Front matter that cannot be parsed (the parser's message).
     #[error("unparseable front matter: {0}")]
     FrontMatter(String),
+    /// Neither front matter nor body gives a title.
     #[error("no title: add `title:` to the front matter or start with a `# heading`")]
     NoTitle,
     /// A date that is not a valid one (see [`date`]): failing closed, so that a typo never
@@ -73,6 +84,7 @@ pub enum Rejection {
     InvalidDate {
         /// Where the date was written: ``front matter `date` `` or ``file name `…` ``.
         place: String,
+        /// Why the date is not valid.
         error: date::DateError,
     },
 }
@@ -80,7 +92,9 @@ pub enum Rejection {
 /// One body block of a plain-text article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
+    /// A paragraph, its whitespace collapsed.
     Paragraph(String),
+    /// A subheading: a short line without closing punctuation.
     Heading(String),
 }
 
@@ -89,13 +103,16 @@ pub enum Block {
 pub enum Body {
     /// The newsroom's plain text, parsed lazily.
     Plain(String),
+    /// Markdown (CommonMark) source, its front matter removed.
     Markdown(String),
 }
 
 /// An article file decoded and split, before any metadata is decided.
 #[derive(Debug)]
 pub struct Document {
+    /// The front matter (empty for plain text, and for Markdown without any).
     pub front: FrontMatter,
+    /// The text after the front matter.
     pub body: Body,
     /// Repairs made while decoding (reported as warnings).
     pub repairs: Vec<String>,

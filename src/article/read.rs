@@ -13,6 +13,7 @@ use super::{Defaults, Document, Kind, Meta, Rejection, date, extract};
 pub struct Article {
     /// The decoded, split file, from which its content is rendered.
     pub document: Document,
+    /// Its metadata, its own date decided (front matter, else file name).
     pub meta: Meta,
     /// Repairs made and values ignored, reported with the file's path.
     pub warnings: Vec<String>,

@@ -8,9 +8,14 @@ use super::{ConfigError, check_text, invalid, is_language_tag};
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelConfig {
+    /// The channel's feed title; `None`: the site title, a dash and the channel name.
     pub title: Option<String>,
+    /// The channel's feed description; `None`: the site's.
     pub description: Option<String>,
+    /// BCP 47 language of the channel's feed and of its articles that give none; `None`:
+    /// articles' languages are detected, the feed's is their most common one.
     pub language: Option<String>,
+    /// Author of the channel's articles that name none; `None`: the site author.
     pub author: Option<String>,
 }
 

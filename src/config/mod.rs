@@ -7,6 +7,7 @@ mod channel;
 mod paths;
 mod publish;
 mod serve;
+mod settings;
 
 use std::path::Path;
 
@@ -18,6 +19,7 @@ pub use channel::ChannelConfig;
 pub use paths::{Paths, check_layout};
 pub use publish::{PublishSettings, S3Settings, TargetKind};
 pub use serve::{ServeSettings, WebSubSettings};
+pub use settings::{ContentMode, FeedSettings, WatchSettings};
 
 /// One output format: defined with the publish-folder layout, which names its files.
 pub use crate::layout::Format;
@@ -25,10 +27,17 @@ pub use crate::layout::Format;
 /// A configuration that cannot be used, with the key at fault.
 #[derive(Debug, Error)]
 pub enum ConfigError {
+    /// The TOML does not parse, or does not fit the schema (the parser's message).
     #[error("{0}")]
     Syntax(String),
+    /// A value that parses but cannot be used.
     #[error("`{key}`: {reason}")]
-    Invalid { key: &'static str, reason: String },
+    Invalid {
+        /// The key at fault, e.g. `publish.s3.bucket`.
+        key: &'static str,
+        /// Why its value cannot be used.
+        reason: String,
+    },
 }
 
 fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
@@ -42,17 +51,24 @@ fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// `[site]`, required.
     pub site: Site,
+    /// `[paths]`.
     #[serde(default)]
     pub paths: Paths,
+    /// `[feed]`.
     #[serde(default)]
     pub feed: FeedSettings,
+    /// `[watch]`.
     #[serde(default)]
     pub watch: WatchSettings,
+    /// `[serve]`.
     #[serde(default)]
     pub serve: ServeSettings,
+    /// `[websub]`.
     #[serde(default)]
     pub websub: WebSubSettings,
+    /// `[publish]`.
     #[serde(default)]
     pub publish: PublishSettings,
 }
@@ -77,77 +93,6 @@ pub struct Site {
     /// IANA time zone in which dates without an offset are read.
     #[serde(default = "default_timezone")]
     pub timezone: String,
-}
-
-/// Whether items carry the full article or only its summary.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum ContentMode {
-    Full,
-    Summary,
-}
-
-/// `[feed]`: what every feed holds.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct FeedSettings {
-    /// Most items per feed.
-    pub limit: usize,
-    /// Most bytes per feed file; the oldest items are dropped to fit.
-    pub max_bytes: usize,
-    /// `full` article content or `summary` only.
-    pub content: ContentMode,
-    /// Longest summary, in characters, before it is cut at a word boundary.
-    pub summary_chars: usize,
-    /// Which formats to write.
-    pub formats: Vec<Format>,
-    /// Articles larger than this are skipped and reported.
-    pub max_article_bytes: u64,
-    /// RSS `ttl`, in minutes: how often readers should poll.
-    pub ttl_minutes: u32,
-    /// Most tags an article keeps (each tag is a feed); the rest are dropped and reported.
-    /// Front-matter categories are capped the same way.
-    pub max_tags: usize,
-}
-
-impl Default for FeedSettings {
-    fn default() -> Self {
-        FeedSettings {
-            limit: 50,
-            max_bytes: 1024 * 1024,
-            content: ContentMode::Full,
-            summary_chars: 280,
-            formats: vec![Format::Rss, Format::Atom, Format::Json],
-            max_article_bytes: 4 * 1024 * 1024,
-            ttl_minutes: 30,
-            max_tags: 20,
-        }
-    }
-}
-
-/// `[watch]`: how the daemon notices changes.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct WatchSettings {
-    /// Quiet period after the last event on a file before it is taken.
-    pub debounce_ms: u64,
-    /// Full rescan interval.
-    pub rescan_minutes: u64,
-    /// Use polling instead of OS notifications.
-    pub poll: bool,
-    /// Allow a scan to drop more than half the published items at once.
-    pub allow_mass_delete: bool,
-}
-
-impl Default for WatchSettings {
-    fn default() -> Self {
-        WatchSettings {
-            debounce_ms: 100,
-            rescan_minutes: 10,
-            poll: false,
-            allow_mass_delete: false,
-        }
-    }
 }
 
 fn default_language() -> String {

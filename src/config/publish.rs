@@ -21,7 +21,9 @@ pub enum TargetKind {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct PublishSettings {
+    /// Where published files go besides the publish folder (default: nowhere).
     pub target: TargetKind,
+    /// `[publish.s3]`, required by `target = "s3"` and unused otherwise; `None` when absent.
     pub s3: Option<S3Settings>,
 }
 
@@ -29,6 +31,7 @@ pub struct PublishSettings {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct S3Settings {
+    /// Bucket name.
     pub bucket: String,
     /// Key prefix, e.g. `news/` (empty: the bucket's root).
     #[serde(default)]
@@ -36,6 +39,7 @@ pub struct S3Settings {
     /// Endpoint of an S3-compatible store; AWS when absent.
     #[serde(default)]
     pub endpoint: Option<String>,
+    /// Region of the bucket (default `us-east-1`).
     #[serde(default = "default_region")]
     pub region: String,
     /// Allow a plain-http endpoint (a local test server).

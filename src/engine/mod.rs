@@ -33,7 +33,11 @@ pub enum Mode {
     /// from the published feeds into an empty one, planning entries are kept in memory,
     /// every sync publishes, and scans refuse mass deletions (unless allowed) and stop
     /// between files once `stop` is set.
-    Daemon { stop: Arc<AtomicBool> },
+    Daemon {
+        /// Set when the process is asked to stop (`SIGTERM`, `SIGINT`): a running scan stops
+        /// between files.
+        stop: Arc<AtomicBool>,
+    },
 }
 
 /// What to bring up to date.
@@ -50,6 +54,7 @@ pub enum Scope<'a> {
 /// What one sync did.
 #[derive(Debug)]
 pub struct Synced {
+    /// What the scan found and changed in the index (empty for [`Scope::Publish`]).
     pub scan: ScanReport,
     /// The publish that followed the scan, or why it failed (the index is then ahead of
     /// the feeds, and [`Engine::publish_failed`] says so).
@@ -59,11 +64,15 @@ pub struct Synced {
 /// What the publish step did.
 #[derive(Debug)]
 pub struct Published {
+    /// What was written to and removed from the publish folder.
     pub report: PublishReport,
     /// Articles published (live, not drafts).
     pub articles: usize,
 }
 
+/// The scan→publish sequence and the state it keeps between syncs: the state folder's lock,
+/// the index, the channel settings of the last full scan, the publish folder and the feed
+/// items already rendered.
 pub struct Engine {
     mode: Mode,
     config: Config,
@@ -113,6 +122,7 @@ impl Engine {
         Ok(engine)
     }
 
+    /// The configuration in force.
     pub fn config(&self) -> &Config {
         &self.config
     }

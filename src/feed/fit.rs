@@ -7,6 +7,7 @@ use super::Item;
 /// A feed rendered within its byte budget.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fitted {
+    /// The rendered feed: within the byte budget, unless even the feed without items is not.
     pub text: String,
     /// Ids of the items left out because they do not fit even alone as a summary.
     pub skipped: Vec<String>,

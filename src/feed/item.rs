@@ -9,19 +9,30 @@ use crate::layout::article_url;
 /// A feed item. Text fields are plain text; `content_html` is sanitised HTML.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
+    /// The article's permanent id (`urn:uuid:…`), minted when first seen.
     pub id: String,
+    /// The article's title.
     pub title: String,
+    /// Where the item points: the front-matter `link`, else the article's page URL.
     pub link: String,
+    /// The article's summary; may be empty.
     pub summary: String,
     /// Full content, or `None` to publish the summary only.
     pub content_html: Option<String>,
+    /// BCP 47 language of the article.
     pub lang: String,
+    /// Publication date (see [`dates`]).
     pub published: DateTime<Utc>,
+    /// Last update, never before `published` (see [`dates`]).
     pub updated: DateTime<Utc>,
+    /// Author names; may be empty.
     pub authors: Vec<String>,
     /// Channel and front-matter categories.
     pub categories: Vec<String>,
+    /// Front-matter tags.
     pub tags: Vec<String>,
+    /// Absolute http(s) URL of the article's image, resolved against `link`; `None` when
+    /// it gives none or not a usable one.
     pub image: Option<String>,
 }
 

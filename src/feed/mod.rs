@@ -26,8 +26,11 @@ pub const GENERATOR: &str = concat!("feedfold ", env!("CARGO_PKG_VERSION"));
 /// The feed-level facts every format shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedMeta {
+    /// Feed title: the site's, the channel's, or the site's with the tag or language.
     pub title: String,
+    /// The channel's description, else the site's; may be empty.
     pub description: String,
+    /// BCP 47 language of the feed.
     pub language: String,
     /// The HTML page this feed is the feed of.
     pub home_url: String,
@@ -35,7 +38,9 @@ pub struct FeedMeta {
     pub self_urls: Vec<(Format, String)>,
     /// Newest change among the items; never the clock.
     pub updated: DateTime<Utc>,
+    /// The channel author, else the site author; `None`: neither names one.
     pub author: Option<String>,
+    /// How often readers should poll, in minutes (`feed.ttl_minutes`, RSS `ttl`).
     pub ttl_minutes: u32,
     /// WebSub hubs readers may subscribe at.
     pub hubs: Vec<String>,

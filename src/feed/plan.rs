@@ -18,12 +18,16 @@ const RENDER_VERSION: &str = "feedfold-render-2";
 /// One feed to publish (in every configured format).
 #[derive(Debug, Clone)]
 pub struct FeedPlan {
+    /// Which feed: the site, a channel, a tag or a language.
     pub scope: Scope,
     /// Key prefix in the publish folder: "", "world/", "tags/economy/", "lang/ar/".
     pub dir: String,
+    /// The feed-level facts every format shows.
     pub meta: FeedMeta,
     /// Rowids and versions of the articles, newest first, at most `feed.limit`.
     pub items: Vec<(i64, Hash)>,
+    /// Changes exactly when the feed's rendered bytes could change: the render version,
+    /// the site and feed settings, `meta` and the items' versions.
     pub signature: Hash,
 }
 

@@ -20,18 +20,27 @@ const EXTRACTOR_VERSION: &str = "feedfold-extract-2";
 /// Everything extraction needs to know about one channel.
 #[derive(Debug, Clone)]
 pub struct ChannelContext {
+    /// Channel name (its folder).
     pub name: String,
+    /// The channel's `language`; `None`: articles' languages are detected.
     pub language: Option<String>,
+    /// The channel author, else the site author; `None`: neither names one.
     pub author: Option<String>,
+    /// The site language (`site.language`).
     pub site_language: String,
+    /// Time zone for dates without an offset (`site.timezone`; UTC if it is not valid).
     pub timezone: Tz,
+    /// Most characters of a summary (`feed.summary_chars`).
     pub summary_chars: usize,
+    /// Most tags an article keeps (`feed.max_tags`).
     pub max_tags: usize,
     /// Fingerprint of all of the above: a change means every article is re-extracted.
     pub key: Hash,
 }
 
 impl ChannelContext {
+    /// The context of channel `name` from the configuration and its `channel.toml` (`channel`,
+    /// parsed, and `raw`, its text, which counts towards [`ChannelContext::key`]).
     pub fn new(config: &Config, name: &str, channel: &ChannelConfig, raw: &str) -> Self {
         let mut hasher = blake3::Hasher::new();
         let site = &config.site;
@@ -55,6 +64,7 @@ impl ChannelContext {
         }
     }
 
+    /// The defaults extraction applies to this channel's articles.
     pub fn defaults(&self) -> Defaults<'_> {
         Defaults {
             channel: &self.name,

@@ -112,63 +112,84 @@ impl<'a, 'b> Applier<'a, 'b> {
             deleted_at: None,
             draft: meta.draft,
         };
-        let catalog = &mut *self.catalog;
-        if let Some(old) = catalog.live_at(&file.path).cloned() {
-            let same = old.hash == hash;
-            report.changed += usize::from(!same);
-            report.unchanged += usize::from(same);
-            let slug =
-                identity::next_slug(&old.slug, meta, |s| catalog.is_slug_taken(&old.channel, s));
-            catalog.claim_slug(&old.channel, &slug);
-            let changed = if same { old.changed } else { Some(self.now) };
-            return Record {
-                rowid: old.rowid,
-                id: old.id,
-                slug,
-                changed,
-                first_seen: old.first_seen,
-                ..base
-            };
+        if let Some(old) = self.catalog.live_at(&file.path).cloned() {
+            return self.edited(old, base, meta, report);
         }
-        if let Some(old) = catalog.take_reusable(&hash) {
+        if let Some(old) = self.catalog.take_reusable(&hash) {
             report.moved += 1;
-            let slug = if old.channel == file.channel {
-                old.slug.clone()
-            } else {
-                identity::mint_slug(meta, &hash, |s| catalog.is_slug_taken(&file.channel, s))
-            };
-            catalog.claim_slug(&file.channel, &slug);
-            let Record {
-                rowid,
-                id,
-                changed,
-                first_seen,
-                ..
-            } = old;
-            return Record {
-                rowid,
-                id,
-                slug,
-                changed,
-                first_seen,
-                ..base
-            };
+            return self.moved(old, base, meta);
         }
         report.added += 1;
-        let slug = identity::mint_slug(meta, &hash, |s| catalog.is_slug_taken(&file.channel, s));
-        catalog.claim_slug(&file.channel, &slug);
+        self.minted(base, meta, report)
+    }
+
+    /// The same file read again: its identity stays; a corrected title keeps the slug.
+    fn edited(
+        &mut self,
+        old: Record,
+        base: Record,
+        meta: &Meta,
+        report: &mut ScanReport,
+    ) -> Record {
+        let catalog = &mut *self.catalog;
+        let same = old.hash == base.hash;
+        report.changed += usize::from(!same);
+        report.unchanged += usize::from(same);
+        let slug = identity::next_slug(&old.slug, meta, |s| catalog.is_slug_taken(&old.channel, s));
+        catalog.claim_slug(&old.channel, &slug);
+        let changed = if same { old.changed } else { Some(self.now) };
+        Record {
+            rowid: old.rowid,
+            id: old.id,
+            slug,
+            changed,
+            first_seen: old.first_seen,
+            ..base
+        }
+    }
+
+    /// Content seen before at another path (a move, or a restore within the tombstone
+    /// period): its id and dates come along; the slug too, within its channel.
+    fn moved(&mut self, old: Record, base: Record, meta: &Meta) -> Record {
+        let catalog = &mut *self.catalog;
+        let slug = if old.channel == base.channel {
+            old.slug.clone()
+        } else {
+            identity::mint_slug(meta, &base.hash, |s| {
+                catalog.is_slug_taken(&base.channel, s)
+            })
+        };
+        catalog.claim_slug(&base.channel, &slug);
+        Record {
+            rowid: old.rowid,
+            id: old.id,
+            slug,
+            changed: old.changed,
+            first_seen: old.first_seen,
+            ..base
+        }
+    }
+
+    /// A new article: its front-matter id if free, else the id and date readers already
+    /// have (recovered from the published feeds), else a minted id.
+    fn minted(&mut self, base: Record, meta: &Meta, report: &mut ScanReport) -> Record {
+        let catalog = &mut *self.catalog;
+        let slug = identity::mint_slug(meta, &base.hash, |s| {
+            catalog.is_slug_taken(&base.channel, s)
+        });
+        catalog.claim_slug(&base.channel, &slug);
         let given = meta.id.clone().filter(|id| !catalog.is_id_taken(id));
         if meta.id.is_some() && given.is_none() {
             let warning = "front matter id is already used by another article; a new id was minted";
-            report.warnings.push((file.path.clone(), warning.into()));
+            report.warnings.push((base.path.clone(), warning.into()));
         }
-        let seen = catalog.recovered.take(&file.channel, &slug, &meta.title);
+        let seen = catalog.recovered.take(&base.channel, &slug, &meta.title);
         let seen = seen.filter(|s| !catalog.is_id_taken(&s.id));
         let recovered = seen.as_ref().and_then(|s| s.published);
         let first_seen = identity::recovered_or(recovered, base.first_seen);
         let id = given
             .or_else(|| seen.map(|s| s.id))
-            .unwrap_or_else(|| identity::mint_id(&file.path, &hash));
+            .unwrap_or_else(|| identity::mint_id(&base.path, &base.hash));
         Record {
             id,
             slug,

@@ -22,6 +22,7 @@ pub struct Catalog {
     ids: FxHashSet<u64>,
     /// Planning entries of published articles, when tracked (the daemon keeps them).
     entries: Option<FxHashMap<i64, Entry>>,
+    /// Files not published, by path relative to the content root.
     pub rejected: HashMap<String, Rejected>,
     /// Identities read back from published feeds, used when the index was lost.
     pub recovered: Recovered,
@@ -63,6 +64,7 @@ impl Catalog {
         self.entries = Some(entries.into_iter().map(|e| (e.rowid, e)).collect());
     }
 
+    /// The live article at `path` (relative to the content root), if any.
     pub fn live_at(&self, path: &str) -> Option<&Record> {
         self.live.get(path)
     }
@@ -166,14 +168,18 @@ impl Catalog {
         }
     }
 
+    /// Whether `slug` is taken in `channel`, by a live or tombstoned article (or, rarely, by a
+    /// hash collision).
     pub fn is_slug_taken(&self, channel: &str, slug: &str) -> bool {
         self.taken.contains(&key(&[channel, slug]))
     }
 
+    /// Marks `slug` as taken in `channel`.
     pub fn claim_slug(&mut self, channel: &str, slug: &str) {
         self.taken.insert(key(&[channel, slug]));
     }
 
+    /// Whether `id` is taken by a live or tombstoned article (or, rarely, by a hash collision).
     pub fn is_id_taken(&self, id: &str) -> bool {
         self.ids.contains(&key(&[id]))
     }
@@ -182,7 +188,9 @@ impl Catalog {
 /// An identity readers already saw, read back from published feeds after the index was lost.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeenIdentity {
+    /// The id the feed gave the item.
     pub id: String,
+    /// The publication date the feed showed; `None` when it gave none or an unreadable one.
     pub published: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -202,10 +210,12 @@ impl Recovered {
         self.by_title.entry(title).or_insert(seen);
     }
 
+    /// Whether no identity was recovered.
     pub fn is_empty(&self) -> bool {
         self.by_page.is_empty() && self.by_title.is_empty()
     }
 
+    /// How many distinct titles identities were recovered for.
     pub fn len(&self) -> usize {
         self.by_title.len()
     }

@@ -4,6 +4,7 @@
 mod analyze;
 mod apply;
 pub mod catalog;
+mod changes;
 mod check;
 mod outputs;
 pub mod scan;

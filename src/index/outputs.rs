@@ -12,7 +12,9 @@ use crate::identity::Hash;
 /// The page published for one article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageOutput {
+    /// The page's key in the publish folder.
     pub key: String,
+    /// What it was written with.
     pub output: Output,
 }
 
@@ -81,6 +83,7 @@ impl Store {
 }
 
 impl Batch<'_> {
+    /// Records what was published at `key`.
     pub fn set_output(&self, key: &str, output: &Output) -> Result<()> {
         self.tx
             .prepare_cached("INSERT OR REPLACE INTO outputs VALUES (?1, ?2, ?3)")?
@@ -88,6 +91,7 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Forgets the output at `key` (its file was removed).
     pub fn remove_output(&self, key: &str) -> Result<()> {
         self.tx
             .prepare_cached("DELETE FROM outputs WHERE key = ?1")?
@@ -95,6 +99,7 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Records the page published for the article `rowid`.
     pub fn set_page(&self, rowid: i64, page: &PageOutput) -> Result<()> {
         let o = &page.output;
         self.tx
@@ -103,6 +108,7 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Forgets the article `rowid`'s page.
     pub fn remove_page(&self, rowid: i64) -> Result<()> {
         self.tx
             .prepare_cached("DELETE FROM pages WHERE rowid = ?1")?
@@ -113,6 +119,7 @@ impl Batch<'_> {
 
 /// What the mirror last uploaded to the bucket, by publish-folder key.
 impl Store {
+    /// The content hash of every object last uploaded, by publish-folder key.
     pub fn uploaded(&self) -> Result<HashMap<String, Hash>> {
         let mut stmt = self.conn.prepare("SELECT key, content FROM uploaded")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, hash_of(r.get(1)?))))?;
@@ -121,6 +128,7 @@ impl Store {
 }
 
 impl Batch<'_> {
+    /// Records that the file at `key`, with content hash `content`, was uploaded.
     pub fn set_uploaded(&self, key: &str, content: &Hash) -> Result<()> {
         self.tx
             .prepare_cached("INSERT OR REPLACE INTO uploaded VALUES (?1, ?2)")?
@@ -128,6 +136,7 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Forgets the object at `key` (deleted from the bucket).
     pub fn remove_uploaded(&self, key: &str) -> Result<()> {
         self.tx
             .prepare_cached("DELETE FROM uploaded WHERE key = ?1")?

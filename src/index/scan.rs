@@ -4,7 +4,6 @@
 //! where the watcher saw changes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
 
 use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
@@ -12,11 +11,11 @@ use chrono::{DateTime, Duration, Utc};
 use super::analyze::{ChannelContext, analyze_each};
 use super::apply::Applier;
 use super::catalog::Catalog;
-use super::store::Store;
-use super::walk::{Tree, walk, walk_path};
-use crate::article::Kind;
+use super::changes::Changes;
+use super::store::{Batch, Store};
+use super::walk::{Tree, walk};
 use crate::config::{ChannelConfig, Config};
-use crate::identity::{FileStat, Record};
+use crate::identity::{FileStat, Hash, Record};
 
 /// How long a deleted article's identity is kept for a restore.
 pub const TOMBSTONE_DAYS: i64 = 30;
@@ -30,10 +29,16 @@ const MASS_DELETE_FLOOR: usize = 3;
 /// What a scan did, for the summary line and the log.
 #[derive(Debug, Default)]
 pub struct ScanReport {
+    /// Articles new to the index (ids minted, or recovered after an index loss).
     pub added: usize,
+    /// Articles whose bytes changed.
     pub changed: usize,
+    /// Articles whose bytes match a vanished or deleted one's: moved, renamed or restored,
+    /// their identity kept.
     pub moved: usize,
+    /// Articles whose file vanished (tombstoned).
     pub removed: usize,
+    /// Articles whose bytes did not change.
     pub unchanged: usize,
     /// Files not published, with the reason (path relative to the content root).
     pub rejected: Vec<(String, String)>,
@@ -55,16 +60,25 @@ impl ScanReport {
 /// Why a scan refused to change anything.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanRefused {
+    /// A guarded scan (the daemon's, unless `watch.allow_mass_delete`) would remove at least
+    /// 3 articles and more than half of the published ones at once.
     #[error(
         "a scan would remove {dropped} of {published} published articles at once; keeping the \
          published feeds (set watch.allow_mass_delete = true if this is intended)"
     )]
-    MassDelete { dropped: usize, published: usize },
+    MassDelete {
+        /// Articles whose files are gone.
+        dropped: usize,
+        /// Published articles (live, not drafts) before the scan.
+        published: usize,
+    },
 }
 
 /// Options of one reconciliation.
 #[derive(Debug, Clone, Copy)]
 pub struct Options<'a> {
+    /// The time of the scan: the latest first-seen date a new article can get, and the date
+    /// of the tombstones it makes.
     pub now: DateTime<Utc>,
     /// Refuse to drop more than half the published articles at once.
     pub guard_mass_delete: bool,
@@ -129,60 +143,6 @@ pub fn scan_paths(
     reconcile(config, store, catalog, changes, opts, report)
 }
 
-/// What a scan found changed on disk.
-#[derive(Default)]
-struct Changes {
-    present: Vec<FileStat>,
-    /// Live articles whose file is gone.
-    missing: Vec<String>,
-    /// Rejected files that are gone.
-    stale_rejections: Vec<String>,
-    /// Paths refused without reading (links out, FIFOs, unreadable folders), with the reason.
-    refused: Vec<(String, String)>,
-}
-
-impl Changes {
-    /// Adds what is at and below `rel` now, and what the index had there.
-    fn collect(
-        &mut self,
-        real_root: &Path,
-        root: &Path,
-        rel: &str,
-        channel: &str,
-        catalog: &Catalog,
-    ) {
-        let path = root.join(rel);
-        let mut tree = Tree::default();
-        walk_path(real_root, &path, rel, channel, &mut tree);
-        let found = std::mem::take(&mut tree.files);
-        let name = rel.rsplit('/').next().unwrap_or(rel);
-        let maybe_folder = path.is_dir() || (!path.exists() && Kind::of_file_name(name).is_none());
-        if !maybe_folder {
-            // A file: look it up, rather than through every article.
-            let here = found.iter().any(|f| f.path == rel) || tree.holds(rel);
-            let known = |p: Option<&String>| p.filter(|_| !here).cloned();
-            self.missing
-                .extend(known(catalog.live_at(rel).map(|r| &r.path)));
-            self.stale_rejections
-                .extend(known(catalog.rejected.get_key_value(rel).map(|(k, _)| k)));
-            self.present.extend(found);
-            self.refused.append(&mut tree.misplaced);
-            return;
-        }
-        let here: HashSet<&str> = found.iter().map(|f| f.path.as_str()).collect();
-        let prefix = format!("{rel}/");
-        let gone = |p: &&String| {
-            (*p == rel || p.starts_with(&prefix)) && !here.contains(p.as_str()) && !tree.holds(p)
-        };
-        self.missing
-            .extend(catalog.live_paths().filter(gone).cloned());
-        self.stale_rejections
-            .extend(catalog.rejected.keys().filter(gone).cloned());
-        self.present.extend(found);
-        self.refused.append(&mut tree.misplaced);
-    }
-}
-
 /// Applies what changed: reads what may differ, keeps identities across moves, tombstones
 /// what is gone.
 fn reconcile(
@@ -198,27 +158,7 @@ fn reconcile(
         return Err(ScanRefused::MassDelete { dropped, published }.into());
     }
     let contexts = report.contexts.clone();
-    let (mut to_read, mut known) = (Vec::new(), Vec::new());
-    for file in changes.present {
-        let Some(ctx) = contexts.get(&file.channel) else {
-            continue;
-        };
-        let record = catalog.live_at(&file.path);
-        match (record, catalog.rejected.get(&file.path)) {
-            (Some(r), _) if same_stat(r, &file) && r.extract_key == ctx.key => {
-                report.unchanged += 1
-            }
-            (None, Some(rej)) if rej.size == file.size && rej.mtime_ns == file.mtime_ns => {
-                report
-                    .rejected
-                    .push((file.path.clone(), rej.reason.clone()));
-            }
-            _ => {
-                known.push(record.filter(|r| r.extract_key == ctx.key).map(|r| r.hash));
-                to_read.push(file);
-            }
-        }
-    }
+    let (to_read, known) = to_read(changes.present, catalog, &contexts, &mut report);
     for path in &changes.missing {
         catalog.vanish(path);
     }
@@ -240,24 +180,77 @@ fn reconcile(
             applier.apply(&to_read[i], analysis, &mut report)
         },
     )?;
+    settle(
+        &batch,
+        catalog,
+        &changes.stale_rejections,
+        opts.now,
+        &mut report,
+    )?;
+    batch.commit()?;
+    report.rejected.sort();
+    Ok(report)
+}
+
+/// The files whose bytes may differ from what the index holds, with the hash it holds for
+/// each (when extracted with today's settings); the others are counted as they are.
+fn to_read(
+    present: Vec<FileStat>,
+    catalog: &Catalog,
+    contexts: &HashMap<String, ChannelContext>,
+    report: &mut ScanReport,
+) -> (Vec<FileStat>, Vec<Option<Hash>>) {
+    let (mut to_read, mut known) = (Vec::new(), Vec::new());
+    for file in present {
+        let Some(ctx) = contexts.get(&file.channel) else {
+            continue;
+        };
+        let record = catalog.live_at(&file.path);
+        match (record, catalog.rejected.get(&file.path)) {
+            (Some(r), _) if same_stat(r, &file) && r.extract_key == ctx.key => {
+                report.unchanged += 1
+            }
+            (None, Some(rej)) if rej.size == file.size && rej.mtime_ns == file.mtime_ns => {
+                report
+                    .rejected
+                    .push((file.path.clone(), rej.reason.clone()));
+            }
+            _ => {
+                known.push(record.filter(|r| r.extract_key == ctx.key).map(|r| r.hash));
+                to_read.push(file);
+            }
+        }
+    }
+    (to_read, known)
+}
+
+/// After the files were read: tombstones what is gone for good, forgets rejections of
+/// files that left, purges tombstones past their period, and marks the feeds stale.
+fn settle(
+    batch: &Batch,
+    catalog: &mut Catalog,
+    stale_rejections: &[String],
+    now: DateTime<Utc>,
+    report: &mut ScanReport,
+) -> Result<()> {
     for record in catalog.unclaimed_vanished() {
-        batch.tombstone(record.rowid, opts.now)?;
-        catalog.tombstone(record.rowid, opts.now);
+        batch.tombstone(record.rowid, now)?;
+        catalog.tombstone(record.rowid, now);
         report.removed += 1;
     }
-    for path in &changes.stale_rejections {
+    for path in stale_rejections {
         batch.clear_rejected(path)?;
         catalog.rejected.remove(path);
     }
-    let horizon = (opts.now.checked_sub_signed(Duration::days(TOMBSTONE_DAYS))).unwrap_or(opts.now);
+    let horizon = now
+        .checked_sub_signed(Duration::days(TOMBSTONE_DAYS))
+        .unwrap_or(now);
     batch.purge_tombstones(horizon)?;
     catalog.purge(horizon);
     if report.changed_anything() {
         batch.set_state(FEEDS_STALE, b"1")?;
     }
-    batch.commit()?;
-    report.rejected.sort();
-    Ok(report)
+    Ok(())
 }
 
 fn same_stat(record: &Record, file: &FileStat) -> bool {

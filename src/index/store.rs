@@ -15,15 +15,20 @@ use crate::identity::{Entry, Hash, Interner, Record};
 /// A rejected file as last seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejected {
+    /// Its size in bytes when rejected.
     pub size: u64,
+    /// Its modification time when rejected, in nanoseconds since the Unix epoch.
     pub mtime_ns: i64,
+    /// Why it was rejected.
     pub reason: String,
 }
 
 /// What was last published at one key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Output {
+    /// BLAKE3 hash of the bytes written.
     pub content: Hash,
+    /// The signature of the inputs it was rendered from (see [`crate::feed::FeedPlan`]).
     pub signature: Hash,
 }
 
@@ -270,6 +275,7 @@ impl Batch<'_> {
             .execute("DELETE FROM articles WHERE deleted_at < ?1", [ts(before)])?)
     }
 
+    /// Records the rejected file at `path`.
     pub fn set_rejected(&self, path: &str, rejected: &Rejected) -> Result<()> {
         self.tx
             .prepare_cached("INSERT OR REPLACE INTO rejected VALUES (?1, ?2, ?3, ?4)")?
@@ -282,6 +288,7 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Forgets the rejection of `path` (published now, or gone).
     pub fn clear_rejected(&self, path: &str) -> Result<()> {
         self.tx
             .prepare_cached("DELETE FROM rejected WHERE path = ?1")?

@@ -7,8 +7,11 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    /// RSS 2.0, published as `rss.xml`.
     Rss,
+    /// Atom 1.0, published as `atom.xml`.
     Atom,
+    /// JSON Feed, published as `feed.json`.
     Json,
 }
 

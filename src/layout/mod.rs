@@ -66,9 +66,13 @@ pub fn reserved(name: &str) -> Option<&'static str> {
 /// What a feed covers.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
+    /// Every article: the site feed.
     Site,
+    /// The articles of one channel (its name).
     Channel(String),
+    /// The articles with one tag (its slug).
     Tag(String),
+    /// The articles in one language (its BCP 47 tag).
     Lang(String),
 }
 

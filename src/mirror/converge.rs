@@ -23,8 +23,11 @@ const BATCH: usize = 256;
 /// What one convergence did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct MirrorReport {
+    /// Objects uploaded.
     pub puts: usize,
+    /// Objects deleted.
     pub deletes: usize,
+    /// Bytes uploaded.
     pub bytes: u64,
 }
 

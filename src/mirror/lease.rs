@@ -22,10 +22,13 @@ struct Body {
 /// Whether this process may write.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Claim {
+    /// This process holds the lease: created, renewed or taken over just now.
     Held,
     /// Someone else holds it, until then.
     Elsewhere {
+        /// Who holds it (`host:pid:tag`), or what is known when that cannot be read.
         holder: String,
+        /// When the lease expires unless renewed (now, when unknown).
         until: DateTime<Utc>,
     },
 }
@@ -38,6 +41,8 @@ pub struct Lease {
 }
 
 impl Lease {
+    /// A lease not yet claimed, lasting `seconds` each time it is claimed or renewed, held
+    /// under a name unique to this process (`host:pid:tag`).
     pub fn new(seconds: u64) -> Lease {
         let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
         let tag = uuid::Uuid::new_v4().simple().to_string();
@@ -109,6 +114,7 @@ impl Lease {
         }
     }
 
+    /// This process's name in the lease object (`host:pid:tag`).
     pub fn holder(&self) -> &str {
         &self.holder
     }

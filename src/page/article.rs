@@ -5,7 +5,9 @@ use crate::feed::{FeedMeta, Item};
 
 /// Everything an article page shows.
 pub struct ArticlePage<'a> {
+    /// The site title (`site.title`).
     pub site_title: &'a str,
+    /// The absolute URL the site is served at (`site.base_url`).
     pub base_url: &'a str,
     /// The feed of the article's channel.
     pub channel: &'a FeedMeta,

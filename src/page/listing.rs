@@ -7,7 +7,9 @@ use crate::feed::{FeedMeta, FeedPlan, Item, Scope};
 
 /// Everything a listing page shows.
 pub struct Listing<'a> {
+    /// The site title (`site.title`).
     pub site_title: &'a str,
+    /// The absolute URL the site is served at (`site.base_url`).
     pub base_url: &'a str,
     /// The feed this page is the HTML side of.
     pub feed: &'a FeedMeta,

@@ -48,9 +48,14 @@ pub fn is_current(
     {
         return Ok(false);
     }
-    // Every article page too: an item link must lead to a page.
-    Ok(store.outputs()?.keys().all(|key| target.exists(key))
-        && store.page_keys()?.iter().all(|(key, _)| target.exists(key)))
+    if !store.outputs()?.keys().all(|key| target.exists(key)) {
+        return Ok(false);
+    }
+    // Every article page too (an item link must lead to a page), stat on every core.
+    let pages = store.page_keys()?;
+    Ok(crate::workers::map(&pages, |(key, _)| target.exists(key))
+        .into_iter()
+        .all(|found| found))
 }
 
 /// Removes what is no longer planned and records what was published.

@@ -19,7 +19,7 @@ mod report;
 pub mod target;
 mod verify;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 use tracing::error;
@@ -77,6 +77,26 @@ pub fn publish(
         target,
     };
     let results = render::run(&mut jobs, &ctx)?;
+    tally(&jobs, results, &previous, &mut outputs, &mut report);
+    let stale = if report.failed.is_empty() { b"0" } else { b"1" };
+    pages::settle(&mut pages, store, target, cache)?;
+    ledger::record(store, target, &previous, &outputs, &mut report, |batch| {
+        batch.set_state(FEEDS_STALE, stale)?;
+        batch.set_state(ledger::FEEDS_DIGEST, &settings)
+    })?;
+    pages::remove_pages(&pages.leaving, store, target, cache, &mut report)?;
+    Ok(report)
+}
+
+/// Takes each job's outcome into the report and the outputs to record; a feed that failed
+/// its check keeps what was recorded of its last good version.
+fn tally(
+    jobs: &[jobs::Job],
+    results: Vec<render::Outcome>,
+    previous: &HashMap<String, Output>,
+    outputs: &mut Vec<(String, Output)>,
+    report: &mut PublishReport,
+) {
     for (job, result) in jobs.iter().zip(results) {
         match result {
             render::Outcome::Written(output) => {
@@ -96,12 +116,4 @@ pub fn publish(
             }
         }
     }
-    let stale = if report.failed.is_empty() { b"0" } else { b"1" };
-    pages::settle(&mut pages, store, target, cache)?;
-    ledger::record(store, target, &previous, &outputs, &mut report, |batch| {
-        batch.set_state(FEEDS_STALE, stale)?;
-        batch.set_state(ledger::FEEDS_DIGEST, &settings)
-    })?;
-    pages::remove_pages(&pages.leaving, store, target, cache, &mut report)?;
-    Ok(report)
 }

@@ -10,6 +10,7 @@ pub struct PublishReport {
     pub written_pages: Vec<String>,
     /// Keys rendered or checked and found unchanged.
     pub unchanged: usize,
+    /// Keys of files removed from the publish folder (feeds and pages no longer planned).
     pub removed: Vec<String>,
     /// Keys that failed their parse-back check and were not published.
     pub failed: Vec<(String, String)>,

@@ -19,8 +19,11 @@ const MIN_COMPRESS: usize = 256;
 /// A content coding the server can send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Coding {
+    /// As stored: no `Content-Encoding`.
     Identity,
+    /// `gzip`.
     Gzip,
+    /// `br`.
     Brotli,
 }
 
@@ -46,11 +49,15 @@ impl Coding {
 /// Where the bytes are.
 #[derive(Debug)]
 pub enum Body {
+    /// A feed, listing page or other file, kept in memory.
     Memory {
         /// Hex of the first 16 bytes of the content's BLAKE3 hash.
         hash: String,
+        /// The bytes as published.
         raw: Bytes,
+        /// The gzip-compressed bytes; `None` for files too small to be worth it.
         gzip: Option<Bytes>,
+        /// The Brotli-compressed bytes; `None` for files too small to be worth it.
         brotli: Option<Bytes>,
     },
     /// An article page, read on request; its tag comes from the bytes read.
@@ -60,8 +67,11 @@ pub enum Body {
 /// A servable file.
 #[derive(Debug)]
 pub struct Asset {
+    /// Media type, from the key (`Content-Type`).
     pub content_type: &'static str,
+    /// The file's modification time when loaded (`Last-Modified`).
     pub modified: SystemTime,
+    /// Where the bytes are.
     pub body: Body,
 }
 

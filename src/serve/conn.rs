@@ -66,19 +66,10 @@ pub async fn serve(stream: TcpStream, app: Router, limits: Limits, admission: Ad
     let mut closing: Option<u64> = None;
     loop {
         let next = match closing {
-            Some(deadline) => {
-                // Asked to make room: a close that stops moving is not waited for.
-                let view = slot.view();
-                let stalled_at = view.progress + STALLED_MS;
-                if view.evicting && slot.now() >= stalled_at {
-                    return;
-                }
-                if view.evicting {
-                    deadline.min(stalled_at)
-                } else {
-                    deadline
-                }
-            }
+            Some(deadline) => match closing_wake(&slot, deadline) {
+                Some(at) => at,
+                None => return,
+            },
             None => match verdict(slot.view(), timeouts, slot.now()) {
                 Verdict::Until(deadline) => deadline,
                 Verdict::Close => {
@@ -103,6 +94,19 @@ pub async fn serve(stream: TcpStream, app: Router, limits: Limits, admission: Ad
             }
             _ = slot.wake.notified() => {}
         }
+    }
+}
+
+/// While a connection closes gracefully: when to look again (its grace `deadline`, sooner
+/// if it was asked to make room), or `None` to drop it now: asked to make room, it stopped
+/// moving, so its close is not waited for.
+fn closing_wake(slot: &Slot, deadline: u64) -> Option<u64> {
+    let view = slot.view();
+    let stalled_at = view.progress + STALLED_MS;
+    match view.evicting {
+        true if slot.now() >= stalled_at => None,
+        true => Some(deadline.min(stalled_at)),
+        false => Some(deadline),
     }
 }
 

@@ -21,8 +21,12 @@ use super::site::Site;
 /// Connection limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Connections open at once before a new one asks an open one (idle, or still sending its
+    /// head) to make room; never more than twice this are open (`serve.max_connections`).
     pub max_connections: usize,
+    /// How long a client has to send a request's headers (`serve.header_timeout_secs`).
     pub header_timeout: Duration,
+    /// How long a keep-alive connection may stay silent (`serve.idle_timeout_secs`).
     pub idle_timeout: Duration,
     /// Most connections per client address (0: no limit).
     pub per_address: usize,

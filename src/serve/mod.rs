@@ -31,6 +31,7 @@ const BACKLOG: u32 = 1024;
 
 /// A running HTTP server.
 pub struct Server {
+    /// The address it listens on (its port known even when `serve.listen` asked for 0).
     pub addr: SocketAddr,
     stop: watch::Sender<bool>,
     thread: Option<JoinHandle<()>>,

@@ -19,7 +19,9 @@ use crate::layout;
 pub struct Status {
     /// When published content last changed (`None` in a [`Change`]: it did not).
     pub last_publish: Option<DateTime<Utc>>,
+    /// Articles published (live, not drafts).
     pub articles: usize,
+    /// Files the index holds as rejected.
     pub rejected: usize,
 }
 
@@ -28,6 +30,7 @@ pub struct Site {
     root: PathBuf,
     assets: RwLock<HashMap<String, Arc<Asset>>>,
     status: RwLock<Status>,
+    /// Request and publish counters, shown at `/metrics`.
     pub metrics: Metrics,
     /// `Cache-Control` max-age, from the feeds' `ttl`.
     pub max_age: u64,
@@ -39,8 +42,11 @@ pub struct Change<'a> {
     pub written: &'a [String],
     /// Article pages, served from disk.
     pub written_pages: &'a [String],
+    /// Keys removed from the publish folder.
     pub removed: &'a [String],
+    /// The facts to report from now on.
     pub status: Status,
+    /// How long the publish took, in microseconds.
     pub elapsed_micros: u64,
 }
 
@@ -97,6 +103,7 @@ impl Site {
         &self.root
     }
 
+    /// The facts `/healthz` and `/metrics` report now.
     pub fn status(&self) -> Status {
         self.status.read().map(|s| s.clone()).unwrap_or_default()
     }
@@ -140,6 +147,7 @@ impl Site {
         self.assets.read().map(|a| a.len()).unwrap_or(0)
     }
 
+    /// Whether no file is served.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

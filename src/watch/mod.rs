@@ -59,7 +59,9 @@ impl Watch {
 /// How the watch was set up, for the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// The operating system's notifications (inotify).
     Notify,
+    /// Polling: for network and FUSE file systems, when asked, or when inotify watches ran out.
     Poll,
 }
 

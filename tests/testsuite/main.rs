@@ -1,5 +1,7 @@
 //! feedfold's integration tests: one binary, real files in temporary folders.
 
+#![allow(clippy::unwrap_used)]
+
 mod cli;
 mod crash;
 mod daemon;

@@ -1,0 +1,79 @@
+//! `[feed]` and `[watch]`: what every feed holds and how the daemon notices changes, with
+//! their defaults (validated with the rest in [`super::Config::parse`]).
+
+use serde::Deserialize;
+
+use super::Format;
+
+/// Whether items carry the full article or only its summary.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentMode {
+    /// The article's content HTML as the item content, with the summary.
+    Full,
+    /// The summary only: items carry no content HTML.
+    Summary,
+}
+
+/// `[feed]`: what every feed holds.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedSettings {
+    /// Most items per feed.
+    pub limit: usize,
+    /// Most bytes per feed file; the oldest items are dropped to fit.
+    pub max_bytes: usize,
+    /// `full` article content or `summary` only.
+    pub content: ContentMode,
+    /// Longest summary, in characters, before it is cut at a word boundary.
+    pub summary_chars: usize,
+    /// Which formats to write.
+    pub formats: Vec<Format>,
+    /// Articles larger than this are skipped and reported.
+    pub max_article_bytes: u64,
+    /// RSS `ttl`, in minutes: how often readers should poll.
+    pub ttl_minutes: u32,
+    /// Most tags an article keeps (each tag is a feed); the rest are dropped and reported.
+    /// Front-matter categories are capped the same way.
+    pub max_tags: usize,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        FeedSettings {
+            limit: 50,
+            max_bytes: 1024 * 1024,
+            content: ContentMode::Full,
+            summary_chars: 280,
+            formats: vec![Format::Rss, Format::Atom, Format::Json],
+            max_article_bytes: 4 * 1024 * 1024,
+            ttl_minutes: 30,
+            max_tags: 20,
+        }
+    }
+}
+
+/// `[watch]`: how the daemon notices changes.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WatchSettings {
+    /// Quiet period after the last event on a file before it is taken.
+    pub debounce_ms: u64,
+    /// Full rescan interval.
+    pub rescan_minutes: u64,
+    /// Use polling instead of OS notifications.
+    pub poll: bool,
+    /// Allow a scan to drop more than half the published items at once.
+    pub allow_mass_delete: bool,
+}
+
+impl Default for WatchSettings {
+    fn default() -> Self {
+        WatchSettings {
+            debounce_ms: 100,
+            rescan_minutes: 10,
+            poll: false,
+            allow_mass_delete: false,
+        }
+    }
+}
