@@ -206,11 +206,8 @@ mod tests {
         doc.content_html(&link, "en", "T")
     }
 
-    #[test]
-    fn a_front_matter_link_is_published_as_parsed_and_a_script_id_is_refused() {
-        let md = b"---\ntitle: T\nlink: \"https://x.example/a b\"\nid: \"javascript:alert(1)\"\n---\nB.\n";
-        let doc = Document::parse(md, Kind::Markdown).unwrap();
-        let defaults = Defaults {
+    fn defaults() -> Defaults<'static> {
+        Defaults {
             channel: "world",
             channel_language: None,
             site_language: "en",
@@ -218,7 +215,14 @@ mod tests {
             timezone: chrono_tz::UTC,
             summary_chars: 280,
             max_tags: 20,
-        };
+        }
+    }
+
+    #[test]
+    fn a_front_matter_link_is_published_as_parsed_and_a_script_id_is_refused() {
+        let md = b"---\ntitle: T\nlink: \"https://x.example/a b\"\nid: \"javascript:alert(1)\"\n---\nB.\n";
+        let doc = Document::parse(md, Kind::Markdown).unwrap();
+        let defaults = defaults();
         let (meta, warnings) = extract(&doc, &defaults).unwrap();
         assert_eq!(meta.link.as_deref(), Some("https://x.example/a%20b"));
         assert_eq!(meta.id, None);
@@ -232,15 +236,7 @@ mod tests {
     fn a_control_character_escaped_in_front_matter_is_removed_and_reported() {
         let md = b"---\ntitle: \"x \\a y\"\n---\nB.\n";
         let doc = Document::parse(md, Kind::Markdown).unwrap();
-        let defaults = Defaults {
-            channel: "world",
-            channel_language: None,
-            site_language: "en",
-            author: None,
-            timezone: chrono_tz::UTC,
-            summary_chars: 280,
-            max_tags: 20,
-        };
+        let defaults = defaults();
         let (meta, warnings) = extract(&doc, &defaults).unwrap();
         assert_eq!(meta.title, "x y");
         assert!(
