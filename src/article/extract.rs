@@ -98,6 +98,20 @@ fn from_body(
     })
 }
 
+/// The defaults unit tests extract with: channel `world`, English, UTC, no author.
+#[cfg(test)]
+pub(crate) fn test_defaults() -> Defaults<'static> {
+    Defaults {
+        channel: "world",
+        channel_language: None,
+        site_language: "en",
+        author: None,
+        timezone: chrono_tz::UTC,
+        summary_chars: 280,
+        max_tags: 20,
+    }
+}
+
 /// Extracts metadata; the warnings name what was ignored or repaired.
 pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Rejection> {
     let mut warnings = doc.repairs.clone();

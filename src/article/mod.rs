@@ -166,6 +166,7 @@ impl Document {
 
 #[cfg(test)]
 mod tests {
+    use super::extract::test_defaults as defaults;
     use super::*;
 
     #[test]
@@ -204,18 +205,6 @@ mod tests {
         let link = Url::parse("https://news.example/world/a/").unwrap();
         let doc = Document::parse(md.as_bytes(), Kind::Markdown).unwrap();
         doc.content_html(&link, "en", "T")
-    }
-
-    fn defaults() -> Defaults<'static> {
-        Defaults {
-            channel: "world",
-            channel_language: None,
-            site_language: "en",
-            author: None,
-            timezone: chrono_tz::UTC,
-            summary_chars: 280,
-            max_tags: 20,
-        }
     }
 
     #[test]

@@ -71,18 +71,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-
-    fn defaults() -> Defaults<'static> {
-        Defaults {
-            channel: "world",
-            channel_language: None,
-            site_language: "en",
-            author: None,
-            timezone: chrono_tz::UTC,
-            summary_chars: 280,
-            max_tags: 20,
-        }
-    }
+    use crate::article::extract::test_defaults as defaults;
 
     fn day(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
