@@ -11,9 +11,13 @@
 //!   index rebuilt after a loss is the date readers were already shown ([`recovered_or`]:
 //!   the shell reads it back from the published feeds, `recover.rs`, and the index applies
 //!   it, `index/apply.rs`). Chosen by [`dates`].
-//! - **updated**: the front-matter `updated`, else the moment its content last changed
-//!   ([`Record::changed`], set by the index when the bytes change), never before published.
-//!   Chosen by [`dates`].
+//! - **updated**: the later of the front-matter `updated` and the latest dated correction,
+//!   else the moment its content last changed ([`Record::changed`], set by the index when
+//!   the bytes change), never before published. Chosen by [`dates`]. A retraction or a
+//!   removal moves it to that moment ([`crate::lifecycle`]).
+//!
+//! Whether an article shows at all at a given moment (scheduled, live, expired, retracted,
+//! removed) is [`crate::lifecycle`]'s rule.
 
 use std::sync::Arc;
 
@@ -70,6 +74,9 @@ pub struct Record {
     pub deleted_at: Option<DateTime<Utc>>,
     /// Indexed but not published.
     pub draft: bool,
+    /// When the retraction took effect: its front-matter `retracted_at`, else the moment the
+    /// index first saw it retracted; `None`: not retracted.
+    pub retracted_at: Option<DateTime<Utc>>,
 }
 
 /// A shared string: channel names, languages and tags repeat across many articles.
@@ -110,6 +117,13 @@ pub struct Entry {
     pub updated: DateTime<Utc>,
     /// Changes whenever anything that shows in a feed item changes.
     pub version: Hash,
+    /// Front-matter `expires`: when it leaves every feed by itself.
+    pub expires: Option<DateTime<Utc>>,
+    /// When it was retracted ([`Record::retracted_at`]).
+    pub retracted: Option<DateTime<Utc>>,
+    /// When its file was deleted ([`Record::deleted_at`]): a removed article stays an entry
+    /// for its tombstone period (see [`crate::lifecycle`]).
+    pub removed: Option<DateTime<Utc>>,
 }
 
 /// Mints the permanent id of an article first seen at `path` with content `hash`.
@@ -169,8 +183,10 @@ fn short_hash(hash: &Hash) -> String {
 /// Publication and update dates of an article, from what it says and what the index saw.
 pub fn dates(meta: &Meta, record: &Record) -> (DateTime<Utc>, DateTime<Utc>) {
     let published = date::clamp(meta.date.unwrap_or(record.first_seen));
+    let corrected = meta.corrections.iter().filter_map(|c| c.date).max();
     let updated = meta
         .updated
+        .max(corrected)
         .or(record.changed)
         .map_or(published, date::clamp)
         .max(published);
@@ -196,6 +212,11 @@ pub fn entry(record: &Record, meta: &Meta, interner: &mut Interner) -> Entry {
         hasher.update(&sub_milli(published));
         hasher.update(&sub_milli(updated));
     }
+    // Only when retracted, so that versions of every other article stay put.
+    if let Some(at) = record.retracted_at {
+        hasher.update(b"retracted");
+        hasher.update(&at.timestamp_micros().to_le_bytes());
+    }
     Entry {
         rowid: record.rowid,
         channel: interner.intern(&record.channel),
@@ -204,7 +225,21 @@ pub fn entry(record: &Record, meta: &Meta, interner: &mut Interner) -> Entry {
         published,
         updated,
         version: *hasher.finalize().as_bytes(),
+        expires: meta.expires,
+        retracted: record.retracted_at,
+        removed: record.deleted_at,
     }
+}
+
+/// The retraction moment of an article read now: its front-matter `retracted_at`, else
+/// the moment already recorded, else `now`; `None` when it is not retracted.
+pub fn retracted_at(
+    meta: &Meta,
+    recorded: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let retraction = meta.retraction.as_ref()?;
+    Some(retraction.at.or(recorded).unwrap_or(now))
 }
 
 #[cfg(test)]
@@ -261,6 +296,7 @@ mod tests {
             changed: None,
             deleted_at: None,
             draft: false,
+            retracted_at: None,
         };
         let version = |micros| entry(&record(micros), &meta, &mut Interner::default()).version;
         let mut legacy = blake3::Hasher::new();

@@ -5,6 +5,8 @@
 //! - [`config`]: what `config.toml` may say, its defaults and validation;
 //! - [`article`]: reading an article file, its metadata and its content HTML;
 //! - [`identity`]: ids, slugs, first-seen dates and the choice of an article's dates;
+//! - [`lifecycle`]: whether an article shows at a moment (scheduled, live, expired,
+//!   retracted, removed), and how;
 //! - [`layout`]: where each file lives in the publish folder, and its media type;
 //! - [`feed`]: which feeds exist and their RSS, Atom, JSON Feed and OPML text;
 //! - [`page`]: the HTML pages for visitors.
@@ -26,6 +28,7 @@ pub mod feed;
 pub mod identity;
 pub mod index;
 pub mod layout;
+pub mod lifecycle;
 pub mod logging;
 pub mod mirror;
 pub mod page;

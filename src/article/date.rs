@@ -117,7 +117,9 @@ fn parse_any(text: &str, tz: Tz) -> Result<DateTime<Utc>, DateError> {
     if !(1..=9999).contains(&chrono::Datelike::year(&naive)) {
         return Err(DateError::OutOfRange(text.to_string()));
     }
-    let local = |at: NaiveDateTime| tz.from_local_datetime(&at).earliest();
+    // A time the clocks pass twice (a daylight-saving fold) is the later instant: for an
+    // embargo, the later of two readings never releases a story early.
+    let local = |at: NaiveDateTime| tz.from_local_datetime(&at).latest();
     // A day whose midnight the clocks skip (Asia/Tehran until 2022) starts after the gap; a
     // time of day inside a gap says nothing certain, so it stays an error.
     let after_gap = || {

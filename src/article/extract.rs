@@ -64,6 +64,15 @@ pub struct Meta {
     pub image: Option<String>,
     /// Front-matter `draft`: a draft is indexed but not published.
     pub draft: bool,
+    /// Front-matter `expires`: when the article leaves every feed and listing.
+    #[serde(default)]
+    pub expires: Option<DateTime<Utc>>,
+    /// Corrections on the record, oldest first.
+    #[serde(default)]
+    pub corrections: Vec<super::Correction>,
+    /// The retraction, when the story was taken down on the record.
+    #[serde(default)]
+    pub retraction: Option<super::Retraction>,
 }
 
 /// What the body says when front matter is silent: a title, a lede, and a sample of text
@@ -77,8 +86,12 @@ fn from_body(
     let sample_chars = if needs_sample { lang::SAMPLE_CHARS } else { 0 };
     Ok(match &doc.body {
         Body::Plain(text) => {
-            let head = plain::head(text, sample_chars).ok_or(Rejection::Empty)?;
-            (Some(head.title), head.lede, head.sample)
+            match plain::head(text, sample_chars) {
+                Some(head) => (Some(head.title), head.lede, head.sample),
+                // Front matter alone may make a (title-only) article.
+                None if fm.title.is_some() => (None, None, String::new()),
+                None => return Err(Rejection::Empty),
+            }
         }
         Body::Markdown(md) => {
             let needs = markdown::Needs {
@@ -142,6 +155,7 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
         &mut warnings,
     );
     let (date, updated) = read_dates(fm, d.timezone, &mut warnings)?;
+    let record = super::newsroom::read(fm, d.timezone, &mut warnings)?;
     let meta = Meta {
         slug: fm.slug.as_deref().and_then(slug::slugify),
         title_slug: slug::slugify(&title),
@@ -157,6 +171,9 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
         link: checked(fm.link.as_deref(), &LINK, &mut warnings),
         image: checked(fm.image.as_deref(), &IMAGE, &mut warnings),
         draft: fm.draft,
+        expires: record.expires,
+        corrections: record.corrections,
+        retraction: record.retraction,
     };
     warnings.extend(
         fm.unknown
@@ -202,7 +219,7 @@ fn read_dates(
 }
 
 /// A front-matter date: absent, valid, or an error that says why not.
-fn read_date(
+pub(super) fn read_date(
     value: Option<&super::frontmatter::DateValue>,
     tz: Tz,
 ) -> Result<Date, date::DateError> {

@@ -24,13 +24,26 @@ pub struct FrontMatter {
     pub draft: bool,
     pub image: Option<String>,
     pub link: Option<String>,
+    /// When the article leaves every feed and listing by itself.
+    pub expires: Option<DateValue>,
+    /// One correction, dated when the article last changed.
+    pub correction: Option<String>,
+    /// Several corrections, each with its date.
+    pub corrections: Option<Vec<CorrectionValue>>,
+    /// A retraction: its reason (or `true`).
+    pub retracted: Option<Flagged>,
+    /// When the retraction took effect (default: when the index first saw it).
+    pub retracted_at: Option<DateValue>,
+    /// A legal removal: the title goes too.
+    #[serde(default)]
+    pub takedown: bool,
     /// Keys this version does not know; reported, not fatal (other tools' keys are common).
     #[serde(flatten)]
     pub unknown: BTreeMap<String, IgnoredAny>,
 }
 
 /// A date as YAML (a string) or TOML (a string or a native datetime) gives it.
-#[derive(Debug, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(untagged)]
 pub enum DateValue {
     Text(String),
@@ -45,6 +58,21 @@ impl DateValue {
             DateValue::Toml(d) => d.to_string(),
         }
     }
+}
+
+/// A dated correction, as front matter lists it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct CorrectionValue {
+    pub date: Option<DateValue>,
+    pub text: String,
+}
+
+/// A value that is a text, or a bare `true`/`false`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Flagged {
+    Flag(bool),
+    Text(String),
 }
 
 /// A list that may be written as a single string.

@@ -12,6 +12,7 @@ pub mod lang;
 pub mod limits;
 mod markdown;
 mod nesting;
+mod newsroom;
 mod plain;
 mod read;
 pub mod slug;
@@ -19,6 +20,7 @@ pub mod text;
 
 pub use date::{DateError, parse_date};
 pub use extract::{Defaults, Meta, extract};
+pub use newsroom::{Correction, Retraction};
 pub use html::escape as escape_html;
 pub use read::{Article, own_date, read, read_document};
 
@@ -129,14 +131,14 @@ impl Document {
         if decoded.encoding != "UTF-8" {
             repairs.push(format!("decoded as {}", decoded.encoding));
         }
-        let (front, body) = match kind {
-            Kind::Text => (FrontMatter::default(), Body::Plain(decoded.text)),
-            Kind::Markdown => {
-                let (front, body) =
-                    frontmatter::split(&decoded.text).map_err(Rejection::FrontMatter)?;
-                (front, Body::Markdown(body.to_string()))
-            }
+        // Plain text may start with the same front matter as Markdown; without it, the
+        // newsroom format is unchanged.
+        let (front, body) = frontmatter::split(&decoded.text).map_err(Rejection::FrontMatter)?;
+        let body = match kind {
+            Kind::Text => Body::Plain(body.to_string()),
+            Kind::Markdown => Body::Markdown(body.to_string()),
         };
+
         Ok(Document {
             front,
             body,

@@ -167,6 +167,9 @@ impl Config {
         if feed.summary_chars < 20 {
             return Err(invalid("feed.summary_chars", "must be at least 20"));
         }
+        if !(0.0..=3650.0).contains(&feed.tombstone_days) {
+            return Err(invalid("feed.tombstone_days", "must be between 0 and 3650"));
+        }
         if feed.max_tags > 1000 {
             return Err(invalid("feed.max_tags", "must be at most 1000"));
         }

@@ -36,6 +36,17 @@ pub struct FeedSettings {
     /// Most tags an article keeps (each tag is a feed); the rest are dropped and reported.
     /// Front-matter categories are capped the same way.
     pub max_tags: usize,
+    /// How long, in days, a retracted article stays in its RSS and JSON feeds as a notice,
+    /// and a removed (deleted, expired or retracted) one as an Atom tombstone and a
+    /// `410 Gone` page. Fractions are allowed (tests use seconds).
+    pub tombstone_days: f64,
+}
+
+impl FeedSettings {
+    /// [`FeedSettings::tombstone_days`] as a duration, to the millisecond.
+    pub fn tombstone_period(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::milliseconds((self.tombstone_days * 86_400_000.0) as i64)
+    }
 }
 
 impl Default for FeedSettings {
@@ -49,6 +60,7 @@ impl Default for FeedSettings {
             max_article_bytes: 4 * 1024 * 1024,
             ttl_minutes: 30,
             max_tags: 20,
+            tombstone_days: 30.0,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub(crate) mod lock;
 mod open;
+mod publish_step;
 mod recover;
 
 use std::collections::{BTreeMap, HashMap};
@@ -13,14 +14,13 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
-use tracing::{debug, warn};
+use tracing::debug;
 
 use crate::config::{ChannelConfig, Config};
-use crate::identity::Interner;
 use crate::index::{self, Catalog, ChannelContext, ScanReport, Store};
-use crate::publish::{self, DirTarget, ItemCache, PublishReport};
+use crate::publish::{DirTarget, ItemCache, PublishReport};
 
 /// Who runs the engine, which decides how it opens the index and how it publishes.
 #[derive(Debug, Clone)]
@@ -66,8 +66,18 @@ pub struct Synced {
 pub struct Published {
     /// What was written to and removed from the publish folder.
     pub report: PublishReport,
-    /// Articles published (live, not drafts).
+    /// Articles published (live, not drafts, neither scheduled nor ended).
     pub articles: usize,
+    /// How the articles show at this publish: live, scheduled, retracted, removed.
+    pub counts: crate::lifecycle::Counts,
+    /// The next moment an article changes stage (a scheduled one is due, one expires, a
+    /// tombstone ages out): the daemon publishes again then, by itself.
+    pub next_change: Option<DateTime<Utc>>,
+    /// The scheduled articles, soonest first: (rowid, due moment).
+    pub scheduled: Vec<(i64, DateTime<Utc>)>,
+    /// How late each article that was scheduled went out at this publish (now minus its
+    /// due moment).
+    pub released_late: Vec<chrono::TimeDelta>,
 }
 
 /// The scan→publish sequence and the state it keeps between syncs: the state folder's lock,
@@ -87,6 +97,8 @@ pub struct Engine {
     items: ItemCache,
     /// Set when the last publish failed (a full disk...): the index is ahead of the feeds.
     publish_failed: bool,
+    /// The articles scheduled at the last publish, to tell how late each went out.
+    scheduled: Vec<(i64, DateTime<Utc>)>,
     _lock: lock::StateLock,
 }
 
@@ -113,6 +125,7 @@ impl Engine {
             target: None,
             items: ItemCache::default(),
             publish_failed: false,
+            scheduled: Vec::new(),
             _lock: lock,
         };
         if daemon {
@@ -160,7 +173,7 @@ impl Engine {
         let started = Instant::now();
         let scan = self.scan(scope, now)?;
         debug!(elapsed = ?started.elapsed(), "scan done");
-        let published = self.publish();
+        let published = self.publish(now);
         self.publish_failed = published.is_err();
         debug!(elapsed = ?started.elapsed(), "publish done");
         Ok(Synced { scan, published })
@@ -191,43 +204,6 @@ impl Engine {
             }
             Scope::Publish => Ok(ScanReport::default()),
         }
-    }
-
-    /// Publishes what the index holds; a one-shot command skips it when the published
-    /// feeds already show the index.
-    fn publish(&mut self) -> Result<Published> {
-        self.open_target()?;
-        let target = self
-            .target
-            .as_ref()
-            .context("the publish folder is not open")?;
-        if !target.intact() {
-            warn!(path = %self.config.paths.publish.display(), "the publish folder was removed; writing every page again");
-            self.items.forget_pages();
-        }
-        let (config, channels) = (&self.config, &self.channels);
-        if matches!(self.mode, Mode::Once)
-            && publish::is_current(config, channels, &self.store, target)?
-        {
-            let report = PublishReport {
-                unchanged: self.store.outputs()?.len(),
-                ..PublishReport::default()
-            };
-            let articles = self.catalog.published_count();
-            return Ok(Published { report, articles });
-        }
-        let loaded;
-        let entries = match self.catalog.entries() {
-            Some(tracked) => tracked,
-            None => {
-                loaded = self.store.entries(&mut Interner::default())?;
-                loaded.iter().collect()
-            }
-        };
-        let (store, items) = (&mut self.store, &mut self.items);
-        let report = publish::publish(config, channels, &entries, store, target, items)?;
-        let articles = entries.len();
-        Ok(Published { report, articles })
     }
 
     /// Opens the publish folder, unless it is open, removing temp files an interrupted

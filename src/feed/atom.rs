@@ -1,11 +1,16 @@
-//! Atom 1.0 (RFC 4287): `xml:lang` on the feed and on every entry's text constructs.
+//! Atom 1.0 (RFC 4287): `xml:lang` on the feed and on every entry's text constructs; a
+//! retracted or removed article's entry is replaced by an RFC 6721 tombstone
+//! (`at:deleted-entry`), its reason as `at:comment`.
 
+use std::collections::BTreeMap;
+
+use atom_syndication::extension::Extension;
 use atom_syndication::{
     Category, Content, Entry, Feed, FixedDateTime, Generator, Link, Person, Text,
 };
 use chrono::{DateTime, Utc};
 
-use super::{FeedMeta, GENERATOR, Item};
+use super::{FeedMeta, GENERATOR, Item, Removal};
 use crate::article::date;
 use crate::config::Format;
 
@@ -64,8 +69,45 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         ..Link::default()
     }));
     feed.set_links(links);
-    feed.set_entries(items.iter().map(entry).collect::<Vec<_>>());
+    let (removed, live): (Vec<&Item>, Vec<&Item>) =
+        items.iter().partition(|i| i.removal.is_some());
+    feed.set_entries(live.into_iter().map(entry).collect::<Vec<_>>());
+    if !removed.is_empty() {
+        let tombstones = removed
+            .iter()
+            .filter_map(|item| Some(tombstone(item, item.removal.as_ref()?)))
+            .collect();
+        let by_name = BTreeMap::from([("deleted-entry".to_string(), tombstones)]);
+        feed.set_extensions(BTreeMap::from([("at".to_string(), by_name)]));
+        feed.set_namespaces(BTreeMap::from([("at".to_string(), TOMBSTONES.to_string())]));
+    }
     super::with_stylesheet(feed.to_string(), meta.stylesheet.as_deref())
+}
+
+/// The RFC 6721 namespace.
+const TOMBSTONES: &str = "http://purl.org/atompub/tombstones/1.0";
+
+/// `<at:deleted-entry ref="{id}" when="…">`, with the retraction's reason as `at:comment`.
+fn tombstone(item: &Item, removal: &Removal) -> Extension {
+    let mut children = BTreeMap::new();
+    if let Some(reason) = removal.retraction.as_deref().filter(|r| !r.is_empty()) {
+        let comment = Extension {
+            name: "at:comment".into(),
+            value: Some(reason.to_string()),
+            attrs: BTreeMap::from([("xml:lang".to_string(), item.lang.clone())]),
+            children: BTreeMap::new(),
+        };
+        children.insert("comment".to_string(), vec![comment]);
+    }
+    Extension {
+        name: "at:deleted-entry".into(),
+        value: None,
+        attrs: BTreeMap::from([
+            ("ref".to_string(), item.id.clone()),
+            ("when".to_string(), date::rfc3339(removal.at)),
+        ]),
+        children,
+    }
 }
 
 fn entry(item: &Item) -> Entry {
@@ -106,4 +148,40 @@ fn entry(item: &Item) -> Entry {
         }));
     }
     entry
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::item::tests::sample;
+
+    #[test]
+    fn a_removed_item_is_a_tombstone_with_its_reason_and_no_entry() {
+        let at = DateTime::from_timestamp(1_900_000_000, 0).unwrap();
+        let removed = Item {
+            removal: Some(Removal {
+                at,
+                retraction: Some("Sources & <facts> withdrew".into()),
+            }),
+            ..sample()
+        };
+        let meta = FeedMeta {
+            title: "Site".into(),
+            description: String::new(),
+            language: "en".into(),
+            home_url: "https://news.example/".into(),
+            self_urls: vec![(Format::Atom, "https://news.example/atom.xml".into())],
+            updated: at,
+            author: None,
+            ttl_minutes: 30,
+            hubs: vec![],
+            stylesheet: None,
+        };
+        let xml = render(&meta, &[removed.clone()]);
+        assert!(xml.contains("xmlns:at=\"http://purl.org/atompub/tombstones/1.0\""), "{xml}");
+        assert!(xml.contains("<at:deleted-entry"), "{xml}");
+        assert!(xml.contains(&format!("ref=\"{}\"", removed.id)), "{xml}");
+        assert!(xml.contains("Sources &amp; &lt;facts&gt; withdrew"), "{xml}");
+        assert!(!xml.contains("<entry>"), "{xml}");
+    }
 }

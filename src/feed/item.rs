@@ -2,9 +2,21 @@
 
 use chrono::{DateTime, Utc};
 
+use super::notice;
 use crate::article::Meta;
 use crate::identity::{Record, dates};
 use crate::layout::article_url;
+use crate::lifecycle::Stage;
+
+/// Why an item no longer stands for a live article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removal {
+    /// When it was retracted, deleted or expired.
+    pub at: DateTime<Utc>,
+    /// `Some(reason)`: retracted, and RSS and JSON Feed carry the notice item; `None`:
+    /// deleted or expired, and only Atom carries it, as a tombstone.
+    pub retraction: Option<String>,
+}
 
 /// A feed item. Text fields are plain text; `content_html` is sanitised HTML.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +46,8 @@ pub struct Item {
     /// Absolute http(s) URL of the article's image, resolved against `link`; `None` when
     /// it gives none or not a usable one.
     pub image: Option<String>,
+    /// `None`: a live article; else why and since when it is not.
+    pub removal: Option<Removal>,
 }
 
 /// The link an article's item points at: its front-matter `link`, else its page.
@@ -43,17 +57,27 @@ pub fn link(base_url: &str, record: &Record, meta: &Meta) -> String {
         .unwrap_or_else(|| article_url(base_url, &record.channel, &record.slug))
 }
 
-/// Builds the item for an article; `content_html` is `None` in summary mode.
-pub fn build(base_url: &str, record: &Record, meta: &Meta, content_html: Option<String>) -> Item {
+/// Builds the item for an article as it shows at `stage`; `content_html` is `None` in
+/// summary mode. Corrections are noted in its content and summary; a retraction replaces
+/// them (and the title) with the notice.
+pub fn build(
+    base_url: &str,
+    record: &Record,
+    meta: &Meta,
+    content_html: Option<String>,
+    stage: Stage,
+) -> Item {
     let (published, updated) = dates(meta, record);
     let link = link(base_url, record, meta);
     let image = meta.image.as_deref().and_then(|src| image_url(&link, src));
-    Item {
+    let full = content_html.is_some();
+    let corrections = notice::corrections_html(meta, updated);
+    let live = Item {
         id: record.id.clone(),
         title: meta.title.clone(),
         link,
-        summary: meta.summary.clone(),
-        content_html,
+        summary: notice::corrected_summary(meta, updated),
+        content_html: content_html.map(|html| format!("{corrections}{html}")),
         lang: meta.lang.clone(),
         published,
         updated,
@@ -61,6 +85,55 @@ pub fn build(base_url: &str, record: &Record, meta: &Meta, content_html: Option<
         categories: meta.categories.clone(),
         tags: meta.tags.clone(),
         image,
+        removal: None,
+    };
+    match stage {
+        Stage::Retracted { at, .. } => retracted(live, meta, at, full),
+        Stage::Removed { at } | Stage::Forgotten { at } => Item {
+            content_html: None,
+            updated: updated.max(at),
+            removal: Some(Removal {
+                at,
+                retraction: None,
+            }),
+            ..live
+        },
+        Stage::Live | Stage::Hidden => live,
+    }
+}
+
+/// The notice item that replaces a retracted article's: same id and link, the title
+/// marked (or replaced, for a takedown), the notice as content and summary.
+fn retracted(live: Item, meta: &Meta, at: DateTime<Utc>, full: bool) -> Item {
+    let words = notice::words(&live.lang);
+    let (reason, takedown) = meta
+        .retraction
+        .as_ref()
+        .map_or((String::new(), false), |r| (r.reason.clone(), r.takedown));
+    let text = notice::retraction_text(&live.lang, at, &reason);
+    let title = if takedown {
+        words.removed_title.to_string()
+    } else {
+        format!("{}{}", words.retracted, live.title)
+    };
+    Item {
+        title,
+        content_html: full.then(|| format!("<p>{}</p>", crate::article::escape_html(&text))),
+        summary: text,
+        updated: live.updated.max(at),
+        image: None,
+        removal: Some(Removal {
+            at,
+            retraction: Some(reason),
+        }),
+        ..live
+    }
+}
+
+impl Item {
+    /// Whether RSS and JSON Feed carry it: live, or a retraction's notice.
+    pub fn in_rss_and_json(&self) -> bool {
+        self.removal.as_ref().is_none_or(|r| r.retraction.is_some())
     }
 }
 
@@ -103,6 +176,7 @@ pub(crate) mod tests {
             categories: vec!["world".into()],
             tags: vec![],
             image: None,
+            removal: None,
         }
     }
 

@@ -90,7 +90,11 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
             about: GENERATOR,
             updated: date::rfc3339(meta.updated),
         },
-        items: items.iter().map(item).collect(),
+        items: items
+            .iter()
+            .filter(|i| i.in_rss_and_json())
+            .map(item)
+            .collect(),
     };
     let mut text = serde_json::to_string_pretty(&feed).unwrap_or_default();
     text.push('\n');

@@ -5,6 +5,7 @@ pub mod atom;
 pub mod fit;
 pub mod item;
 pub mod json;
+pub mod notice;
 pub mod opml;
 pub mod plan;
 pub mod rss;
@@ -12,7 +13,7 @@ mod select;
 
 use chrono::{DateTime, Utc};
 
-pub use item::Item;
+pub use item::{Item, Removal};
 pub use plan::{FeedPlan, plan};
 
 use crate::config::Format;

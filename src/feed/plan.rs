@@ -31,9 +31,12 @@ pub struct FeedPlan {
     pub signature: Hash,
 }
 
-/// Plans every feed for `entries` (live, non-draft articles).
+/// Plans every feed for `entries` (what is public, see [`crate::lifecycle::Showing`]);
+/// `floors` are articles gone from every feed whose moment of leaving still dates the
+/// feeds they were in, so that a feed's `updated` never moves backwards.
 pub fn plan(
     entries: &[&Entry],
+    floors: &[&Entry],
     channels: &BTreeMap<String, ChannelConfig>,
     config: &Config,
 ) -> Vec<FeedPlan> {
@@ -61,10 +64,14 @@ pub fn plan(
         .map(|e| e.updated)
         .max()
         .unwrap_or(DateTime::UNIX_EPOCH);
+    let floor = floors_by_scope(floors);
     groups
         .into_iter()
         .map(|(scope, items)| {
-            let meta = feed_meta(&scope, &items, channels, &tag_names, config, newest);
+            let mut meta = feed_meta(&scope, &items, channels, &tag_names, config, newest);
+            if let Some(floor) = floor.get(&scope) {
+                meta.updated = meta.updated.max(*floor);
+            }
             let dir = feed_dir(&scope);
             let signature = signature(config, &meta, &items);
             FeedPlan {
@@ -136,6 +143,28 @@ fn feed_meta(
         hubs: config.websub.hubs.clone(),
         stylesheet: Some(layout::stylesheet_href(&dir)),
     }
+}
+
+/// The latest moment of leaving of the `floors`, by every feed they were in.
+fn floors_by_scope(floors: &[&Entry]) -> HashMap<Scope, DateTime<chrono::Utc>> {
+    let mut out: HashMap<Scope, DateTime<chrono::Utc>> = HashMap::new();
+    for entry in floors {
+        let scopes = [
+            Scope::Site,
+            Scope::Channel(entry.channel.to_string()),
+            Scope::Lang(entry.lang.to_string()),
+        ];
+        let tags = entry
+            .tags
+            .iter()
+            .filter_map(|t| crate::article::slug::slugify(t))
+            .map(Scope::Tag);
+        for scope in scopes.into_iter().chain(tags) {
+            let at = out.entry(scope).or_insert(entry.updated);
+            *at = (*at).max(entry.updated);
+        }
+    }
+    out
 }
 
 /// The most common item language; the site language when there are no items or a tie.

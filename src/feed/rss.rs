@@ -41,7 +41,13 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         .atom_ext(Some(AtomExtension {
             links: std::iter::once(self_link).chain(hubs).collect(),
         }))
-        .items(items.iter().map(item).collect::<Vec<_>>())
+        .items(
+            items
+                .iter()
+                .filter(|i| i.in_rss_and_json())
+                .map(item)
+                .collect::<Vec<_>>(),
+        )
         .build();
     super::with_stylesheet(
         hex_references(&channel.to_string()),

@@ -15,7 +15,7 @@ use crate::workers;
 const CHUNK: usize = 32;
 
 /// Bumped whenever extraction rules change, so that every article is re-extracted.
-const EXTRACTOR_VERSION: &str = "feedfold-extract-2";
+const EXTRACTOR_VERSION: &str = "feedfold-extract-3";
 
 /// Everything extraction needs to know about one channel.
 #[derive(Debug, Clone)]

@@ -111,6 +111,7 @@ impl<'a, 'b> Applier<'a, 'b> {
             changed: None,
             deleted_at: None,
             draft: meta.draft,
+            retracted_at: identity::retracted_at(meta, None, self.now),
         };
         if let Some(old) = self.catalog.live_at(&file.path).cloned() {
             return self.edited(old, base, meta, report);
@@ -144,6 +145,7 @@ impl<'a, 'b> Applier<'a, 'b> {
             slug,
             changed,
             first_seen: old.first_seen,
+            retracted_at: identity::retracted_at(meta, old.retracted_at, self.now),
             ..base
         }
     }
@@ -166,6 +168,7 @@ impl<'a, 'b> Applier<'a, 'b> {
             slug,
             changed: old.changed,
             first_seen: old.first_seen,
+            retracted_at: identity::retracted_at(meta, old.retracted_at, self.now),
             ..base
         }
     }

@@ -84,17 +84,17 @@ impl Catalog {
         self.live.len()
     }
 
-    /// Published (live, non-draft) articles for feed planning, when tracked.
+    /// Non-draft articles for feed planning (live, and removed within the tombstone
+    /// period), when tracked.
     pub fn entries(&self) -> Option<Vec<&Entry>> {
         self.entries.as_ref().map(|e| e.values().collect())
     }
 
     /// Takes a live record out because its file is gone; its identity becomes reusable.
     pub fn vanish(&mut self, path: &str) -> Option<Record> {
+        // Its planning entry stays: a record not taken over by a move is tombstoned, and
+        // its entry then marked removed (see `tombstone`).
         let record = self.live.remove(path)?;
-        if let Some(entries) = &mut self.entries {
-            entries.remove(&record.rowid);
-        }
         self.reusable
             .entry(record.hash)
             .or_default()
@@ -140,14 +140,29 @@ impl Catalog {
         {
             record.deleted_at = Some(at);
         }
+        if let Some(entry) = self.entries.as_mut().and_then(|e| e.get_mut(&rowid)) {
+            entry.removed = Some(at);
+        }
     }
 
     /// Forgets tombstones older than `before`.
     pub fn purge(&mut self, before: chrono::DateTime<chrono::Utc>) {
+        let mut purged = Vec::new();
         self.reusable.retain(|_, records| {
-            records.retain(|r| r.deleted_at.is_none_or(|d| d >= before));
+            records.retain(|r| {
+                let keep = r.deleted_at.is_none_or(|d| d >= before);
+                if !keep {
+                    purged.push(r.rowid);
+                }
+                keep
+            });
             !records.is_empty()
         });
+        if let Some(entries) = &mut self.entries {
+            for rowid in purged {
+                entries.remove(&rowid);
+            }
+        }
     }
 
     /// Stores a record as live, with its planning entry (`None` for drafts).

@@ -6,6 +6,7 @@ mod apply;
 pub mod catalog;
 mod changes;
 mod check;
+pub mod history;
 mod outputs;
 pub mod scan;
 mod schema;

@@ -32,7 +32,34 @@ CREATE TABLE IF NOT EXISTS uploaded (key TEXT PRIMARY KEY, content BLOB NOT NULL
 ";
 
 /// The schema this version writes; older indexes are migrated on open.
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
+
+/// v6: articles know when they expire and when they were retracted (both `NULL` for every
+/// article an earlier version indexed: it knew neither key), and the index keeps a bounded
+/// history of publishes for `feedfold status`.
+const LIFECYCLE: [(&str, &str); 2] = [("expires", "INTEGER"), ("retracted", "INTEGER")];
+const HISTORY: &str = "
+CREATE TABLE IF NOT EXISTS publishes (
+    seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, trigger TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL, written INTEGER NOT NULL, removed INTEGER NOT NULL,
+    failed INTEGER NOT NULL, changed TEXT NOT NULL);
+";
+
+/// Adds the v6 columns an index lacks (a new index gets them here too).
+fn add_lifecycle_columns(tx: &rusqlite::Transaction) -> Result<()> {
+    for (column, kind) in LIFECYCLE {
+        let present: bool = tx.query_row(
+            "SELECT count(*) > 0 FROM pragma_table_info('articles') WHERE name = ?1",
+            [column],
+            |r| r.get(0),
+        )?;
+        if !present {
+            tx.execute_batch(&format!("ALTER TABLE articles ADD COLUMN {column} {kind};"))?;
+        }
+    }
+    tx.execute_batch(HISTORY)?;
+    Ok(())
+}
 
 /// v5 stores times as microseconds, not milliseconds: `first_seen`, `changed`, `deleted_at`,
 /// `published` and `updated` are multiplied by 1,000 (clamped so that no value overflows).
@@ -95,6 +122,7 @@ pub fn migrate(conn: &Connection) -> Result<()> {
     if version < 5 {
         tx.execute_batch(&to_microseconds())?;
     }
+    add_lifecycle_columns(&tx)?;
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
     tx.commit()?;
     Ok(())
@@ -136,6 +164,31 @@ mod tests {
         assert_eq!(version, SCHEMA_VERSION);
     }
 
+    #[test]
+    fn a_version_five_index_gains_the_lifecycle_columns_and_keeps_every_article() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("index.sqlite")).unwrap();
+        conn.execute_batch(&format!(
+            "{SCHEMA}
+             INSERT INTO articles VALUES (3, 'news/a.md', 'news', 1, 1, x'00', x'00', 'urn:a',
+                'a', 1700000000123456, NULL, NULL, 't', 'ar', 0, 1700000000123456,
+                1700000000123456, x'00');
+             INSERT INTO metas VALUES (3, '{{\"title\":\"A\"}}');
+             PRAGMA user_version = 5;"
+        ))
+        .unwrap();
+        drop(conn);
+        let store = super::super::store::Store::open(dir.path()).unwrap();
+        let records = store.records().unwrap();
+        assert_eq!((records[0].id.as_str(), records[0].retracted_at), ("urn:a", None));
+        let entries = store
+            .entries(&mut crate::identity::Interner::default())
+            .unwrap();
+        assert_eq!(entries[0].published.timestamp_micros(), 1_700_000_000_123_456);
+        assert_eq!((entries[0].expires, entries[0].retracted), (None, None));
+        assert_eq!(store.history(10).unwrap().len(), 0);
+    }
+
     /// A version-four index: today's tables, times in milliseconds.
     fn version_four_index(dir: &std::path::Path, rows: &str) {
         let conn = Connection::open(dir.join("index.sqlite")).unwrap();
@@ -166,7 +219,8 @@ mod tests {
         let entries = store
             .entries(&mut crate::identity::Interner::default())
             .unwrap();
-        assert_eq!(entries.len(), 1);
+        let live: Vec<_> = entries.iter().filter(|e| e.removed.is_none()).collect();
+        assert_eq!(live.len(), 1);
         assert_eq!(entries[0].published, at(1_700_000_000_123));
         assert_eq!(entries[0].updated, at(1_700_000_100_456));
     }
@@ -187,6 +241,6 @@ mod tests {
         let entries = store
             .entries(&mut crate::identity::Interner::default())
             .unwrap();
-        assert!(entries.is_empty());
+        assert!(entries.iter().all(|e| e.removed.is_some()));
     }
 }

@@ -69,7 +69,7 @@ fn from_ts(micros: i64) -> DateTime<Utc> {
 }
 
 const RECORD_COLUMNS: &str = "rowid, path, channel, size, mtime_ns, hash, extract_key, id, slug, \
-    first_seen, changed, deleted_at, draft";
+    first_seen, changed, deleted_at, draft, retracted";
 
 fn record_from_row(r: &rusqlite::Row) -> rusqlite::Result<Record> {
     Ok(Record {
@@ -86,6 +86,7 @@ fn record_from_row(r: &rusqlite::Row) -> rusqlite::Result<Record> {
         changed: r.get::<_, Option<i64>>(10)?.map(from_ts),
         deleted_at: r.get::<_, Option<i64>>(11)?.map(from_ts),
         draft: r.get(12)?,
+        retracted_at: r.get::<_, Option<i64>>(13)?.map(from_ts),
     })
 }
 
@@ -133,11 +134,12 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Live, non-draft articles in the slim form feed planning uses.
+    /// Non-draft articles, live and removed (within the tombstone period), in the slim
+    /// form feed planning uses.
     pub fn entries(&self, interner: &mut Interner) -> Result<Vec<Entry>> {
         let mut stmt = self.conn.prepare(
-            "SELECT rowid, channel, tags, lang, published, updated, version FROM articles
-             WHERE deleted_at IS NULL AND draft = 0",
+            "SELECT rowid, channel, tags, lang, published, updated, version, expires,
+                retracted, deleted_at FROM articles WHERE draft = 0",
         )?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
@@ -155,6 +157,9 @@ impl Store {
                 published: from_ts(r.get(4)?),
                 updated: from_ts(r.get(5)?),
                 version: hash_of(r.get(6)?),
+                expires: r.get::<_, Option<i64>>(7)?.map(from_ts),
+                retracted: r.get::<_, Option<i64>>(8)?.map(from_ts),
+                removed: r.get::<_, Option<i64>>(9)?.map(from_ts),
             });
         }
         Ok(out)
@@ -231,8 +236,9 @@ impl Batch<'_> {
         self.tx.prepare_cached(
             "INSERT OR REPLACE INTO articles (rowid, path, channel, size, mtime_ns, hash, extract_key,
                 id, slug, first_seen, changed, deleted_at, tags, lang, draft, published,
-                updated, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                updated, version, expires, retracted)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19, ?20)",
         )?
         .execute(params![
             rowid, record.path, record.channel, record.size as i64, record.mtime_ns,
@@ -240,6 +246,7 @@ impl Batch<'_> {
             ts(record.first_seen), record.changed.map(ts), record.deleted_at.map(ts),
             entry.tags.join("\u{1f}"), entry.lang, record.draft,
             ts(entry.published), ts(entry.updated), &entry.version[..],
+            entry.expires.map(ts), record.retracted_at.map(ts),
         ])?;
         let rowid = self.tx.last_insert_rowid();
         self.tx

@@ -12,6 +12,7 @@ use crate::config::{Config, ContentMode};
 use crate::feed::{FeedPlan, Item, item};
 use crate::identity::{Hash, Record};
 use crate::index::store::Store;
+use crate::lifecycle::Stage;
 use crate::workers;
 
 /// Builds every item the jobs need that the cache does not hold, rendering full content on
@@ -22,6 +23,7 @@ pub(super) fn build_items(
     config: &Config,
     store: &Store,
     cache: &mut ItemCache,
+    stages: &rustc_hash::FxHashMap<i64, Stage>,
 ) -> Result<HashMap<i64, Item>> {
     cache.align(config);
     let needed: BTreeSet<(i64, Hash)> = jobs
@@ -41,12 +43,9 @@ pub(super) fn build_items(
         }
     }
     let built = workers::map(&articles, |(_, (record, meta))| {
-        build_item(
-            config,
-            record,
-            meta,
-            config.feed.content == ContentMode::Full,
-        )
+        let stage = stages.get(&record.rowid).copied().unwrap_or(Stage::Live);
+        let full = config.feed.content == ContentMode::Full;
+        build_item(config, record, meta, full, stage)
     });
     for ((version, (record, _)), item) in articles.iter().zip(built) {
         cache.items.insert(record.rowid, (*version, item));
@@ -62,13 +61,25 @@ pub(super) fn build_items(
         .collect())
 }
 
-/// Builds one item, rendering its full content from the file when `full` says so.
-pub(super) fn build_item(config: &Config, record: &Record, meta: &Meta, full: bool) -> Item {
+/// Builds one item as it shows at `stage`, rendering its full content from the file when
+/// `full` says so (never for an article that is not live: its notice replaces it).
+pub(super) fn build_item(
+    config: &Config,
+    record: &Record,
+    meta: &Meta,
+    full: bool,
+    stage: Stage,
+) -> Item {
     let base = &config.site.base_url;
-    let content = full
-        .then(|| content_html(config, record, &item::link(base, record, meta), meta))
-        .flatten();
-    item::build(base, record, meta, content)
+    let content = match stage {
+        Stage::Live | Stage::Hidden if full => {
+            content_html(config, record, &item::link(base, record, meta), meta)
+        }
+        // The notice's own content, in full mode.
+        _ if full => Some(String::new()),
+        _ => None,
+    };
+    item::build(base, record, meta, content, stage)
 }
 
 /// The article's content HTML, or `None` if the file changed or vanished since the scan.

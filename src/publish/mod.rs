@@ -32,20 +32,36 @@ pub use target::{DirTarget, Target};
 use crate::config::{ChannelConfig, Config};
 use crate::feed;
 use crate::identity::Entry;
+use crate::lifecycle::Showing;
 use crate::index::scan::FEEDS_STALE;
 use crate::index::store::{Output, Store};
 
 /// Publishes article pages whose article changed, then every feed, listing page and
-/// static file whose signature changed or whose file is missing, then removes what left.
+/// static file whose signature changed or whose file is missing, then removes what left:
+/// all of it as `showing` (what is public at this moment, see [`crate::lifecycle`]) says.
 pub fn publish(
     config: &Config,
     channels: &BTreeMap<String, ChannelConfig>,
-    entries: &[&Entry],
+    showing: &Showing,
     store: &mut Store,
     target: &dyn Target,
     cache: &mut ItemCache,
 ) -> Result<PublishReport> {
-    let plans = feed::plan(entries, channels, config);
+    let planned = showing.planned();
+    let floors: Vec<&Entry> = showing.floors.iter().collect();
+    let plans = feed::plan(&planned, &floors, channels, config);
+    // Pages: of every article in a feed, and the notice of a retraction that stands.
+    let with_page: Vec<&Entry> = planned
+        .iter()
+        .copied()
+        .chain(floors.iter().copied().filter(|e| {
+            showing
+                .stages
+                .get(&e.rowid)
+                .is_some_and(|s| s.is_gone())
+        }))
+        .collect();
+    let entries = &with_page[..];
     let previous = store.outputs()?;
     let mut report = PublishReport {
         feeds: plans.len(),
@@ -56,6 +72,7 @@ pub fn publish(
         config,
         plans: &plans,
         settings: &settings,
+        stages: &showing.stages,
     };
     let mut pages = pages::publish_pages(&layout, entries, store, target, cache, &mut report)?;
     let mut outputs: Vec<(String, Output)> = Vec::new();
@@ -69,7 +86,7 @@ pub fn publish(
             _ => jobs.push(job),
         }
     }
-    let items = items::build_items(&jobs, &plans, config, store, cache)?;
+    let items = items::build_items(&jobs, &plans, config, store, cache, &showing.stages)?;
     let ctx = render::Context {
         config,
         plans: &plans,
@@ -85,6 +102,7 @@ pub fn publish(
         batch.set_state(ledger::FEEDS_DIGEST, &settings)
     })?;
     pages::remove_pages(&pages.leaving, store, target, cache, &mut report)?;
+    report.gone_pages = pages::gone_pages(&showing.stages, store)?;
     Ok(report)
 }
 

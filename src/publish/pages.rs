@@ -16,6 +16,7 @@ use crate::identity::{Entry, Hash};
 use crate::index::PageOutput;
 use crate::index::store::{Output, Store};
 use crate::layout::page_key;
+use crate::lifecycle::Stage;
 use crate::page::{ArticlePage, article_page};
 use crate::workers;
 
@@ -47,6 +48,8 @@ pub(super) struct Layout<'a> {
     pub plans: &'a [FeedPlan],
     /// Digest of the settings pages depend on.
     pub settings: &'a [u8],
+    /// How articles that are not live show (their page is a notice).
+    pub stages: &'a rustc_hash::FxHashMap<i64, Stage>,
 }
 
 /// One page written: its article, where and what, and the key it replaces, if any.
@@ -193,7 +196,8 @@ fn write_chunk(
     let config = layout.config;
     let metas: HashMap<&Scope, &FeedPlan> = layout.plans.iter().map(|p| (&p.scope, p)).collect();
     let written = workers::map(&work, |(sig, record, meta, _)| {
-        let item = build_item(config, record, meta, true);
+        let stage = layout.stages.get(&record.rowid).copied();
+        let item = build_item(config, record, meta, true, stage.unwrap_or(Stage::Live));
         let scope = Scope::Channel(record.channel.clone());
         let (Some(channel), Some(site)) = (metas.get(&scope), metas.get(&Scope::Site)) else {
             return Ok(None);
@@ -261,4 +265,21 @@ pub(super) fn remove_pages(
         }
     }
     batch.commit()
+}
+
+/// The keys of the notice pages that answer `410 Gone`: of the articles whose stage says so.
+pub(super) fn gone_pages(
+    stages: &rustc_hash::FxHashMap<i64, Stage>,
+    store: &Store,
+) -> Result<Vec<String>> {
+    let mut keys = Vec::new();
+    for (rowid, stage) in stages {
+        if stage.is_gone()
+            && let Some(page) = store.page(*rowid)?
+        {
+            keys.push(page.key);
+        }
+    }
+    keys.sort();
+    Ok(keys)
 }

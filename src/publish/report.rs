@@ -16,4 +16,7 @@ pub struct PublishReport {
     pub failed: Vec<(String, String)>,
     /// Feeds planned (each in every format).
     pub feeds: usize,
+    /// Keys of the notice pages of retracted and removed articles, which answer
+    /// `410 Gone` (see [`crate::lifecycle::Stage::is_gone`]).
+    pub gone_pages: Vec<String>,
 }

@@ -2,6 +2,7 @@
 //! panic, every date they accept can be written in every format, and every article renders
 //! to feeds that parse back. Case counts are bounded so that `cargo test` stays fast.
 
+use feedfold::lifecycle::Stage;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use feedfold::article::{self, Defaults, Document, Kind, date};
@@ -197,10 +198,11 @@ fn item_of(bytes: &[u8], n: usize, dates: (DateTime<Utc>, DateTime<Utc>)) -> Opt
         changed: Some(dates.1),
         deleted_at: None,
         draft: false,
+        retracted_at: None,
     };
     let link = url::Url::parse(BASE).ok()?;
     let html = doc.content_html(&link, &meta.lang, &meta.title);
-    let mut item = feed::item::build(BASE, &record, &meta, Some(html));
+    let mut item = feed::item::build(BASE, &record, &meta, Some(html), Stage::Live);
     // As an index written by an older version may hold them: the renderers must cope.
     (item.published, item.updated) = dates;
     Some(item)

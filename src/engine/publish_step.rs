@@ -1,0 +1,106 @@
+//! The engine's publish step: what is public at `now` ([`crate::lifecycle::showing`]) is
+//! published, the next moment something changes is kept for the daemon's timer, and each
+//! publish is logged in the index's history for `feedfold status`.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use tracing::warn;
+
+use super::{Engine, Mode, Published};
+use crate::identity::{Entry, Interner};
+use crate::index::history::{KEYS_KEPT, LIFECYCLE_STATE, Lifecycle, PublishLog};
+use crate::lifecycle;
+use crate::publish::{self, PublishReport};
+
+impl Engine {
+    /// Publishes what is public at `now`; a one-shot command skips it when the published
+    /// feeds already show the index and nothing changed stage since.
+    pub(super) fn publish(&mut self, now: DateTime<Utc>) -> Result<Published> {
+        let started = Instant::now();
+        self.open_target()?;
+        let target = self
+            .target
+            .as_ref()
+            .context("the publish folder is not open")?;
+        if !target.intact() {
+            warn!(path = %self.config.paths.publish.display(), "the publish folder was removed; writing every page again");
+            self.items.forget_pages();
+        }
+        let (config, channels) = (&self.config, &self.channels);
+        let last = Lifecycle::load(&self.store)?;
+        if matches!(self.mode, Mode::Once)
+            && last.next_change.is_none_or(|next| next > now)
+            && publish::is_current(config, channels, &self.store, target)?
+        {
+            let report = PublishReport {
+                unchanged: self.store.outputs()?.len(),
+                ..PublishReport::default()
+            };
+            return Ok(Published {
+                report,
+                articles: last.counts.live,
+                counts: last.counts,
+                next_change: last.next_change,
+                scheduled: last.scheduled,
+                released_late: Vec::new(),
+            });
+        }
+        let loaded: Vec<Entry>;
+        let entries = match self.catalog.entries() {
+            Some(tracked) => tracked,
+            None => {
+                loaded = self.store.entries(&mut Interner::default())?;
+                loaded.iter().collect()
+            }
+        };
+        let showing = lifecycle::showing(&entries, now, config.feed.tombstone_period());
+        let (store, items) = (&mut self.store, &mut self.items);
+        let report = publish::publish(config, channels, &showing, store, target, items)?;
+        let state = Lifecycle {
+            counts: showing.counts,
+            next_change: showing.next_change,
+            scheduled: showing.scheduled.iter().take(Lifecycle::KEPT).copied().collect(),
+        };
+        let log = log_of(&report, now, started.elapsed());
+        let batch = self.store.batch()?;
+        batch.set_state(LIFECYCLE_STATE, &state.to_bytes())?;
+        batch.log_publish(&log)?;
+        batch.commit()?;
+        let still: rustc_hash::FxHashSet<i64> = showing.scheduled.iter().map(|s| s.0).collect();
+        let released_late = std::mem::replace(&mut self.scheduled, showing.scheduled.clone())
+            .into_iter()
+            .filter(|(rowid, due)| *due <= now && !still.contains(rowid))
+            .map(|(_, due)| now - due)
+            .collect();
+        Ok(Published {
+            report,
+            articles: showing.counts.live,
+            counts: showing.counts,
+            next_change: showing.next_change,
+            scheduled: showing.scheduled,
+            released_late,
+        })
+    }
+}
+
+/// The history row of a publish for `at` that took `took`.
+fn log_of(report: &PublishReport, at: DateTime<Utc>, took: std::time::Duration) -> PublishLog {
+    let changed = report
+        .written
+        .iter()
+        .chain(&report.written_pages)
+        .chain(&report.removed)
+        .take(KEYS_KEPT)
+        .cloned()
+        .collect();
+    PublishLog {
+        at,
+        duration_ms: took.as_millis().try_into().unwrap_or(u64::MAX),
+        written: report.written.len() + report.written_pages.len(),
+        removed: report.removed.len(),
+        failed: report.failed.len(),
+        changed,
+    }
+}

@@ -1,0 +1,121 @@
+//! The words of corrections, retractions and removals, in the article's language (Arabic or
+//! English), and how they change a feed item: a correction is noted in its content and
+//! summary; a retraction replaces its title, content and summary with the notice.
+
+use chrono::{DateTime, Utc};
+
+use crate::article::{Correction, Meta, escape_html};
+
+/// The words of one language.
+pub struct Words {
+    /// The label of a correction box.
+    pub correction: &'static str,
+    /// The prefix of a retracted item's title.
+    pub retracted: &'static str,
+    /// The title of an item taken down (its title goes too).
+    pub removed_title: &'static str,
+    /// The notice of a retraction; `{date}` is replaced.
+    pub retracted_on: &'static str,
+    /// The notice of a removed article.
+    pub removed_notice: &'static str,
+    /// The word before a reason.
+    pub reason: &'static str,
+}
+
+const ARABIC: Words = Words {
+    correction: "تصحيح",
+    retracted: "سحب: ",
+    removed_title: "أُزيل",
+    retracted_on: "سُحب هذا المقال في {date}.",
+    removed_notice: "أُزيل هذا المقال ولم يعد متاحًا.",
+    reason: "السبب:",
+};
+
+const ENGLISH: Words = Words {
+    correction: "Correction",
+    retracted: "Retracted: ",
+    removed_title: "Removed",
+    retracted_on: "This article was retracted on {date}.",
+    removed_notice: "This article was removed and is no longer available.",
+    reason: "Reason:",
+};
+
+/// The words for a BCP 47 language tag: Arabic for `ar` and its variants, else English.
+pub fn words(lang: &str) -> &'static Words {
+    if lang.split('-').next() == Some("ar") {
+        &ARABIC
+    } else {
+        &ENGLISH
+    }
+}
+
+/// A date as a notice shows it (`2030-01-05`, UTC).
+pub fn day(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d").to_string()
+}
+
+/// The dated text of each correction: an undated one is dated `fallback` (when the article
+/// last changed).
+pub fn corrections(meta: &Meta, fallback: DateTime<Utc>) -> Vec<(String, &Correction)> {
+    meta.corrections
+        .iter()
+        .map(|c| (day(c.date.unwrap_or(fallback)), c))
+        .collect()
+}
+
+/// The correction box, as HTML (the page and the feed content share it).
+pub fn corrections_html(meta: &Meta, fallback: DateTime<Utc>) -> String {
+    let w = words(&meta.lang);
+    let notes: String = corrections(meta, fallback)
+        .iter()
+        .map(|(day, c)| {
+            format!(
+                "<p><strong>{} ({day}):</strong> {}</p>",
+                w.correction,
+                escape_html(&c.text)
+            )
+        })
+        .collect();
+    if notes.is_empty() {
+        return notes;
+    }
+    format!("<aside class=\"correction\" role=\"note\">{notes}</aside>\n")
+}
+
+/// The summary with the latest correction noted first.
+pub fn corrected_summary(meta: &Meta, fallback: DateTime<Utc>) -> String {
+    let w = words(&meta.lang);
+    match corrections(meta, fallback).last() {
+        Some((day, c)) if meta.summary.is_empty() => format!("{} ({day}): {}", w.correction, c.text),
+        Some((day, c)) => format!("{} ({day}): {} — {}", w.correction, c.text, meta.summary),
+        None => meta.summary.clone(),
+    }
+}
+
+/// The notice of a retraction at `at` with `reason`, as plain text.
+pub fn retraction_text(lang: &str, at: DateTime<Utc>, reason: &str) -> String {
+    let w = words(lang);
+    let notice = w.retracted_on.replace("{date}", &day(at));
+    if reason.is_empty() {
+        notice
+    } else {
+        format!("{notice} {} {reason}", w.reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_articles_get_arabic_notices_and_others_english() {
+        assert_eq!(words("ar-EG").correction, "تصحيح");
+        assert_eq!(words("en").correction, "Correction");
+        let at = DateTime::from_timestamp(1_900_000_000, 0).unwrap();
+        assert_eq!(
+            retraction_text("en", at, "Sources withdrew."),
+            "This article was retracted on 2030-03-17. Reason: Sources withdrew."
+        );
+        assert!(retraction_text("ar", at, "").starts_with("سُحب هذا المقال في 2030-03-17"));
+    }
+}
