@@ -108,10 +108,12 @@ fn probe(site: &Path, i: usize, changed: bool) -> Duration {
     let started = Instant::now();
     std::fs::write(
         site.join("feeds/news").join(name),
+        // Dated a moment ago, so that it is the newest article and due at once (a date
+        // ahead would be scheduled, and held back until then).
         format!(
-            "---\ntitle: \"{title}\"\ndate: 2100-01-01T{:02}:{:02}:00Z\n---\nBody.\n",
-            i / 60,
-            i % 60
+            "---\ntitle: \"{title}\"\ndate: {}\n---\nBody.\n",
+            (chrono::Utc::now() - chrono::TimeDelta::milliseconds(10))
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
         ),
     )
     .expect("write");

@@ -26,8 +26,10 @@ pub struct BuildReport {
     pub scan: ScanReport,
     /// What the publish wrote to and removed from the publish folder.
     pub publish: PublishReport,
-    /// Articles published (live, not drafts).
+    /// Articles published (live, not drafts, neither scheduled nor ended).
     pub articles: usize,
+    /// Articles scheduled, and the soonest one's moment: a cron job runs `build` again then.
+    pub scheduled: (usize, Option<DateTime<Utc>>),
     /// Wall-clock time of the whole build, opening the index included.
     pub elapsed: Duration,
 }
@@ -42,6 +44,10 @@ pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
         scan: synced.scan,
         publish: published.report,
         articles: published.articles,
+        scheduled: (
+            published.counts.scheduled,
+            published.scheduled.first().map(|(_, due)| *due),
+        ),
         elapsed: started.elapsed(),
     })
 }
@@ -53,6 +59,13 @@ pub fn run_build(config_path: &Path, upload_again: bool) -> Result<ExitCode> {
     let report = build(&config, Utc::now())?;
     eprint!("{}", problem_lines(&config, &report.scan));
     println!("{}", summary(&report));
+    if let (n, Some(next)) = report.scheduled {
+        println!(
+            "{n} scheduled; next at {}: run `feedfold build` again then (a running `watch` or \
+             `serve` publishes it by itself)",
+            next.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+    }
     let started = Instant::now();
     if let Some((bucket, r)) = mirror::mirror_once(&config, upload_again)? {
         println!(

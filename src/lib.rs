@@ -13,9 +13,9 @@
 //!
 //! Imperative shell: [`config_file`] (loading the configuration), [`index`] (the SQLite
 //! store and the scan), [`publish`], [`engine`] (the one scan→publish sequence),
-//! [`commands`] (`build`, `publish`, `check`), [`watch`] (notifications; the pure
-//! [`watch::classify()`] decides what they ask for), [`daemon`] (`watch`, `serve`),
-//! [`serve`] and [`mirror`].
+//! [`commands`] (`build`, `publish`, `check`), [`status`] (`status`: the index, read only),
+//! [`watch`] (notifications; the pure [`watch::classify()`] decides what they ask for),
+//! [`daemon`] (`watch`, `serve`), [`serve`] and [`mirror`].
 
 pub mod article;
 pub mod commands;
@@ -34,5 +34,6 @@ pub mod mirror;
 pub mod page;
 pub mod publish;
 pub mod serve;
+pub mod status;
 pub mod watch;
 pub mod workers;

@@ -106,8 +106,12 @@ fn ends_before_its_date(entry: &Entry) -> bool {
 
 /// The moments at which `entry` changes stage.
 fn moments(entry: &Entry, period: TimeDelta) -> impl Iterator<Item = DateTime<Utc>> {
-    let ends = [entry.removed, entry.expires, entry.retracted].into_iter().flatten();
-    let ages = ends.clone().map(move |t| plus(t.max(entry.published), period));
+    let ends = [entry.removed, entry.expires, entry.retracted]
+        .into_iter()
+        .flatten();
+    let ages = ends
+        .clone()
+        .map(move |t| plus(t.max(entry.published), period));
     std::iter::once(entry.published).chain(ends).chain(ages)
 }
 
@@ -150,7 +154,11 @@ pub struct Showing<'a> {
 impl<'a> Showing<'a> {
     /// Everything feeds plan with: the live articles and the marked ones.
     pub fn planned(&self) -> Vec<&Entry> {
-        self.live.iter().copied().chain(self.marked.iter()).collect()
+        self.live
+            .iter()
+            .copied()
+            .chain(self.marked.iter())
+            .collect()
     }
 }
 
@@ -245,7 +253,10 @@ mod tests {
     #[test]
     fn a_scheduled_article_is_hidden_until_its_moment_then_live_to_the_second() {
         let e = entry(1, 10);
-        assert_eq!(stage(&e, at(10) - TimeDelta::seconds(1), PERIOD), Stage::Hidden);
+        assert_eq!(
+            stage(&e, at(10) - TimeDelta::seconds(1), PERIOD),
+            Stage::Hidden
+        );
         assert_eq!(stage(&e, at(10), PERIOD), Stage::Live);
         let s = showing(&[&e], at(9), PERIOD);
         assert_eq!((s.counts.scheduled, s.live.len()), (1, 0));
@@ -276,7 +287,13 @@ mod tests {
             ..entry(1, 10)
         };
         let early = stage(&e, at(40), PERIOD);
-        assert_eq!(early, Stage::Retracted { at: at(30), in_feeds: true });
+        assert_eq!(
+            early,
+            Stage::Retracted {
+                at: at(30),
+                in_feeds: true
+            }
+        );
         let late = stage(&e, at(100), PERIOD);
         assert!(!late.in_feeds() && late.is_gone());
         let s = showing(&[&e], at(100), PERIOD);

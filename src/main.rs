@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
 use feedfold::logging::{Escaping, escape_controls};
-use feedfold::{commands, daemon};
+use feedfold::{commands, daemon, status};
 
 #[derive(Parser)]
 #[command(
@@ -47,6 +47,15 @@ enum Command {
         #[arg(long, default_value = "config.toml")]
         config: PathBuf,
     },
+    /// Show what the index says (articles, rejected files, publishes, the bucket); reads
+    /// only, also while a daemon runs.
+    Status {
+        #[arg(long, default_value = "config.toml")]
+        config: PathBuf,
+        /// One JSON object instead of lines (keys: see `feedfold::status::run`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Build, then keep every feed current as articles come, change and go.
     Watch {
         #[arg(long, default_value = "config.toml")]
@@ -81,6 +90,7 @@ fn main() -> ExitCode {
         Command::Build { config } => commands::run_build(&config, false),
         Command::Publish { config } => commands::run_build(&config, true),
         Command::Check { config } => commands::run_check(&config),
+        Command::Status { config, json } => status::run(&config, json),
         Command::Watch { config } => daemon::watch(&config).map(|()| ExitCode::SUCCESS),
         Command::Serve { config } => daemon::serve(&config).map(|()| ExitCode::SUCCESS),
     };

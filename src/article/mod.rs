@@ -20,8 +20,8 @@ pub mod text;
 
 pub use date::{DateError, parse_date};
 pub use extract::{Defaults, Meta, extract};
-pub use newsroom::{Correction, Retraction};
 pub use html::escape as escape_html;
+pub use newsroom::{Correction, Retraction};
 pub use read::{Article, own_date, read, read_document};
 
 use thiserror::Error;

@@ -122,8 +122,9 @@ mod tests {
 
     #[test]
     fn a_plain_text_article_may_carry_front_matter_and_keeps_its_newsroom_format() {
-        let m = meta("---\ndate: 2030-01-02T08:00:00Z\nexpires: 2030-02-01\n---\nالعنوان\nالمقدمة.\n")
-            .unwrap();
+        let m =
+            meta("---\ndate: 2030-01-02T08:00:00Z\nexpires: 2030-02-01\n---\nالعنوان\nالمقدمة.\n")
+                .unwrap();
         assert_eq!(m.title, "العنوان");
         assert_eq!(m.summary, "المقدمة.");
         assert_eq!(m.date.unwrap().to_rfc3339(), "2030-01-02T08:00:00+00:00");
@@ -152,15 +153,24 @@ mod tests {
         assert_eq!(flag.retraction.unwrap().reason, "");
         let takedown = meta("---\ntakedown: true\n---\nT\n").unwrap();
         assert!(takedown.retraction.unwrap().takedown);
-        assert_eq!(meta("---\nretracted: false\n---\nT\n").unwrap().retraction, None);
+        assert_eq!(
+            meta("---\nretracted: false\n---\nT\n").unwrap().retraction,
+            None
+        );
     }
 
     #[test]
     fn an_invalid_expiry_or_correction_date_rejects_the_article_naming_the_key() {
         for (text, key) in [
             ("---\nexpires: 2030-02-30\n---\nT\n", "`expires`"),
-            ("---\ncorrections:\n  - {date: soon, text: x}\n---\nT\n", "`corrections[0].date`"),
-            ("---\nretracted: x\nretracted_at: nope\n---\nT\n", "`retracted_at`"),
+            (
+                "---\ncorrections:\n  - {date: soon, text: x}\n---\nT\n",
+                "`corrections[0].date`",
+            ),
+            (
+                "---\nretracted: x\nretracted_at: nope\n---\nT\n",
+                "`retracted_at`",
+            ),
         ] {
             let err = meta(text).unwrap_err().to_string();
             assert!(err.contains(key), "{err}");

@@ -158,9 +158,19 @@ fn watch_loop(
 /// Waits for the next batch: every event that arrived together, or what the timer means
 /// (a publish to retry, or the periodic rescan). `None` on shutdown.
 fn next_batch(daemon: &Daemon, health: &Health, rx: &Receiver<Event>) -> Option<Vec<Notice>> {
-    let timeout = health.next_full.saturating_duration_since(Instant::now());
+    let to_rescan = health.next_full.saturating_duration_since(Instant::now());
+    let timeout = match until_due(daemon) {
+        Some(due) => due.min(to_rescan),
+        None => to_rescan,
+    };
     let first = match rx.recv_timeout(timeout) {
         Ok(event) => event,
+        Err(RecvTimeoutError::Timeout) if until_due(daemon) == Some(Duration::ZERO) => {
+            return Some(vec![Notice::Due]);
+        }
+        Err(RecvTimeoutError::Timeout) if Instant::now() < health.next_full => {
+            return Some(Vec::new());
+        }
         Err(RecvTimeoutError::Timeout) if health.failing && daemon.publish_failed() => {
             return Some(vec![Notice::RetryPublish]);
         }
@@ -176,6 +186,20 @@ fn next_batch(daemon: &Daemon, health: &Health, rx: &Receiver<Event>) -> Option<
     }
     Some(notices)
 }
+
+/// How long until the next article changes stage, by the wall clock, at most
+/// [`DUE_CHECK`]: a clock that jumps is noticed within that time, and nothing is published
+/// before its moment (the moment is compared, not a timer's end). `Some(ZERO)`: due now.
+fn until_due(daemon: &Daemon) -> Option<Duration> {
+    let next = daemon.next_change()?;
+    let left = (next - chrono::Utc::now())
+        .to_std()
+        .unwrap_or(Duration::ZERO);
+    Some(left.min(DUE_CHECK))
+}
+
+/// The longest the daemon sleeps while an article waits for its moment.
+const DUE_CHECK: Duration = Duration::from_secs(1);
 
 impl Health {
     /// Takes in how a reconciliation went (`whole`: of everything, not of some paths) and
@@ -238,10 +262,13 @@ fn start_server(daemon: &mut Daemon) -> Result<serve::Server> {
             written: &event.report.written,
             written_pages: &event.report.written_pages,
             removed: &event.report.removed,
+            gone: &event.report.gone_pages,
+            released_late: event.released_late,
             status: Status {
                 last_publish: changed.then(chrono::Utc::now),
                 articles: event.articles,
                 rejected: event.rejected,
+                scheduled: event.counts.scheduled,
             },
             elapsed_micros: event.elapsed.as_micros() as u64,
         });

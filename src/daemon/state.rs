@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chrono::Utc;
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use crate::config::Config;
 use crate::config_file;
@@ -25,6 +25,10 @@ pub struct Published<'a> {
     pub articles: usize,
     pub rejected: usize,
     pub elapsed: Duration,
+    /// Articles by how they show (scheduled ones are counted, never shown).
+    pub counts: crate::lifecycle::Counts,
+    /// How late each scheduled article that went out at this publish went out.
+    pub released_late: &'a [chrono::TimeDelta],
 }
 
 /// Called after every successful publish.
@@ -36,6 +40,8 @@ pub struct Daemon {
     hooks: Vec<Hook>,
     /// Rejections already logged, so that each is logged once.
     reported: HashMap<String, String>,
+    /// When the next article changes stage, as of the last successful publish.
+    next_change: Option<chrono::DateTime<Utc>>,
 }
 
 impl Daemon {
@@ -46,6 +52,7 @@ impl Daemon {
             config_path,
             hooks: Vec::new(),
             reported: HashMap::new(),
+            next_change: None,
         })
     }
 
@@ -60,6 +67,12 @@ impl Daemon {
     /// Runs `hook` after every successful publish.
     pub fn on_publish(&mut self, hook: Hook) {
         self.hooks.push(hook);
+    }
+
+    /// When the next article changes stage (see [`crate::lifecycle`]): the daemon publishes
+    /// then by itself. `None` after a failed publish (its retry takes over).
+    pub fn next_change(&self) -> Option<chrono::DateTime<Utc>> {
+        self.next_change
     }
 
     /// When the next periodic full rescan is due.
@@ -113,12 +126,19 @@ impl Daemon {
         let started = Instant::now();
         let synced = self.engine.sync(scope, Utc::now())?;
         self.log_rejections(&synced.scan);
+        self.next_change = None;
         let published = synced.published?;
+        self.next_change = published.next_change;
+        if let Some((_, due)) = published.scheduled.first() {
+            debug!(next = %due, scheduled = published.counts.scheduled, "next scheduled article");
+        }
         let event = Published {
             report: &published.report,
             articles: published.articles,
             rejected: self.engine.rejected_count()?,
             elapsed: started.elapsed(),
+            counts: published.counts,
+            released_late: &published.released_late,
         };
         for hook in &mut self.hooks {
             hook(self.engine.config(), &event);

@@ -61,7 +61,12 @@ impl Engine {
         let state = Lifecycle {
             counts: showing.counts,
             next_change: showing.next_change,
-            scheduled: showing.scheduled.iter().take(Lifecycle::KEPT).copied().collect(),
+            scheduled: showing
+                .scheduled
+                .iter()
+                .take(Lifecycle::KEPT)
+                .copied()
+                .collect(),
         };
         let log = log_of(&report, now, started.elapsed());
         let batch = self.store.batch()?;

@@ -69,8 +69,7 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         ..Link::default()
     }));
     feed.set_links(links);
-    let (removed, live): (Vec<&Item>, Vec<&Item>) =
-        items.iter().partition(|i| i.removal.is_some());
+    let (removed, live): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| i.removal.is_some());
     feed.set_entries(live.into_iter().map(entry).collect::<Vec<_>>());
     if !removed.is_empty() {
         let tombstones = removed
@@ -177,11 +176,17 @@ mod tests {
             hubs: vec![],
             stylesheet: None,
         };
-        let xml = render(&meta, &[removed.clone()]);
-        assert!(xml.contains("xmlns:at=\"http://purl.org/atompub/tombstones/1.0\""), "{xml}");
+        let xml = render(&meta, std::slice::from_ref(&removed));
+        assert!(
+            xml.contains("xmlns:at=\"http://purl.org/atompub/tombstones/1.0\""),
+            "{xml}"
+        );
         assert!(xml.contains("<at:deleted-entry"), "{xml}");
         assert!(xml.contains(&format!("ref=\"{}\"", removed.id)), "{xml}");
-        assert!(xml.contains("Sources &amp; &lt;facts&gt; withdrew"), "{xml}");
+        assert!(
+            xml.contains("Sources &amp; &lt;facts&gt; withdrew"),
+            "{xml}"
+        );
         assert!(!xml.contains("<entry>"), "{xml}");
     }
 }

@@ -86,7 +86,9 @@ pub fn corrections_html(meta: &Meta, fallback: DateTime<Utc>) -> String {
 pub fn corrected_summary(meta: &Meta, fallback: DateTime<Utc>) -> String {
     let w = words(&meta.lang);
     match corrections(meta, fallback).last() {
-        Some((day, c)) if meta.summary.is_empty() => format!("{} ({day}): {}", w.correction, c.text),
+        Some((day, c)) if meta.summary.is_empty() => {
+            format!("{} ({day}): {}", w.correction, c.text)
+        }
         Some((day, c)) => format!("{} ({day}): {} — {}", w.correction, c.text, meta.summary),
         None => meta.summary.clone(),
     }

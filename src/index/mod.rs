@@ -18,4 +18,5 @@ pub use catalog::{Catalog, Recovered, SeenIdentity};
 pub use check::check;
 pub use outputs::PageOutput;
 pub use scan::{Options, ScanRefused, ScanReport, load, scan, scan_paths};
+pub use schema::SCHEMA_VERSION;
 pub use store::Store;

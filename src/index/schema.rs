@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS uploaded (key TEXT PRIMARY KEY, content BLOB NOT NULL
 ";
 
 /// The schema this version writes; older indexes are migrated on open.
-const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// v6: articles know when they expire and when they were retracted (both `NULL` for every
 /// article an earlier version indexed: it knew neither key), and the index keeps a bounded
@@ -180,11 +180,17 @@ mod tests {
         drop(conn);
         let store = super::super::store::Store::open(dir.path()).unwrap();
         let records = store.records().unwrap();
-        assert_eq!((records[0].id.as_str(), records[0].retracted_at), ("urn:a", None));
+        assert_eq!(
+            (records[0].id.as_str(), records[0].retracted_at),
+            ("urn:a", None)
+        );
         let entries = store
             .entries(&mut crate::identity::Interner::default())
             .unwrap();
-        assert_eq!(entries[0].published.timestamp_micros(), 1_700_000_000_123_456);
+        assert_eq!(
+            entries[0].published.timestamp_micros(),
+            1_700_000_000_123_456
+        );
         assert_eq!((entries[0].expires, entries[0].retracted), (None, None));
         assert_eq!(store.history(10).unwrap().len(), 0);
     }

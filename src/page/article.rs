@@ -1,7 +1,8 @@
 //! The page at an article's link (`/{channel}/{slug}/`).
 
 use super::{Head, document, esc, footer, labels, site_header, subscribe_box, time};
-use crate::feed::{FeedMeta, Item};
+use crate::feed::notice::{retraction_text, words};
+use crate::feed::{FeedMeta, Item, Removal};
 
 /// Everything an article page shows.
 pub struct ArticlePage<'a> {
@@ -18,9 +19,13 @@ pub struct ArticlePage<'a> {
 }
 
 /// Renders an article page: readable, in the article's language and direction, with
-/// autodiscovery links to its channel's feeds.
+/// autodiscovery links to its channel's feeds. A retracted or removed article's page is its
+/// notice instead.
 pub fn article_page(page: &ArticlePage) -> String {
     let item = page.item;
+    if let Some(removal) = &item.removal {
+        return notice_page(page, removal);
+    }
     let lang = item.lang.as_str();
     let mut meta = time(item.published);
     if item.updated.date_naive() != item.published.date_naive() {
@@ -62,6 +67,43 @@ pub fn article_page(page: &ArticlePage) -> String {
         lang,
         title: &item.title,
         description: &item.summary,
+        canonical: &item.link,
+        feeds: &[page.channel, page.site],
+    };
+    document(&head, &body)
+}
+
+/// The short page that stands at a retracted or removed article's URL (served with
+/// `410 Gone`): the notice, in the article's language and direction, and nothing of the
+/// article but (unless taken down) its title.
+fn notice_page(page: &ArticlePage, removal: &Removal) -> String {
+    let item = page.item;
+    let lang = item.lang.as_str();
+    let w = words(lang);
+    let (title, text) = match &removal.retraction {
+        Some(reason) => (
+            item.title.clone(),
+            retraction_text(lang, removal.at, reason),
+        ),
+        None => (w.removed_title.to_string(), w.removed_notice.to_string()),
+    };
+    let body = format!(
+        "{header}<article class=\"notice\" role=\"status\">\n<h1>{title}</h1>\n\
+         <p class=\"meta\">{at}</p>\n<p>{text}</p>\n</article>\n{footer}",
+        header = site_header(
+            page.site_title,
+            page.base_url,
+            Some((&page.channel.title, &page.channel.home_url))
+        ),
+        title = esc(&title),
+        at = time(removal.at),
+        text = esc(&text),
+        footer = footer(lang),
+    );
+    let head = Head {
+        lang,
+        title: &title,
+        description: &text,
         canonical: &item.link,
         feeds: &[page.channel, page.site],
     };

@@ -81,7 +81,8 @@ pub fn listing_page(page: &Listing) -> String {
         "<h2>{}</h2>\n<ul class=\"items\">\n",
         words.recent
     ));
-    for item in page.items {
+    // Retracted and removed articles leave listings at once.
+    for item in page.items.iter().filter(|i| i.removal.is_none()) {
         body.push_str(&format!(
             "<li lang=\"{lang}\" dir=\"auto\"><a class=\"title\" href=\"{link}\">{title}</a> \
              <span class=\"meta\">{date}</span><p>{summary}</p></li>\n",

@@ -32,9 +32,9 @@ pub use target::{DirTarget, Target};
 use crate::config::{ChannelConfig, Config};
 use crate::feed;
 use crate::identity::Entry;
-use crate::lifecycle::Showing;
 use crate::index::scan::FEEDS_STALE;
 use crate::index::store::{Output, Store};
+use crate::lifecycle::Showing;
 
 /// Publishes article pages whose article changed, then every feed, listing page and
 /// static file whose signature changed or whose file is missing, then removes what left:
@@ -54,12 +54,12 @@ pub fn publish(
     let with_page: Vec<&Entry> = planned
         .iter()
         .copied()
-        .chain(floors.iter().copied().filter(|e| {
-            showing
-                .stages
-                .get(&e.rowid)
-                .is_some_and(|s| s.is_gone())
-        }))
+        .chain(
+            floors
+                .iter()
+                .copied()
+                .filter(|e| showing.stages.get(&e.rowid).is_some_and(|s| s.is_gone())),
+        )
         .collect();
     let entries = &with_page[..];
     let previous = store.outputs()?;

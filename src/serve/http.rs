@@ -43,11 +43,7 @@ async fn handle(State(site): State<Arc<Site>>, request: Request) -> Response {
         "/healthz" => health(&site),
         "/metrics" => {
             let status = site.status();
-            let text = site.metrics.render(
-                status.articles,
-                status.rejected,
-                status.last_publish.map(|t| t.timestamp()),
-            );
+            let text = site.metrics.render(&status);
             let mut r = Response::new(axum::body::Body::from(text));
             r = r.with(
                 header::CONTENT_TYPE,
@@ -73,6 +69,7 @@ fn health(site: &Site) -> Response {
         "status": "ok",
         "last_publish": status.last_publish.map(|t| t.to_rfc3339()),
         "articles": status.articles,
+        "scheduled": status.scheduled,
         "files": site.len(),
     });
     let mut r = Response::new(axum::body::Body::from(format!("{body}\n")));

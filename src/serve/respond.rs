@@ -76,7 +76,9 @@ fn send(
     } else {
         asset.content_type
     };
-    let mut reply = if not_modified(headers, &hash, asset.modified, request.now) {
+    // A retracted or removed article's notice page: `410 Gone`, never a 304.
+    let gone = site.is_gone(key);
+    let mut reply = if !gone && not_modified(headers, &hash, asset.modified, request.now) {
         plain(StatusCode::NOT_MODIFIED, "")
     } else {
         let length = bytes.len();
@@ -90,8 +92,11 @@ fn send(
             .insert(header::CONTENT_LENGTH, length.into());
         r.with(header::CONTENT_TYPE, content_type)
     };
+    if gone {
+        *reply.status_mut() = StatusCode::GONE;
+    }
     if let Some(encoding) = coding.header()
-        && reply.status() == StatusCode::OK
+        && reply.status() != StatusCode::NOT_MODIFIED
     {
         reply = reply.with(header::CONTENT_ENCODING, encoding);
     }

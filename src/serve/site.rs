@@ -2,7 +2,7 @@
 //! the index's record of published files and updated after each publish. A key that the
 //! last publish did not produce is never served, whatever else lies in the folder.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
@@ -23,12 +23,16 @@ pub struct Status {
     pub articles: usize,
     /// Files the index holds as rejected.
     pub rejected: usize,
+    /// Articles scheduled (counted, never shown).
+    pub scheduled: usize,
 }
 
 /// The published set, shared by the daemon (which updates it) and every connection.
 pub struct Site {
     root: PathBuf,
     assets: RwLock<HashMap<String, Arc<Asset>>>,
+    /// Keys of notice pages, answered `410 Gone`.
+    gone: RwLock<HashSet<String>>,
     status: RwLock<Status>,
     /// Request and publish counters, shown at `/metrics`.
     pub metrics: Metrics,
@@ -44,6 +48,10 @@ pub struct Change<'a> {
     pub written_pages: &'a [String],
     /// Keys removed from the publish folder.
     pub removed: &'a [String],
+    /// Every key whose page is a retracted or removed article's notice (`410 Gone`).
+    pub gone: &'a [String],
+    /// How late each scheduled article that went out at this publish went out.
+    pub released_late: &'a [chrono::TimeDelta],
     /// The facts to report from now on.
     pub status: Status,
     /// How long the publish took, in microseconds.
@@ -87,6 +95,7 @@ impl Site {
         Site {
             root: root.to_path_buf(),
             assets: RwLock::new(assets),
+            gone: RwLock::new(HashSet::new()),
             status: RwLock::new(status),
             metrics: Metrics::default(),
             max_age,
@@ -96,6 +105,11 @@ impl Site {
     /// The asset published at `key`.
     pub fn get(&self, key: &str) -> Option<Arc<Asset>> {
         self.assets.read().ok()?.get(key).cloned()
+    }
+
+    /// Whether `key` is a notice page, answered `410 Gone`.
+    pub fn is_gone(&self, key: &str) -> bool {
+        self.gone.read().is_ok_and(|g| g.contains(key))
     }
 
     /// The publish folder's real path: every file served from disk lies beneath it.
@@ -131,6 +145,13 @@ impl Site {
                 assets.remove(key);
             }
             assets.extend(fresh);
+        }
+        if let Ok(mut gone) = self.gone.write() {
+            *gone = change.gone.iter().cloned().collect();
+        }
+        for late in change.released_late {
+            self.metrics
+                .count_release(late.num_microseconds().unwrap_or(i64::MAX));
         }
         if let Ok(mut status) = self.status.write() {
             let last_publish = change.status.last_publish.or(status.last_publish);

@@ -26,6 +26,9 @@ pub enum Notice {
     RescanDue,
     /// The retry of a failed publish is due.
     RetryPublish,
+    /// An article changes stage now (a scheduled one is due, one expires, a tombstone
+    /// ages out): publish again, with no file event.
+    Due,
 }
 
 /// What to do about a batch.
@@ -83,7 +86,7 @@ pub fn classify(
             Notice::RootReplaced => full = Some("the content folder was replaced".into()),
             Notice::Reload => reload = true,
             Notice::RescanDue => full = Some("periodic rescan".into()),
-            Notice::RetryPublish => retry = true,
+            Notice::RetryPublish | Notice::Due => retry = true,
         }
     }
     if reload {
@@ -251,6 +254,7 @@ mod tests {
             (vec![Notice::RescanDue], full("periodic rescan")),
             // A publish to retry: only when no scan (which publishes) is due.
             (vec![Notice::RetryPublish], Change::Republish),
+            (vec![Notice::Due], Change::Republish),
             (
                 vec![Notice::RetryPublish, new("news/a.md")],
                 paths(&["news/a.md"]),

@@ -62,8 +62,9 @@ fn front_matter_dates_no_feed_can_write_are_rejected_with_the_reason() {
             "news/ok.md",
             "---\ntitle: OK\ndate: 9999-12-31T20:59:59+00:00\n---\nx\n",
         );
-    let (code, out) = feedfold(&site, &["build"]);
-    assert_eq!(code, 0, "{out}");
+    // Built at the last moment any feed can write, so that the latest date is due.
+    let last = chrono::DateTime::parse_from_rfc3339("9999-12-31T23:59:59Z").unwrap();
+    feedfold::commands::build(&site.config(), last.into()).unwrap();
     let rejected = reasons(&site);
     let paths: Vec<_> = rejected.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(

@@ -2,13 +2,13 @@
 //! panic, every date they accept can be written in every format, and every article renders
 //! to feeds that parse back. Case counts are bounded so that `cargo test` stays fast.
 
-use feedfold::lifecycle::Stage;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use feedfold::article::{self, Defaults, Document, Kind, date};
 use feedfold::config::Format;
 use feedfold::feed::{self, FeedMeta, Item};
 use feedfold::identity::Record;
+use feedfold::lifecycle::Stage;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;

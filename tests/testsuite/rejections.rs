@@ -110,6 +110,15 @@ fn deleting_an_article_removes_it_from_every_feed_and_empty_tag_feeds_go_away() 
     assert!(site.is_published("tags/solo/rss.xml"));
     site.remove("news/a.md");
     site.build();
-    assert!(!site.is_published("tags/solo/rss.xml"));
     assert_eq!(ids(&rss(&site, "news/rss.xml")).len(), 1);
+    // For the tombstone period the tag feed carries the Atom tombstone, and no RSS item.
+    assert!(rss(&site, "tags/solo/rss.xml").entries.is_empty());
+    assert!(
+        site.published("tags/solo/atom.xml")
+            .contains("<at:deleted-entry")
+    );
+    let after = crate::support::now() + chrono::TimeDelta::days(31);
+    feedfold::commands::build(&site.config(), after).unwrap();
+    assert!(!site.is_published("tags/solo/rss.xml"));
+    assert!(!site.published("atom.xml").contains("deleted-entry"));
 }

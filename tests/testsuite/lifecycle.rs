@@ -1,0 +1,286 @@
+//! A story's life in a newsroom, driven through a real `feedfold serve` process: scheduled
+//! (nothing leaks: files, HTTP), published by itself at its moment, corrected, retracted
+//! (`410`, a tombstone in Atom, a notice in RSS), deleted (`410`, then `404` after the
+//! tombstone period); a restart before the moment; rescheduled and cancelled stories;
+//! expiry; and `build`, which publishes only what is due.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use chrono::{SecondsFormat, Utc};
+
+use crate::daemon_support::{Daemon, wait_for};
+use crate::support::{Site, files_under};
+
+/// A free loopback port.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `GET path` on the server: status and body (any status, no redirect followed).
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    (status, body.to_string())
+}
+
+/// A moment `secs` from now, as front matter writes it.
+fn in_secs(secs: f64) -> String {
+    let at = Utc::now() + chrono::TimeDelta::milliseconds((secs * 1000.0) as i64);
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A site served on a free port, tombstones kept `tombstone_secs`.
+fn served_site(tombstone_secs: f64) -> (Site, u16) {
+    let site = Site::new();
+    let port = free_port();
+    let days = tombstone_secs / 86_400.0;
+    site.append_config(&format!(
+        "[serve]\nlisten = \"127.0.0.1:{port}\"\n[feed]\ntombstone_days = {days}\n"
+    ));
+    (site, port)
+}
+
+const PATHS: [&str; 9] = [
+    "/",
+    "/rss.xml",
+    "/atom.xml",
+    "/feed.json",
+    "/world/",
+    "/world/rss.xml",
+    "/world/embargoed-story/",
+    "/healthz",
+    "/metrics",
+];
+
+/// Where `marker` can be seen: files under the publish folder and HTTP responses.
+fn leaks(site: &Site, port: u16, marker: &str) -> Vec<String> {
+    let mut found: Vec<String> = files_under(&site.root().join("public"))
+        .into_iter()
+        .filter(|f| String::from_utf8_lossy(&std::fs::read(f).unwrap()).contains(marker))
+        .map(|f| f.display().to_string())
+        .collect();
+    for path in PATHS {
+        if get(port, path).1.contains(marker) {
+            found.push(format!("GET {path}"));
+        }
+    }
+    found
+}
+
+fn embargoed(date: &str, extra: &str) -> String {
+    format!(
+        "---\ntitle: \"Budget vote EMBARGO-7F3A\"\nslug: embargoed-story\ndate: {date}\n{extra}---\n\
+         The council votes on the budget EMBARGO-7F3A today.\n"
+    )
+}
+
+#[test]
+fn a_scheduled_story_leaks_nowhere_goes_out_by_itself_and_is_then_corrected_retracted_and_removed()
+{
+    let (site, port) = served_site(4.0);
+    site.write(
+        "world/open.md",
+        "---\ntitle: Open story\n---\nAlready public.\n",
+    );
+    let due = in_secs(6.0);
+    site.write("world/embargo.md", embargoed(&due, ""));
+    let daemon = Daemon::start_command(&site, "serve", &[]);
+    let due_at = chrono::DateTime::parse_from_rfc3339(&due).unwrap();
+    assert_eq!(leaks(&site, port, "EMBARGO-7F3A"), Vec::<String>::new());
+    assert_eq!(get(port, "/world/embargoed-story/").0, 404);
+    assert!(
+        get(port, "/metrics")
+            .1
+            .contains("feedfold_scheduled_articles 1")
+    );
+    // Just before its moment, still nothing.
+    while Utc::now() < due_at - chrono::TimeDelta::milliseconds(400) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(leaks(&site, port, "EMBARGO-7F3A"), Vec::<String>::new());
+    wait_for("the scheduled story to go out by itself", || {
+        get(port, "/rss.xml").1.contains("EMBARGO-7F3A")
+    });
+    let late = Utc::now() - due_at.with_timezone(&Utc);
+    eprintln!("published {} ms after its moment", late.num_milliseconds());
+    let json = get(port, "/feed.json").1;
+    assert!(
+        json.contains(&format!("\"date_published\": \"{}", &due[..19])),
+        "{json}"
+    );
+    assert_eq!(get(port, "/world/embargoed-story/").0, 200);
+
+    site.write(
+        "world/embargo.md",
+        embargoed(&due, "correction: \"The vote is on Tuesday.\"\n"),
+    );
+    wait_for("the correction to reach the feed", || {
+        get(port, "/feed.json").1.contains("Correction (")
+    });
+    assert!(
+        get(port, "/world/embargoed-story/")
+            .1
+            .contains("The vote is on Tuesday.")
+    );
+
+    site.write(
+        "world/embargo.md",
+        embargoed(&due, "retracted: \"The figures were wrong.\"\n"),
+    );
+    wait_for("the retraction to be served as 410", || {
+        get(port, "/world/embargoed-story/").0 == 410
+    });
+    let (_, notice) = get(port, "/world/embargoed-story/");
+    assert!(notice.contains("The figures were wrong."), "{notice}");
+    let rss = get(port, "/rss.xml").1;
+    assert!(rss.contains("Retracted: Budget vote EMBARGO-7F3A"), "{rss}");
+    assert!(
+        !rss.contains("The council votes"),
+        "the body is gone: {rss}"
+    );
+    let atom = get(port, "/atom.xml").1;
+    assert!(atom.contains("<at:deleted-entry"), "{atom}");
+    assert!(
+        !get(port, "/").1.contains("EMBARGO-7F3A"),
+        "listings drop it"
+    );
+
+    site.remove("world/embargo.md");
+    wait_for("the deleted story to leave RSS", || {
+        !get(port, "/rss.xml").1.contains("EMBARGO-7F3A")
+    });
+    let (status, body) = get(port, "/world/embargoed-story/");
+    assert_eq!(status, 410);
+    assert!(body.contains("This article was removed"), "{body}");
+    assert!(!body.contains("EMBARGO-7F3A"), "{body}");
+    wait_for("the tombstone period to end", || {
+        !get(port, "/atom.xml").1.contains("deleted-entry")
+    });
+    assert_eq!(get(port, "/world/embargoed-story/").0, 404);
+    daemon.stop();
+}
+
+#[test]
+fn a_story_scheduled_before_a_restart_goes_out_at_its_moment_after_it() {
+    let (site, port) = served_site(60.0);
+    site.write(
+        "world/open.md",
+        "---\ntitle: Open story\n---\nAlready public.\n",
+    );
+    let due = in_secs(5.0);
+    site.write("world/embargo.md", embargoed(&due, ""));
+    let first = Daemon::start_command(&site, "serve", &[]);
+    assert!(!get(port, "/rss.xml").1.contains("EMBARGO-7F3A"));
+    assert_eq!(first.stop(), 0);
+    let second = Daemon::start_command(&site, "serve", &[]);
+    assert!(!get(port, "/rss.xml").1.contains("EMBARGO-7F3A"));
+    wait_for("the story to go out after the restart", || {
+        get(port, "/rss.xml").1.contains("EMBARGO-7F3A")
+    });
+    second.stop();
+}
+
+#[test]
+fn a_rescheduled_or_cancelled_story_was_never_public() {
+    let (site, port) = served_site(60.0);
+    site.write(
+        "world/open.md",
+        "---\ntitle: Open story\n---\nAlready public.\n",
+    );
+    site.write("world/later.md", embargoed(&in_secs(3.0), ""));
+    site.write(
+        "world/cancelled.md",
+        "---\ntitle: Cancelled CANCEL-91B\ndate: ".to_string() + &in_secs(3.0) + "\n---\nBody.\n",
+    );
+    let daemon = Daemon::start_command(&site, "serve", &[]);
+    site.write("world/later.md", embargoed(&in_secs(3600.0), ""));
+    site.remove("world/cancelled.md");
+    let until = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert_eq!(leaks(&site, port, "EMBARGO-7F3A"), Vec::<String>::new());
+    assert_eq!(leaks(&site, port, "CANCEL-91B"), Vec::<String>::new());
+    assert!(
+        !get(port, "/atom.xml").1.contains("deleted-entry"),
+        "no tombstone either"
+    );
+    daemon.stop();
+}
+
+#[test]
+fn an_expired_story_leaves_every_feed_by_itself_and_its_page_answers_410() {
+    let (site, port) = served_site(60.0);
+    site.write(
+        "world/brief.md",
+        format!(
+            "---\ntitle: Road closed BRIEF-55C\nslug: brief\nexpires: {}\n---\nUntil noon.\n",
+            in_secs(4.0)
+        ),
+    );
+    let daemon = Daemon::start_command(&site, "serve", &[]);
+    assert!(get(port, "/rss.xml").1.contains("BRIEF-55C"));
+    wait_for("the story to expire", || {
+        !get(port, "/rss.xml").1.contains("BRIEF-55C")
+    });
+    assert!(!get(port, "/feed.json").1.contains("BRIEF-55C"));
+    assert!(!get(port, "/").1.contains("BRIEF-55C"));
+    assert!(get(port, "/atom.xml").1.contains("<at:deleted-entry"));
+    assert_eq!(get(port, "/world/brief/").0, 410);
+    daemon.stop();
+}
+
+#[test]
+fn build_publishes_only_what_is_due_and_prints_the_next_scheduled_time() {
+    let site = Site::new();
+    site.write(
+        "world/open.md",
+        "---\ntitle: Open story\n---\nAlready public.\n",
+    );
+    site.write(
+        "world/future.md",
+        "---\ntitle: Future FUTURE-3D\ndate: 2999-01-01T06:00:00Z\n---\nNot yet.\n",
+    );
+    let (code, stdout, _) = crate::cli::feedfold(&site, &["build"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("1 scheduled; next at 2999-01-01T06:00:00Z"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("published 1 articles"), "{stdout}");
+    let published: Vec<_> = files_under(&site.root().join("public"))
+        .into_iter()
+        .filter(|f| String::from_utf8_lossy(&std::fs::read(f).unwrap()).contains("FUTURE-3D"))
+        .collect();
+    assert!(published.is_empty(), "{published:?}");
+    // An invalid date holds the article, reported, rather than publishing it at once.
+    site.write(
+        "world/typo.md",
+        "---\ntitle: Typo TYPO-8E\ndate: 2026-02-30T06:00:00Z\n---\nBody.\n",
+    );
+    let (_, stdout, stderr) = crate::cli::feedfold(&site, &["build"]);
+    assert!(
+        stderr.contains("typo.md") && stderr.contains("invalid date"),
+        "{stderr}"
+    );
+    assert!(!site.published("rss.xml").contains("TYPO-8E"), "{stdout}");
+}
