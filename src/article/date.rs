@@ -218,6 +218,17 @@ mod tests {
     }
 
     #[test]
+    fn a_time_the_clocks_pass_twice_is_the_later_instant_and_one_they_skip_is_invalid() {
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        // 02:30 happens twice on 2026-10-25: at 00:30Z (CEST) and at 01:30Z (CET). An
+        // embargo read as the earlier one would release the story an hour early.
+        let fold = parse_date("2026-10-25 02:30", berlin).unwrap();
+        assert_eq!(fold.to_rfc3339(), "2026-10-25T01:30:00+00:00");
+        let gap = parse_date("2026-03-29 02:30", berlin).unwrap_err();
+        assert!(matches!(gap, DateError::NoSuchLocalTime { .. }), "{gap}");
+    }
+
+    #[test]
     fn nonsense_is_an_error_quoting_the_value_and_the_formats() {
         let err = parse_date("next tuesday", riyadh())
             .unwrap_err()

@@ -1,6 +1,7 @@
 //! `[publish]`: where published files go besides the local publish folder: nowhere else
 //! (`target = "dir"`), or also an S3-compatible bucket (`target = "s3"`, `[publish.s3]`).
-//! Credentials never come from here: they come from the standard AWS environment.
+//! Credentials never come from here: they come from the standard AWS environment. Also
+//! `on_change`: a shell command the daemon runs with the URLs a publish changed (a CDN purge).
 
 use serde::Deserialize;
 
@@ -18,13 +19,30 @@ pub enum TargetKind {
 }
 
 /// `[publish]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct PublishSettings {
     /// Where published files go besides the publish folder (default: nowhere).
     pub target: TargetKind,
     /// `[publish.s3]`, required by `target = "s3"` and unused otherwise; `None` when absent.
     pub s3: Option<S3Settings>,
+    /// A shell command (`sh -c`) run by `watch` and `serve` (never `build`) after every
+    /// publish that changed published files, with their public URLs on its standard input,
+    /// one per line (for a CDN purge); failures are retried. `None` (the default): nothing.
+    pub on_change: Option<String>,
+    /// Seconds `on_change` may run before its process group is killed (1 to 3600).
+    pub on_change_timeout_seconds: u64,
+}
+
+impl Default for PublishSettings {
+    fn default() -> Self {
+        PublishSettings {
+            target: TargetKind::Dir,
+            s3: None,
+            on_change: None,
+            on_change_timeout_seconds: 30,
+        }
+    }
 }
 
 /// `[publish.s3]`: the bucket and where in it.
@@ -68,6 +86,7 @@ impl PublishSettings {
     }
 
     pub(super) fn validate(&mut self) -> Result<(), ConfigError> {
+        self.validate_on_change()?;
         let Some(s3) = &mut self.s3 else {
             return match self.target {
                 TargetKind::S3 => Err(invalid(
@@ -90,5 +109,55 @@ impl PublishSettings {
             format!("{prefix}/")
         };
         Ok(())
+    }
+
+    fn validate_on_change(&self) -> Result<(), ConfigError> {
+        if !(1..=3600).contains(&self.on_change_timeout_seconds) {
+            return Err(invalid(
+                "publish.on_change_timeout_seconds",
+                "must be 1 to 3600",
+            ));
+        }
+        match &self.on_change {
+            Some(command) if command.trim().is_empty() => Err(invalid(
+                "publish.on_change",
+                "must not be empty: leave the key out to run nothing",
+            )),
+            Some(command) if command.contains('\0') => Err(invalid(
+                "publish.on_change",
+                "holds a NUL character, which no command line can carry",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<PublishSettings, ConfigError> {
+        let mut settings: PublishSettings =
+            toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    #[test]
+    fn on_change_is_off_by_default_with_a_30_second_timeout_bounded_to_an_hour() {
+        let defaults = parse("").unwrap();
+        assert_eq!(defaults.on_change, None);
+        assert_eq!(defaults.on_change_timeout_seconds, 30);
+        let set = parse("on_change = \"purge\"\non_change_timeout_seconds = 3600\n").unwrap();
+        assert_eq!(set.on_change.as_deref(), Some("purge"));
+        for bad in [
+            "on_change_timeout_seconds = 0",
+            "on_change_timeout_seconds = 3601",
+        ] {
+            let err = parse(bad).unwrap_err().to_string();
+            assert!(err.contains("publish.on_change_timeout_seconds"), "{err}");
+        }
+        let err = parse("on_change = \"  \"").unwrap_err().to_string();
+        assert!(err.contains("publish.on_change"), "{err}");
     }
 }

@@ -23,6 +23,12 @@ pub struct ServeSettings {
     /// Most connections one client address may hold at once; 0 (the default) means no
     /// limit, since a CDN or a newsroom's NAT is one address.
     pub max_connections_per_address: usize,
+    /// Address of the operator's page (what `feedfold status` shows); off by default. It
+    /// lists internal paths, so it is never on the public listener, and only a loopback
+    /// address is accepted unless `admin_public` says otherwise.
+    pub admin_listen: Option<String>,
+    /// Allow `admin_listen` on an address other than loopback (behind a firewall or VPN).
+    pub admin_public: bool,
 }
 
 impl Default for ServeSettings {
@@ -33,6 +39,8 @@ impl Default for ServeSettings {
             header_timeout_secs: 10,
             idle_timeout_secs: 60,
             max_connections_per_address: 0,
+            admin_listen: None,
+            admin_public: false,
         }
     }
 }
@@ -43,6 +51,29 @@ impl ServeSettings {
         self.listen
             .parse()
             .map_err(|_| invalid("serve.listen", "must be an address like `127.0.0.1:8080`"))
+    }
+
+    /// The operator page's address, if one is configured (validated at parse time): a
+    /// loopback address unless `admin_public`, and never the public listener's.
+    pub fn admin_addr(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        let Some(text) = &self.admin_listen else {
+            return Ok(None);
+        };
+        let key = "serve.admin_listen";
+        let addr: SocketAddr = text
+            .parse()
+            .map_err(|_| invalid(key, "must be an address like `127.0.0.1:8081`"))?;
+        if !addr.ip().is_loopback() && !self.admin_public {
+            return Err(invalid(
+                key,
+                "the operator page lists internal paths: use a loopback address such as \
+                 `127.0.0.1:8081`, or set `serve.admin_public = true` to expose it on purpose",
+            ));
+        }
+        if Some(addr) == self.addr().ok() {
+            return Err(invalid(key, "must differ from serve.listen (the public listener)"));
+        }
+        Ok(Some(addr))
     }
 
     pub(super) fn validate(&self) -> Result<(), ConfigError> {
@@ -56,6 +87,7 @@ impl ServeSettings {
         if !(1..=3600).contains(&self.idle_timeout_secs) {
             return Err(invalid("serve.idle_timeout_secs", "must be 1 to 3600"));
         }
+        self.admin_addr()?;
         if self.max_connections_per_address > self.max_connections {
             return Err(invalid(
                 "serve.max_connections_per_address",
@@ -106,5 +138,23 @@ mod tests {
         };
         let err = over.validate().unwrap_err().to_string();
         assert!(err.contains("serve.max_connections_per_address"), "{err}");
+    }
+
+    #[test]
+    fn the_operator_page_is_off_by_default_and_loopback_unless_made_public_on_purpose() {
+        let defaults = ServeSettings::default();
+        assert_eq!(defaults.admin_addr().unwrap(), None);
+        let with = |listen: &str, public: bool| ServeSettings {
+            admin_listen: Some(listen.into()),
+            admin_public: public,
+            ..ServeSettings::default()
+        };
+        assert!(with("127.0.0.1:8081", false).validate().is_ok());
+        assert!(with("[::1]:8081", false).validate().is_ok());
+        let err = with("0.0.0.0:8081", false).validate().unwrap_err().to_string();
+        assert!(err.contains("serve.admin_public"), "{err}");
+        assert!(with("0.0.0.0:8081", true).validate().is_ok());
+        let same = with("127.0.0.1:8080", false).validate().unwrap_err().to_string();
+        assert!(same.contains("must differ"), "{same}");
     }
 }

@@ -255,6 +255,10 @@ fn start_server(daemon: &mut Daemon) -> Result<serve::Server> {
     let site = Arc::new(super::published_site(config)?);
     let server = serve::start(&config.serve, site.clone())?;
     info!(address = %server.addr, files = site.len(), "serving http://{}/", server.addr);
+    // The operator's page, opt-in, on its own address (never the public listener).
+    if let Some(addr) = config.serve.admin_addr()? {
+        serve::admin::start(addr, config.clone())?;
+    }
     daemon.on_publish(Box::new(move |_, event: &Published| {
         let r = event.report;
         let changed = !r.written.is_empty() || !r.written_pages.is_empty() || !r.removed.is_empty();

@@ -2,6 +2,7 @@
 //! browsers with conditional GET, precompressed feeds, `/healthz` and `/metrics`. The daemon
 //! keeps the set current; this module only answers requests.
 
+pub mod admin;
 pub mod asset;
 mod conn;
 mod http;

@@ -284,3 +284,103 @@ fn build_publishes_only_what_is_due_and_prints_the_next_scheduled_time() {
     );
     assert!(!site.published("rss.xml").contains("TYPO-8E"), "{stdout}");
 }
+
+/// Builds `site` at `now` plus `days`.
+fn build_at(site: &Site, days: i64) {
+    let at = crate::support::now() + chrono::TimeDelta::days(days);
+    feedfold::commands::build(&site.config(), at).unwrap();
+}
+
+/// The `<updated>` of a published Atom feed.
+fn atom_updated(site: &Site, key: &str) -> String {
+    let atom = site.published(key);
+    let start = atom.find("<updated>").unwrap() + "<updated>".len();
+    atom[start..start + 19].to_string()
+}
+
+#[test]
+fn a_deleted_file_that_comes_back_gets_its_item_and_id_back_and_its_tombstone_is_withdrawn() {
+    let site = Site::new();
+    let text = "---\ntitle: Back again\nslug: back\n---\nBody.\n";
+    site.write("world/a.md", text);
+    build_at(&site, 0);
+    let id = crate::support::ids(&crate::support::rss(&site, "rss.xml"));
+    site.remove("world/a.md");
+    build_at(&site, 1);
+    assert!(site.published("atom.xml").contains(&format!("ref=\"{}\"", id[0])));
+    assert!(site.published("world/back/index.html").contains("This article was removed"));
+    site.write("world/a.md", text);
+    build_at(&site, 2);
+    assert_eq!(crate::support::ids(&crate::support::rss(&site, "rss.xml")), id);
+    assert!(!site.published("atom.xml").contains("deleted-entry"));
+    assert!(!site.published("world/back/index.html").contains("removed"));
+}
+
+#[test]
+fn a_feeds_updated_moves_forward_to_a_retraction_and_never_back_when_its_tombstone_leaves() {
+    let site = Site::new();
+    site.write("world/old.md", "---\ntitle: Old\ndate: 2024-06-01T00:00:00Z\n---\nA.\n");
+    site.write(
+        "world/story.md",
+        "---\ntitle: Story\ndate: 2024-07-01T00:00:00Z\n---\nB.\n",
+    );
+    build_at(&site, 0);
+    assert_eq!(atom_updated(&site, "atom.xml"), "2024-07-01T00:00:00");
+    site.write(
+        "world/story.md",
+        "---\ntitle: Story\ndate: 2024-07-01T00:00:00Z\nretracted: Wrong.\n---\nB.\n",
+    );
+    // Retracted when the index first saw it so: at this build.
+    build_at(&site, 0);
+    assert_eq!(atom_updated(&site, "atom.xml"), "2025-01-01T12:00:00");
+    assert!(site.published("rss.xml").contains("Retracted: Story"));
+    // Past the tombstone period: the notice leaves the feeds, the feed's date stays.
+    build_at(&site, 40);
+    assert!(!site.published("rss.xml").contains("Retracted: Story"));
+    assert_eq!(atom_updated(&site, "atom.xml"), "2025-01-01T12:00:00");
+    assert!(site.published("world/story/index.html").contains("Wrong."));
+}
+
+#[test]
+fn a_takedown_replaces_the_title_everywhere_and_keeps_the_id() {
+    let site = Site::new();
+    site.write("world/a.md", "---\ntitle: Named person SECRET-4E\nslug: a\n---\nSECRET-4E body.\n");
+    build_at(&site, 0);
+    let id = crate::support::ids(&crate::support::rss(&site, "rss.xml"));
+    site.write(
+        "world/a.md",
+        "---\ntitle: Named person SECRET-4E\nslug: a\nretracted: Court order.\ntakedown: true\n---\nSECRET-4E body.\n",
+    );
+    build_at(&site, 0);
+    let leaked: Vec<_> = files_under(&site.root().join("public"))
+        .into_iter()
+        .filter(|f| String::from_utf8_lossy(&std::fs::read(f).unwrap()).contains("SECRET-4E"))
+        .collect();
+    assert!(leaked.is_empty(), "{leaked:?}");
+    assert_eq!(crate::support::ids(&crate::support::rss(&site, "rss.xml")), id);
+    assert!(site.published("rss.xml").contains("<title>Removed</title>"));
+}
+
+#[test]
+fn the_operator_page_is_on_its_own_loopback_address_and_never_on_the_public_one() {
+    let site = Site::new();
+    let (port, admin) = (free_port(), free_port());
+    site.append_config(&format!(
+        "[serve]\nlisten = \"127.0.0.1:{port}\"\nadmin_listen = \"127.0.0.1:{admin}\"\n"
+    ));
+    site.write("world/open.md", "---\ntitle: Open story\n---\nAlready public.\n");
+    site.write("world/later.md", "---\ntitle: Later LATER-2A\ndate: 2999-01-01\n---\nB.\n");
+    site.write("world/broken.md", "---\ntitle: [\n---\n");
+    let daemon = Daemon::start_command(&site, "serve", &[]);
+    let (status, page) = get(admin, "/");
+    assert_eq!(status, 200);
+    assert!(page.contains("LATER-2A") && page.contains("broken.md"), "{page}");
+    let (status, json) = get(admin, "/status.json");
+    assert_eq!(status, 200);
+    assert!(json.contains("\"scheduled\""), "{json}");
+    for path in ["/status.json", "/status", "/admin"] {
+        assert_eq!(get(port, path).0, 404, "{path} on the public listener");
+    }
+    assert!(!get(port, "/").1.contains("broken.md"));
+    daemon.stop();
+}
