@@ -120,7 +120,11 @@ fn main() {
     }
     let mut delays: Vec<TimeDelta> = seen.iter().flatten().copied().collect();
     delays.sort();
-    assert!(!delays.is_empty(), "nothing published; see {}", log.display());
+    assert!(
+        !delays.is_empty(),
+        "nothing published; see {}",
+        log.display()
+    );
     let ms = |d: TimeDelta| d.num_microseconds().unwrap_or(0) as f64 / 1000.0;
     println!(
         "scheduled publishing, {} published + {} scheduled every {} ms: {} went out, {} early; \

@@ -144,9 +144,6 @@ pub struct Showing<'a> {
     pub counts: Counts,
     /// The next moment something changes stage; `None`: nothing is waiting.
     pub next_change: Option<DateTime<Utc>>,
-    /// The latest moment at or before `now` at which something changed stage: when it
-    /// differs from the last publish's, the feeds must be published again.
-    pub epoch: Option<DateTime<Utc>>,
     /// The scheduled articles, soonest first: (rowid, due moment).
     pub scheduled: Vec<(i64, DateTime<Utc>)>,
 }
@@ -166,12 +163,8 @@ impl<'a> Showing<'a> {
 pub fn showing<'a>(entries: &[&'a Entry], now: DateTime<Utc>, period: TimeDelta) -> Showing<'a> {
     let mut out = Showing::default();
     for &entry in entries {
-        for moment in moments(entry, period) {
-            if moment > now {
-                out.next_change = Some(out.next_change.map_or(moment, |n| n.min(moment)));
-            } else {
-                out.epoch = Some(out.epoch.map_or(moment, |e| e.max(moment)));
-            }
+        for moment in moments(entry, period).filter(|m| *m > now) {
+            out.next_change = Some(out.next_change.map_or(moment, |n| n.min(moment)));
         }
         let stage = stage(entry, now, period);
         match stage {
@@ -277,7 +270,6 @@ mod tests {
         assert_eq!(s.marked[0].updated, at(20));
         assert_ne!(s.marked[0].version, e.version);
         assert_eq!(s.next_change, Some(at(80)));
-        assert_eq!(s.epoch, Some(at(20)));
     }
 
     #[test]

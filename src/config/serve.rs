@@ -71,7 +71,10 @@ impl ServeSettings {
             ));
         }
         if Some(addr) == self.addr().ok() {
-            return Err(invalid(key, "must differ from serve.listen (the public listener)"));
+            return Err(invalid(
+                key,
+                "must differ from serve.listen (the public listener)",
+            ));
         }
         Ok(Some(addr))
     }
@@ -151,10 +154,16 @@ mod tests {
         };
         assert!(with("127.0.0.1:8081", false).validate().is_ok());
         assert!(with("[::1]:8081", false).validate().is_ok());
-        let err = with("0.0.0.0:8081", false).validate().unwrap_err().to_string();
+        let err = with("0.0.0.0:8081", false)
+            .validate()
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("serve.admin_public"), "{err}");
         assert!(with("0.0.0.0:8081", true).validate().is_ok());
-        let same = with("127.0.0.1:8080", false).validate().unwrap_err().to_string();
+        let same = with("127.0.0.1:8080", false)
+            .validate()
+            .unwrap_err()
+            .to_string();
         assert!(same.contains("must differ"), "{same}");
     }
 }

@@ -1,9 +1,10 @@
 //! The long-running process, `feedfold watch` ([`watch()`]) and `feedfold serve`
 //! ([`serve()`]): the loop that turns events into syncs of the
 //! [`Engine`](crate::engine::Engine), the hooks run after each publish (the HTTP server's
-//! published set, WebSub pings, the bucket mirror), signals and configuration reloads. The
-//! one-shot commands are in [`crate::commands`].
+//! published set, WebSub pings, the bucket mirror, the `publish.on_change` command),
+//! signals and configuration reloads. The one-shot commands are in [`crate::commands`].
 
+mod on_change;
 mod pause;
 mod run;
 mod state;

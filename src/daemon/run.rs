@@ -15,6 +15,7 @@ use anyhow::{Context, Result};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use tracing::{debug, error, info, warn};
 
+use super::on_change::OnChange;
 use super::pause;
 use super::state::{Daemon, Published};
 use super::websub::Pinger;
@@ -69,6 +70,11 @@ fn run(config_path: &Path, with_server: bool) -> Result<()> {
     daemon.on_publish(Box::new(move |config, event| {
         pinger.announce(&config.websub.hubs, changed_feed_urls(config, event));
     }));
+    let on_change = OnChange::start()?;
+    let mut on_change_notifier = on_change.notifier();
+    daemon.on_publish(Box::new(move |config, event| {
+        on_change_notifier.published(config, event.report);
+    }));
     // Watch first, then reconcile: a change made during the first scan is not missed.
     let mut watcher = start_watch(&daemon, &tx);
     let result = watch_loop(&mut daemon, &mut watcher, &tx, &rx, &stop);
@@ -80,6 +86,7 @@ fn run(config_path: &Path, with_server: bool) -> Result<()> {
     if let Some(mirror) = mirror {
         mirror.stop();
     }
+    on_change.stop();
     info!("stopped");
     result
 }

@@ -56,8 +56,16 @@ fn answer(stream: TcpStream, config: &Config) -> Result<()> {
     let reply = match (method, path) {
         ("GET", "/") => page(config),
         ("GET", "/status.json") => json(config),
-        ("GET", _) => ("404 Not Found", "text/plain; charset=utf-8", "not found\n".into()),
-        _ => ("405 Method Not Allowed", "text/plain; charset=utf-8", "GET only\n".into()),
+        ("GET", _) => (
+            "404 Not Found",
+            "text/plain; charset=utf-8",
+            "not found\n".into(),
+        ),
+        _ => (
+            "405 Method Not Allowed",
+            "text/plain; charset=utf-8",
+            "GET only\n".into(),
+        ),
     };
     send(stream, reply)
 }

@@ -307,11 +307,20 @@ fn a_deleted_file_that_comes_back_gets_its_item_and_id_back_and_its_tombstone_is
     let id = crate::support::ids(&crate::support::rss(&site, "rss.xml"));
     site.remove("world/a.md");
     build_at(&site, 1);
-    assert!(site.published("atom.xml").contains(&format!("ref=\"{}\"", id[0])));
-    assert!(site.published("world/back/index.html").contains("This article was removed"));
+    assert!(
+        site.published("atom.xml")
+            .contains(&format!("ref=\"{}\"", id[0]))
+    );
+    assert!(
+        site.published("world/back/index.html")
+            .contains("This article was removed")
+    );
     site.write("world/a.md", text);
     build_at(&site, 2);
-    assert_eq!(crate::support::ids(&crate::support::rss(&site, "rss.xml")), id);
+    assert_eq!(
+        crate::support::ids(&crate::support::rss(&site, "rss.xml")),
+        id
+    );
     assert!(!site.published("atom.xml").contains("deleted-entry"));
     assert!(!site.published("world/back/index.html").contains("removed"));
 }
@@ -319,7 +328,10 @@ fn a_deleted_file_that_comes_back_gets_its_item_and_id_back_and_its_tombstone_is
 #[test]
 fn a_feeds_updated_moves_forward_to_a_retraction_and_never_back_when_its_tombstone_leaves() {
     let site = Site::new();
-    site.write("world/old.md", "---\ntitle: Old\ndate: 2024-06-01T00:00:00Z\n---\nA.\n");
+    site.write(
+        "world/old.md",
+        "---\ntitle: Old\ndate: 2024-06-01T00:00:00Z\n---\nA.\n",
+    );
     site.write(
         "world/story.md",
         "---\ntitle: Story\ndate: 2024-07-01T00:00:00Z\n---\nB.\n",
@@ -344,7 +356,10 @@ fn a_feeds_updated_moves_forward_to_a_retraction_and_never_back_when_its_tombsto
 #[test]
 fn a_takedown_replaces_the_title_everywhere_and_keeps_the_id() {
     let site = Site::new();
-    site.write("world/a.md", "---\ntitle: Named person SECRET-4E\nslug: a\n---\nSECRET-4E body.\n");
+    site.write(
+        "world/a.md",
+        "---\ntitle: Named person SECRET-4E\nslug: a\n---\nSECRET-4E body.\n",
+    );
     build_at(&site, 0);
     let id = crate::support::ids(&crate::support::rss(&site, "rss.xml"));
     site.write(
@@ -357,7 +372,10 @@ fn a_takedown_replaces_the_title_everywhere_and_keeps_the_id() {
         .filter(|f| String::from_utf8_lossy(&std::fs::read(f).unwrap()).contains("SECRET-4E"))
         .collect();
     assert!(leaked.is_empty(), "{leaked:?}");
-    assert_eq!(crate::support::ids(&crate::support::rss(&site, "rss.xml")), id);
+    assert_eq!(
+        crate::support::ids(&crate::support::rss(&site, "rss.xml")),
+        id
+    );
     assert!(site.published("rss.xml").contains("<title>Removed</title>"));
 }
 
@@ -368,13 +386,22 @@ fn the_operator_page_is_on_its_own_loopback_address_and_never_on_the_public_one(
     site.append_config(&format!(
         "[serve]\nlisten = \"127.0.0.1:{port}\"\nadmin_listen = \"127.0.0.1:{admin}\"\n"
     ));
-    site.write("world/open.md", "---\ntitle: Open story\n---\nAlready public.\n");
-    site.write("world/later.md", "---\ntitle: Later LATER-2A\ndate: 2999-01-01\n---\nB.\n");
+    site.write(
+        "world/open.md",
+        "---\ntitle: Open story\n---\nAlready public.\n",
+    );
+    site.write(
+        "world/later.md",
+        "---\ntitle: Later LATER-2A\ndate: 2999-01-01\n---\nB.\n",
+    );
     site.write("world/broken.md", "---\ntitle: [\n---\n");
     let daemon = Daemon::start_command(&site, "serve", &[]);
     let (status, page) = get(admin, "/");
     assert_eq!(status, 200);
-    assert!(page.contains("LATER-2A") && page.contains("broken.md"), "{page}");
+    assert!(
+        page.contains("LATER-2A") && page.contains("broken.md"),
+        "{page}"
+    );
     let (status, json) = get(admin, "/status.json");
     assert_eq!(status, 200);
     assert!(json.contains("\"scheduled\""), "{json}");

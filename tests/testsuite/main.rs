@@ -14,6 +14,7 @@ mod hostile_content;
 mod hostile_files;
 mod identity;
 mod lifecycle;
+mod on_change;
 mod parse_back;
 mod properties;
 mod rejections;

@@ -351,3 +351,26 @@ fn of_two_daemons_on_one_prefix_exactly_one_publishes() {
     assert!(started.elapsed() < Duration::from_secs(60));
     assert_eq!(two.stop(), 0);
 }
+
+#[test]
+fn a_scheduled_story_puts_nothing_in_the_bucket_before_its_moment() {
+    let Some(moto) = Moto::start() else { return };
+    let site = with_bucket(&moto, "embargo");
+    site.write("world/open.txt", article("Open story"));
+    site.write(
+        "world/later.md",
+        "---\ntitle: Embargoed EMBARGO-B17\nslug: later\ndate: 2999-01-01T00:00:00Z\n---\n\
+         EMBARGO-B17 body.\n",
+    );
+    assert!(feedfold(&site, "build").status.success());
+    let keys = moto.keys("embargo");
+    assert!(!keys.is_empty());
+    assert!(!keys.iter().any(|k| k.contains("later")), "{keys:?}");
+    for key in &keys {
+        let body = moto.object("embargo", key).3;
+        assert!(
+            !String::from_utf8_lossy(&body).contains("EMBARGO-B17"),
+            "{key} leaks the embargoed story"
+        );
+    }
+}

@@ -124,10 +124,7 @@ fn wait(child: &mut Child, timeout: Duration, stop: &AtomicBool) -> Result<ExitS
             bail!("still running at shutdown; its process group was killed");
         }
         if Instant::now() >= deadline {
-            bail!(
-                "timed out after {} s; its process group was killed",
-                timeout.as_secs()
-            );
+            bail!("timed out after {timeout:?}; its process group was killed");
         }
         std::thread::sleep(POLL);
     }
@@ -175,7 +172,7 @@ mod tests {
     fn an_on_change_command_past_its_timeout_is_killed_with_its_process_group() {
         let outcome = run_sh("sleep 600 & echo $!; sleep 600", "", 300);
         let failure = outcome.failure.unwrap_or_default();
-        assert!(failure.contains("timed out after 0 s"), "{failure}");
+        assert!(failure.contains("timed out after 300ms"), "{failure}");
         // The background `sleep` is gone too (or a zombie no one reaped yet).
         let stat = format!("/proc/{}/stat", outcome.stdout);
         let deadline = Instant::now() + Duration::from_secs(5);
