@@ -1,7 +1,8 @@
 //! Build benchmark: cold build, no-change rebuild and peak memory over a generated corpus,
 //! side by side with Hugo building the same corpus and with the bare cost of reading it.
 //!
-//! `cargo bench --bench build -- --n 10000 --runs 5` (corpus from `../shared/bench/corpus.py`).
+//! `cargo bench --bench build -- --n 10000 --runs 5 [--hugo-pages] [--no-hugo]` (corpus from
+//! `benches/corpus.py`, or `--corpus-py PATH`).
 //! Runs are interleaved (feedfold, Hugo, feedfold, ...) so that machine noise hits both.
 //! Output from an earlier run is moved aside, not deleted, until the end: on ext4, creating
 //! files right after deleting thousands makes the inode allocator skip every recently freed
@@ -19,6 +20,8 @@ struct Args {
     work: PathBuf,
     corpus_py: PathBuf,
     hugo: bool,
+    /// Hugo builds the whole site (a page per article, listings, feeds), not the feed alone.
+    hugo_pages: bool,
 }
 
 fn parse_args() -> Args {
@@ -26,8 +29,9 @@ fn parse_args() -> Args {
         n: 10_000,
         runs: 5,
         work: PathBuf::from("/tmp/feedfold-bench"),
-        corpus_py: Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/corpus.py"),
+        corpus_py: Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/corpus.py"),
         hugo: true,
+        hugo_pages: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -37,6 +41,7 @@ fn parse_args() -> Args {
             "--work" => args.work = it.next().expect("--work DIR").into(),
             "--corpus-py" => args.corpus_py = it.next().expect("--corpus-py PATH").into(),
             "--no-hugo" => args.hugo = false,
+            "--hugo-pages" => args.hugo_pages = true,
             _ => {} // cargo bench passes --bench
         }
     }
@@ -77,25 +82,47 @@ fn peak_rss_mb(program: &Path, args: &[&str]) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// What the corpus was made with: the generator (its path and a hash of its text) and the
+/// Hugo site kind. A corpus made otherwise, by an older generator say, is made anew.
+fn corpus_key(args: &Args) -> String {
+    let text = std::fs::read(&args.corpus_py)
+        .unwrap_or_else(|e| panic!("corpus generator {}: {e}", args.corpus_py.display()));
+    // FNV-1a: stable across Rust versions, unlike the std hasher.
+    let hash = text.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!(
+        "generator {} {hash:016x}\nhugo pages {}\n",
+        args.corpus_py.display(),
+        args.hugo_pages
+    )
+}
+
 fn corpus(args: &Args) -> PathBuf {
     let dir = args.work.join(format!("n{}", args.n));
-    if dir.join(".ready").exists() {
+    let key = corpus_key(args);
+    if std::fs::read_to_string(dir.join(".ready")).is_ok_and(|made| made == key) {
         return dir;
     }
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("site")).expect("work dir");
-    run(Command::new("python3")
+    let mut generate = Command::new("python3");
+    generate
         .arg(&args.corpus_py)
         .args(["--n", &args.n.to_string(), "--seed", "1", "--out"])
         .arg(dir.join("site/feeds/news"))
         .arg("--hugo-out")
-        .arg(dir.join("hugo")));
+        .arg(dir.join("hugo"));
+    if args.hugo_pages {
+        generate.arg("--hugo-pages");
+    }
+    run(&mut generate);
     std::fs::write(
         dir.join("site/config.toml"),
         "[site]\ntitle = \"Bench\"\nbase_url = \"https://bench.example.org\"\nlanguage = \"en\"\n",
     )
     .expect("config");
-    std::fs::write(dir.join(".ready"), "").expect("marker");
+    std::fs::write(dir.join(".ready"), key).expect("marker");
     dir
 }
 

@@ -1,17 +1,18 @@
 //! The one-shot commands: `build` (scan and publish once, through the [`Engine`]),
-//! `publish` (a build, then every file uploaded to the bucket anew) and `check` (parse
-//! everything, write nothing), with the lines they print: one per problem file, and a
-//! summary. `watch` and `serve` are [`crate::daemon`]'s.
+//! `publish` (a build, then every file uploaded to the bucket anew), `check` (parse
+//! everything, write nothing) and `config` (the configuration, resolved and checked, no
+//! article read), with the lines they print: one per problem file, and a summary. `watch`
+//! and `serve` are [`crate::daemon`]'s.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 
-use crate::config::Config;
+use crate::config::{self, Config, ConfigError};
 use crate::config_file;
 use crate::engine::{Engine, Mode, Scope};
 use crate::index::{self, ScanReport};
@@ -56,6 +57,14 @@ pub fn build(config: &Config, now: DateTime<Utc>) -> Result<BuildReport> {
 /// problem lines and the summary, then brings the bucket up to date if one is configured.
 pub fn run_build(config_path: &Path, upload_again: bool) -> Result<ExitCode> {
     let config = config_file::load(config_path)?;
+    if upload_again && config.publish.s3().is_none() {
+        bail!(
+            "`feedfold publish` uploads to a bucket, and {} configures none: add \
+             `[publish] target = \"s3\"` and a `[publish.s3]` table with the `bucket`, or run \
+             `feedfold build` to publish into the local folder only",
+            config_path.display()
+        );
+    }
     let report = build(&config, Utc::now())?;
     eprint!("{}", problem_lines(&config, &report.scan));
     println!("{}", summary(&report));
@@ -115,6 +124,41 @@ pub fn run_check(config_path: &Path) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `feedfold config`: reads and checks the configuration file as every command does, and
+/// that the content folder is one, reading no article; prints the configuration with every
+/// default filled in (and paths resolved) as TOML. An invalid one is an error listing every
+/// problem (exit code 2).
+pub fn run_config(config_path: &Path) -> Result<ExitCode> {
+    let config = config_file::load(config_path)?;
+    let feeds = &config.paths.feeds;
+    if !feeds.is_dir() {
+        let reason = match std::fs::metadata(feeds) {
+            Ok(_) => format!("{} is not a folder", feeds.display()),
+            Err(e) => format!("cannot read the content folder {}: {e}", feeds.display()),
+        };
+        let text = std::fs::read_to_string(config_path).unwrap_or_default();
+        let key = "paths.feeds";
+        let problem = config::located(&text, ConfigError::Invalid { key, reason });
+        return Err(config_file::InvalidConfig {
+            path: config_path.to_path_buf(),
+            problems: problem.into(),
+        }
+        .into());
+    }
+    let text = config
+        .to_toml()
+        .context("cannot write the configuration as TOML")?;
+    print!("{text}");
+    eprintln!(
+        "{}",
+        escape_controls(&format!(
+            "{}: the configuration is valid",
+            config_path.display()
+        ))
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One line per problem file, prefixed with the content root; control characters in names

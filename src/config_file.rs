@@ -1,16 +1,34 @@
 //! The configuration file, read from disk: the shell around the pure
 //! [`Config::parse`](crate::config::Config::parse). Reads the file, resolves relative
 //! paths against its folder, and checks the layout rules again with symbolic links
-//! resolved. Every command and every reload loads the configuration through [`load`].
+//! resolved. Every command and every reload loads the configuration through [`load`] (or
+//! [`load_with`], with what the command line sets instead of the file); a file that
+//! cannot be used is an [`InvalidConfig`], with every problem in it.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use thiserror::Error;
 
-use crate::config::{self, Config};
+use crate::config::{self, Config, Overrides, Problems};
+
+/// A configuration file that cannot be used, and every problem in it, in file order.
+#[derive(Debug, Error)]
+#[error("invalid config file {}: {problems}", path.display())]
+pub struct InvalidConfig {
+    /// The file, as given.
+    pub path: PathBuf,
+    /// What is wrong in it.
+    pub problems: Problems,
+}
 
 /// Reads and checks the configuration file.
 pub fn load(path: &Path) -> Result<Config> {
+    load_with(path, &Overrides::default())
+}
+
+/// [`load`], with `overrides` applied before the checks.
+pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Config> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config file {}", path.display()))?;
     let dir = path
@@ -18,13 +36,18 @@ pub fn load(path: &Path) -> Result<Config> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    let config = Config::parse(&text, &dir)
-        .with_context(|| format!("invalid config file {}", path.display()))?;
+    let invalid = |problems: Problems| InvalidConfig {
+        path: path.to_path_buf(),
+        problems,
+    };
+    let config = Config::parse_with(&text, &dir, overrides).map_err(invalid)?;
     // The same rules again, through symbolic links: `public` may be a link into `feeds/`.
     let p = &config.paths;
     let real = |path: &Path| real_path(path);
-    config::check_layout(&real(&p.feeds), &real(&p.publish), &real(&p.state), &dir)
-        .with_context(|| format!("invalid config file {}", path.display()))?;
+    if let Err(e) = config::check_layout(&real(&p.feeds), &real(&p.publish), &real(&p.state), &dir)
+    {
+        return Err(invalid(config::located(&text, e).into()).into());
+    }
     Ok(config)
 }
 

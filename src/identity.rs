@@ -11,7 +11,8 @@
 //!   index rebuilt after a loss is the date readers were already shown ([`recovered_or`]:
 //!   the shell reads it back from the published feeds, `recover.rs`, and the index applies
 //!   it, `index/apply.rs`). Chosen by [`dates`].
-//! - **updated**: the later of the front-matter `updated` and the latest dated correction,
+//! - **updated**: the later of the front-matter `updated` and the latest dated correction
+//!   (never later than the index first saw that text),
 //!   else the moment its content last changed ([`Record::changed`], set by the index when
 //!   the bytes change), never before published. Chosen by [`dates`]. A retraction or a
 //!   removal moves it to that moment ([`crate::lifecycle`]).
@@ -183,7 +184,10 @@ fn short_hash(hash: &Hash) -> String {
 /// Publication and update dates of an article, from what it says and what the index saw.
 pub fn dates(meta: &Meta, record: &Record) -> (DateTime<Utc>, DateTime<Utc>) {
     let published = date::clamp(meta.date.unwrap_or(record.first_seen));
+    // A correction cannot be dated after the index first saw the text that carries it.
+    let seen = record.changed.unwrap_or(record.first_seen);
     let corrected = meta.corrections.iter().filter_map(|c| c.date).max();
+    let corrected = corrected.map(|c| c.min(seen));
     let updated = meta
         .updated
         .max(corrected)
@@ -220,7 +224,12 @@ pub fn entry(record: &Record, meta: &Meta, interner: &mut Interner) -> Entry {
     Entry {
         rowid: record.rowid,
         channel: interner.intern(&record.channel),
-        tags: meta.tags.iter().map(|t| interner.intern(t)).collect(),
+        // A legal removal leaves its tag feeds at once: a tag can name the story.
+        tags: if meta.retraction.as_ref().is_some_and(|r| r.takedown) {
+            Box::new([])
+        } else {
+            meta.tags.iter().map(|t| interner.intern(t)).collect()
+        },
         lang: interner.intern(&meta.lang),
         published,
         updated,

@@ -72,7 +72,9 @@ pub fn stage(entry: &Entry, now: DateTime<Utc>, period: TimeDelta) -> Stage {
     if entry.published > now {
         return Stage::Hidden;
     }
-    let ended = [entry.removed, entry.expires]
+    // An expiry set before the date takes effect at the date (reported when read).
+    let expires = entry.expires.map(|t| t.max(entry.published));
+    let ended = [entry.removed, expires]
         .into_iter()
         .flatten()
         .filter(|t| *t <= now)
@@ -96,9 +98,9 @@ pub fn stage(entry: &Entry, now: DateTime<Utc>, period: TimeDelta) -> Stage {
     }
 }
 
-/// Whether it is deleted, expired or retracted before its date: it will never be public.
+/// Whether it was deleted or retracted before its date: it will never be public.
 fn ends_before_its_date(entry: &Entry) -> bool {
-    [entry.removed, entry.expires, entry.retracted]
+    [entry.removed, entry.retracted]
         .into_iter()
         .flatten()
         .any(|t| t < entry.published)
@@ -163,6 +165,10 @@ impl<'a> Showing<'a> {
 pub fn showing<'a>(entries: &[&'a Entry], now: DateTime<Utc>, period: TimeDelta) -> Showing<'a> {
     let mut out = Showing::default();
     for &entry in entries {
+        if ends_before_its_date(entry) {
+            // Never public: nothing about it will ever change what is published.
+            continue;
+        }
         for moment in moments(entry, period).filter(|m| *m > now) {
             out.next_change = Some(out.next_change.map_or(moment, |n| n.min(moment)));
         }
@@ -299,6 +305,15 @@ mod tests {
             removed: Some(at(5)),
             ..entry(1, 10)
         };
+        let expired = Entry {
+            expires: Some(at(5)),
+            ..entry(3, 10)
+        };
+        // An expiry before the date takes effect at the date.
+        assert_eq!(
+            stage(&expired, at(10), PERIOD),
+            Stage::Removed { at: at(10) }
+        );
         let retracted = Entry {
             retracted: Some(at(5)),
             ..entry(2, 10)
@@ -310,6 +325,7 @@ mod tests {
         }
         let s = showing(&[&deleted, &retracted], at(11), PERIOD);
         assert!(s.stages.is_empty() && s.floors.is_empty());
+        assert_eq!(s.next_change, None, "nothing to wake up for");
         assert_eq!(s.counts.scheduled, 0);
         let waiting = showing(&[&deleted, &retracted], at(4), PERIOD);
         assert_eq!(waiting.counts.scheduled, 0, "neither will ever be public");

@@ -155,7 +155,7 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
         &mut warnings,
     );
     let (date, updated) = read_dates(fm, d.timezone, &mut warnings)?;
-    let record = super::newsroom::read(fm, d.timezone, &mut warnings)?;
+    let record = super::newsroom::read(fm, d.timezone, date, &mut warnings)?;
     let meta = Meta {
         slug: fm.slug.as_deref().and_then(slug::slugify),
         title_slug: slug::slugify(&title),

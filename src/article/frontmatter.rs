@@ -28,10 +28,11 @@ pub struct FrontMatter {
     pub expires: Option<DateValue>,
     /// One correction, dated when the article last changed.
     pub correction: Option<String>,
-    /// Several corrections, each with its date.
-    pub corrections: Option<Vec<CorrectionValue>>,
-    /// A retraction: its reason (or `true`).
-    pub retracted: Option<Flagged>,
+    /// Several corrections, each with its date (or one, as text).
+    pub corrections: Option<Corrections>,
+    /// A retraction: its reason (or `true`); any value, checked by the newsroom rules so
+    /// that a wrong one is named clearly.
+    pub retracted: Option<serde_json::Value>,
     /// When the retraction took effect (default: when the index first saw it).
     pub retracted_at: Option<DateValue>,
     /// A legal removal: the title goes too.
@@ -67,12 +68,12 @@ pub struct CorrectionValue {
     pub text: String,
 }
 
-/// A value that is a text, or a bare `true`/`false`.
+/// `corrections`: a list of dated ones, or a single text.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(untagged)]
-pub enum Flagged {
-    Flag(bool),
-    Text(String),
+pub enum Corrections {
+    Many(Vec<CorrectionValue>),
+    One(String),
 }
 
 /// A list that may be written as a single string.
@@ -94,7 +95,8 @@ impl OneOrMany {
 
 /// Splits a Markdown document into its front matter (parsed) and its body.
 ///
-/// A document without a front-matter fence has empty front matter.
+/// A document without a front-matter fence has empty front matter. A parse error says
+/// where, as a line of the whole file (the opening fence is line 1).
 pub fn split(text: &str) -> Result<(FrontMatter, &str), String> {
     let Some((fence, rest)) = ["---", "+++"]
         .iter()
@@ -104,13 +106,34 @@ pub fn split(text: &str) -> Result<(FrontMatter, &str), String> {
     };
     let (block, body) = find_closing(rest, fence)
         .ok_or_else(|| format!("front matter opened with `{fence}` is never closed"))?;
+    // The lines before the block: the opening fence's.
+    const FENCE_LINES: u64 = 1;
     let front = if fence == "---" {
         serde_saphyr::from_str::<Option<FrontMatter>>(block)
             .map(Option::unwrap_or_default)
-            .map_err(|e| format!("YAML front matter: {}", first_line(&e.to_string())))?
+            .map_err(|e| {
+                let options = serde_saphyr::render_options! {
+                    snippets: serde_saphyr::SnippetMode::Off,
+                    line_offset: FENCE_LINES,
+                };
+                format!(
+                    "YAML front matter: {}",
+                    first_line(&e.render_with_options(options))
+                )
+            })?
     } else {
-        toml::from_str(block)
-            .map_err(|e| format!("TOML front matter: {}", first_line(&e.to_string())))?
+        toml::from_str(block).map_err(|e| {
+            let message = first_line(e.message().trim());
+            match e.span() {
+                Some(span) => {
+                    let before = &block[..span.start.min(block.len())];
+                    let line = before.matches('\n').count() as u64 + 1 + FENCE_LINES;
+                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    format!("TOML front matter: {message} at line {line}, column {column}")
+                }
+                None => format!("TOML front matter: {message}"),
+            }
+        })?
     };
     Ok((front, body))
 }
@@ -185,6 +208,24 @@ mod tests {
                 .unwrap_err()
                 .starts_with("YAML")
         );
+    }
+
+    #[test]
+    fn a_yaml_error_names_its_line_in_the_file() {
+        let err = split("---\ntitle: T\ntags: [a, b\n---\nBody\n").unwrap_err();
+        assert!(err.starts_with("YAML front matter: "), "{err}");
+        assert!(err.contains("line 3") || err.contains("line 4"), "{err}");
+        let err = split("---\ntitle: T\ndraft: maybe\n---\n").unwrap_err();
+        assert!(err.contains("at line 3, column"), "{err}");
+    }
+
+    #[test]
+    fn a_toml_error_names_its_line_in_the_file() {
+        let err = split("+++\ntitle = \"T\"\ndraft = maybe\n+++\n").unwrap_err();
+        assert!(err.starts_with("TOML front matter: "), "{err}");
+        assert!(err.ends_with("at line 3, column 9"), "{err}");
+        let err = split("+++\ntitle = \"T\"\n\ndraft = \"no\"\n+++\n").unwrap_err();
+        assert!(err.contains("at line 4, column"), "{err}");
     }
 
     #[test]

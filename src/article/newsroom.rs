@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::Rejection;
 use super::extract::read_date;
-use super::frontmatter::{DateValue, Flagged, FrontMatter};
+use super::frontmatter::{Corrections, DateValue, FrontMatter};
 use super::text::{collapse_whitespace, truncate_words};
 
-/// Most corrections an article keeps (the oldest are kept).
+/// Most corrections an article keeps (the newest are kept).
 pub const MAX_CORRECTIONS: usize = 50;
 /// Most characters of a correction's text or a retraction's reason.
 pub const MAX_NOTE_CHARS: usize = 2_000;
@@ -49,41 +49,34 @@ pub struct Newsroom {
     pub retraction: Option<Retraction>,
 }
 
-/// Reads the newsroom keys of `fm`, dates read in `tz`.
-pub fn read(fm: &FrontMatter, tz: Tz, warnings: &mut Vec<String>) -> Result<Newsroom, Rejection> {
+/// Reads the newsroom keys of `fm`, dates read in `tz`; `date` is the article's own date,
+/// before which nothing can end (an earlier `expires` or `retracted_at` is moved to it, and
+/// reported).
+pub fn read(
+    fm: &FrontMatter,
+    tz: Tz,
+    date: Option<DateTime<Utc>>,
+    warnings: &mut Vec<String>,
+) -> Result<Newsroom, Rejection> {
     let dated = |value: Option<&DateValue>, place: &str| {
         read_date(value, tz).map_err(|error| Rejection::InvalidDate {
             place: format!("front matter `{place}`"),
             error,
         })
     };
-    let expires = dated(fm.expires.as_ref(), "expires")?;
-    let mut corrections = Vec::new();
-    if let Some(text) = fm.correction.as_deref().map(note).filter(|t| !t.is_empty()) {
-        corrections.push(Correction { date: None, text });
-    }
-    for (i, given) in fm.corrections.iter().flatten().enumerate() {
-        let date = dated(given.date.as_ref(), &format!("corrections[{i}].date"))?;
-        let text = note(&given.text);
-        if !text.is_empty() {
-            corrections.push(Correction { date, text });
-        }
-    }
-    if corrections.len() > MAX_CORRECTIONS {
-        warnings.push(format!(
-            "{} corrections; the first {MAX_CORRECTIONS} are kept",
-            corrections.len()
-        ));
-        corrections.truncate(MAX_CORRECTIONS);
-    }
-    // Oldest first; undated (a single `correction:`) last: it is the latest change.
-    corrections.sort_by_key(|c| (c.date.is_none(), c.date));
-    let reason = match &fm.retracted {
-        Some(Flagged::Text(reason)) => Some(note(reason)),
-        Some(Flagged::Flag(true)) => Some(String::new()),
-        Some(Flagged::Flag(false)) | None => fm.takedown.then(String::new),
-    };
+    let not_before_date =
+        |at: Option<DateTime<Utc>>, key: &str, warnings: &mut Vec<String>| match (at, date) {
+            (Some(at), Some(date)) if at < date => {
+                warnings.push(format!("{key} is before date; it takes effect at date"));
+                Some(date)
+            }
+            _ => at,
+        };
+    let expires = not_before_date(dated(fm.expires.as_ref(), "expires")?, "expires", warnings);
+    let corrections = corrections(fm, &dated, warnings)?;
+    let reason = retraction_reason(fm, warnings)?;
     let at = dated(fm.retracted_at.as_ref(), "retracted_at")?;
+    let at = not_before_date(at, "retracted_at", warnings);
     if reason.is_none() && at.is_some() {
         warnings.push("retracted_at without `retracted` ignored".into());
     }
@@ -99,14 +92,88 @@ pub fn read(fm: &FrontMatter, tz: Tz, warnings: &mut Vec<String>) -> Result<News
     })
 }
 
-/// A note as published: whitespace collapsed, characters no feed can carry removed, and
-/// cut at a word boundary.
-fn note(text: &str) -> String {
-    let clean: String = text
+type Dated<'a> = dyn Fn(Option<&DateValue>, &str) -> Result<Option<DateTime<Utc>>, Rejection> + 'a;
+
+/// The corrections, oldest first (an undated one last: it is the latest change), the newest
+/// [`MAX_CORRECTIONS`] kept.
+fn corrections(
+    fm: &FrontMatter,
+    dated: &Dated,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Correction>, Rejection> {
+    let mut out = Vec::new();
+    let undated = fm.correction.iter().chain(match &fm.corrections {
+        Some(Corrections::One(text)) => Some(text),
+        _ => None,
+    });
+    for text in undated {
+        let text = note(text, "correction", warnings);
+        if !text.is_empty() {
+            out.push(Correction { date: None, text });
+        }
+    }
+    if let Some(Corrections::Many(list)) = &fm.corrections {
+        for (i, given) in list.iter().enumerate() {
+            let date = dated(given.date.as_ref(), &format!("corrections[{i}].date"))?;
+            let text = note(&given.text, "corrections", warnings);
+            if !text.is_empty() {
+                out.push(Correction { date, text });
+            }
+        }
+    }
+    out.sort_by_key(|c| (c.date.is_none(), c.date));
+    if out.len() > MAX_CORRECTIONS {
+        warnings.push(format!(
+            "{} corrections; the newest {MAX_CORRECTIONS} are kept",
+            out.len()
+        ));
+        out.drain(..out.len() - MAX_CORRECTIONS);
+    }
+    Ok(out)
+}
+
+/// The reason of a retraction (`retracted: "reason"` or `retracted: true`), `None` when the
+/// story is not retracted; a value of another kind rejects the article, naming the key.
+fn retraction_reason(
+    fm: &FrontMatter,
+    warnings: &mut Vec<String>,
+) -> Result<Option<String>, Rejection> {
+    use serde_json::Value;
+    let given = match &fm.retracted {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => None,
+        Some(Value::Bool(true)) => Some(String::new()),
+        Some(Value::String(text)) => {
+            let flag = text.trim().to_ascii_lowercase();
+            if matches!(flag.as_str(), "false" | "no" | "off") {
+                warnings.push(format!("retracted: \"{text}\" is read as not retracted"));
+                None
+            } else if matches!(flag.as_str(), "true" | "yes" | "on") {
+                Some(String::new())
+            } else {
+                Some(note(text, "retracted", warnings))
+            }
+        }
+        Some(other) => {
+            return Err(Rejection::FrontMatter(format!(
+                "`retracted` must be the reason (text) or true, not `{other}`"
+            )));
+        }
+    };
+    Ok(given.or_else(|| fm.takedown.then(String::new)))
+}
+
+/// A note as published: whitespace collapsed, control characters removed (reported),
+/// and cut at a word boundary.
+fn note(text: &str, key: &str, warnings: &mut Vec<String>) -> String {
+    let collapsed = collapse_whitespace(text);
+    let clean: String = collapsed
         .chars()
-        .filter(|c| super::decode::is_xml_char(*c))
+        .filter(|c| super::decode::is_xml_char(*c) && !c.is_control())
         .collect();
-    truncate_words(&collapse_whitespace(&clean), MAX_NOTE_CHARS)
+    if clean.len() != collapsed.len() {
+        warnings.push(format!("control characters in `{key}` removed"));
+    }
+    truncate_words(&clean, MAX_NOTE_CHARS)
 }
 
 #[cfg(test)]
@@ -157,6 +224,48 @@ mod tests {
             meta("---\nretracted: false\n---\nT\n").unwrap().retraction,
             None
         );
+    }
+
+    #[test]
+    fn an_end_before_the_articles_date_takes_effect_at_its_date_and_is_reported() {
+        let text = "---\ndate: 2030-01-10\nexpires: 2030-01-01\nretracted: x\n\
+                    retracted_at: 2029-12-01\n---\nT\n";
+        let doc = Document::parse(text.as_bytes(), Kind::Text).unwrap();
+        let (m, warnings) = extract(&doc, &test_defaults()).unwrap();
+        assert_eq!(m.expires, m.date);
+        assert_eq!(m.retraction.unwrap().at, m.date);
+        assert_eq!(
+            warnings
+                .iter()
+                .filter(|w| w.contains("before date"))
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_retraction_of_the_wrong_kind_is_named_and_false_words_do_not_retract() {
+        let err = meta("---\nretracted: 12\n---\nT\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`retracted` must be the reason"), "{err}");
+        for no in ["\"false\"", "\"no\""] {
+            let m = meta(&format!("---\nretracted: {no}\n---\nT\n")).unwrap();
+            assert_eq!(m.retraction, None, "{no}");
+        }
+        let one = meta("---\ncorrections: \"Fixed a name.\"\n---\nT\n").unwrap();
+        assert_eq!(one.corrections[0].text, "Fixed a name.");
+    }
+
+    #[test]
+    fn the_newest_corrections_are_kept_and_control_characters_are_removed() {
+        let list: String = (0..60)
+            .map(|i| format!("  - {{date: \"2030-01-01T00:{i:02}:00Z\", text: \"c{i}\\u007f\"}}\n"))
+            .collect();
+        let m = meta(&format!("---\ncorrections:\n{list}---\nT\n")).unwrap();
+        assert_eq!(m.corrections.len(), MAX_CORRECTIONS);
+        assert_eq!(m.corrections.last().unwrap().text, "c59");
+        assert_eq!(m.corrections[0].text, "c10");
     }
 
     #[test]

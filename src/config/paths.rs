@@ -5,12 +5,12 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{ConfigError, invalid};
 
 /// `[paths]`: folders, relative to the configuration file's folder.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Paths {
     /// Content root: one sub-folder per channel.
@@ -58,20 +58,38 @@ fn normalize(path: &Path) -> PathBuf {
 /// Refuses folder layouts that would publish or destroy what must not be: the publish
 /// folder at the file-system root, inside the content root or holding it; the index
 /// inside the publish folder (downloadable) or the content root (feedfold never writes
-/// there); the configuration file's folder inside the publish folder.
+/// there); the configuration file's folder inside the publish folder. The first broken
+/// rule; [`layout_problems`] gives them all.
 pub fn check_layout(
     feeds: &Path,
     publish: &Path,
     state: &Path,
     config_dir: &Path,
 ) -> Result<(), ConfigError> {
+    match layout_problems(feeds, publish, state, config_dir)
+        .into_iter()
+        .next()
+    {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Every rule of [`check_layout`] the layout breaks.
+pub fn layout_problems(
+    feeds: &Path,
+    publish: &Path,
+    state: &Path,
+    config_dir: &Path,
+) -> Vec<ConfigError> {
     if publish.parent().is_none() {
         let reason = format!(
             "{} is the root of the file system; name a folder of its own, such as \"public\"",
             publish.display()
         );
-        return Err(invalid("paths.publish", reason));
+        return vec![invalid("paths.publish", reason)];
     }
+    let mut problems = Vec::new();
     const NEVER_WRITES: &str =
         "feedfold never writes inside the content folder: use a folder beside it";
     // (key at fault, the path, the folder it must not be inside, its name, why)
@@ -107,10 +125,10 @@ pub fn check_layout(
                 inner.display(),
                 outer.display()
             );
-            return Err(invalid(key, reason));
+            problems.push(invalid(key, reason));
         }
     }
-    Ok(())
+    problems
 }
 
 #[cfg(test)]

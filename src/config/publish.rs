@@ -3,12 +3,12 @@
 //! Credentials never come from here: they come from the standard AWS environment. Also
 //! `on_change`: a shell command the daemon runs with the URLs a publish changed (a CDN purge).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{ConfigError, invalid};
 
 /// Which publish target.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetKind {
     /// The local publish folder only.
@@ -19,7 +19,7 @@ pub enum TargetKind {
 }
 
 /// `[publish]`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct PublishSettings {
     /// Where published files go besides the publish folder (default: nowhere).
@@ -46,7 +46,7 @@ impl Default for PublishSettings {
 }
 
 /// `[publish.s3]`: the bucket and where in it.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct S3Settings {
     /// Bucket name.
@@ -85,22 +85,24 @@ impl PublishSettings {
         }
     }
 
-    pub(super) fn validate(&mut self) -> Result<(), ConfigError> {
-        self.validate_on_change()?;
+    /// Records every value that cannot be used in `problems`, and writes the bucket prefix
+    /// one way (`news/`).
+    pub(super) fn validate(&mut self, problems: &mut Vec<ConfigError>) {
+        self.validate_on_change(problems);
         let Some(s3) = &mut self.s3 else {
-            return match self.target {
-                TargetKind::S3 => Err(invalid(
+            if self.target == TargetKind::S3 {
+                problems.push(invalid(
                     "publish.s3",
                     "`target = \"s3\"` needs a [publish.s3] table",
-                )),
-                TargetKind::Dir => Ok(()),
-            };
+                ));
+            }
+            return;
         };
         if s3.bucket.trim().is_empty() {
-            return Err(invalid("publish.s3.bucket", "must not be empty"));
+            problems.push(invalid("publish.s3.bucket", "must not be empty"));
         }
         if !(10..=3600).contains(&s3.lease_seconds) {
-            return Err(invalid("publish.s3.lease_seconds", "must be 10 to 3600"));
+            problems.push(invalid("publish.s3.lease_seconds", "must be 10 to 3600"));
         }
         let prefix = s3.prefix.trim_matches('/');
         s3.prefix = if prefix.is_empty() {
@@ -108,26 +110,25 @@ impl PublishSettings {
         } else {
             format!("{prefix}/")
         };
-        Ok(())
     }
 
-    fn validate_on_change(&self) -> Result<(), ConfigError> {
+    fn validate_on_change(&self, problems: &mut Vec<ConfigError>) {
         if !(1..=3600).contains(&self.on_change_timeout_seconds) {
-            return Err(invalid(
+            problems.push(invalid(
                 "publish.on_change_timeout_seconds",
                 "must be 1 to 3600",
             ));
         }
         match &self.on_change {
-            Some(command) if command.trim().is_empty() => Err(invalid(
+            Some(command) if command.trim().is_empty() => problems.push(invalid(
                 "publish.on_change",
                 "must not be empty: leave the key out to run nothing",
             )),
-            Some(command) if command.contains('\0') => Err(invalid(
+            Some(command) if command.contains('\0') => problems.push(invalid(
                 "publish.on_change",
                 "holds a NUL character, which no command line can carry",
             )),
-            _ => Ok(()),
+            _ => {}
         }
     }
 }
@@ -139,8 +140,12 @@ mod tests {
     fn parse(text: &str) -> Result<PublishSettings, ConfigError> {
         let mut settings: PublishSettings =
             toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
-        settings.validate()?;
-        Ok(settings)
+        let mut problems = Vec::new();
+        settings.validate(&mut problems);
+        match problems.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(settings),
+        }
     }
 
     #[test]

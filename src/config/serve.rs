@@ -3,13 +3,13 @@
 
 use std::net::SocketAddr;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::{ConfigError, invalid};
 
 /// `[serve]`: the HTTP server of `feedfold serve`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServeSettings {
     /// Address and port to listen on.
@@ -79,30 +79,45 @@ impl ServeSettings {
         Ok(Some(addr))
     }
 
-    pub(super) fn validate(&self) -> Result<(), ConfigError> {
-        self.addr()?;
-        if self.max_connections == 0 {
-            return Err(invalid("serve.max_connections", "must be at least 1"));
-        }
-        if !(1..=300).contains(&self.header_timeout_secs) {
-            return Err(invalid("serve.header_timeout_secs", "must be 1 to 300"));
-        }
-        if !(1..=3600).contains(&self.idle_timeout_secs) {
-            return Err(invalid("serve.idle_timeout_secs", "must be 1 to 3600"));
-        }
-        self.admin_addr()?;
-        if self.max_connections_per_address > self.max_connections {
-            return Err(invalid(
+    /// Records every value that cannot be used in `problems`.
+    pub(super) fn validate(&self, problems: &mut Vec<ConfigError>) {
+        let listen = self.addr().err();
+        // An unusable listen address makes "must differ from serve.listen" moot.
+        let admin = self.admin_addr().err().filter(|_| listen.is_none());
+        let rules = [
+            (
+                self.max_connections == 0,
+                "serve.max_connections",
+                "must be at least 1",
+            ),
+            (
+                !(1..=300).contains(&self.header_timeout_secs),
+                "serve.header_timeout_secs",
+                "must be 1 to 300",
+            ),
+            (
+                !(1..=3600).contains(&self.idle_timeout_secs),
+                "serve.idle_timeout_secs",
+                "must be 1 to 3600",
+            ),
+            (
+                self.max_connections_per_address > self.max_connections,
                 "serve.max_connections_per_address",
                 "must be 0 (no limit) or at most serve.max_connections",
-            ));
+            ),
+        ];
+        problems.extend(listen);
+        for (broken, key, reason) in rules {
+            if broken {
+                problems.push(invalid(key, reason));
+            }
         }
-        Ok(())
+        problems.extend(admin);
     }
 }
 
 /// `[websub]`: hubs announced in every feed and pinged after each publish.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct WebSubSettings {
     /// Hub URLs, e.g. `https://pubsubhubbub.appspot.com/`.
@@ -110,18 +125,18 @@ pub struct WebSubSettings {
 }
 
 impl WebSubSettings {
-    pub(super) fn validate(&self) -> Result<(), ConfigError> {
+    /// Records every hub that is not an http(s) URL in `problems`.
+    pub(super) fn validate(&self, problems: &mut Vec<ConfigError>) {
         for hub in &self.hubs {
             let ok = Url::parse(hub)
                 .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
             if !ok {
-                return Err(invalid(
+                problems.push(invalid(
                     "websub.hubs",
                     format!("{hub:?} is not an http(s) URL"),
                 ));
             }
         }
-        Ok(())
     }
 }
 
@@ -129,17 +144,26 @@ impl WebSubSettings {
 mod tests {
     use super::*;
 
+    impl ServeSettings {
+        /// The first problem, as the tests below ask for one.
+        fn check(&self) -> Result<(), ConfigError> {
+            let mut problems = Vec::new();
+            self.validate(&mut problems);
+            problems.into_iter().next().map_or(Ok(()), Err)
+        }
+    }
+
     #[test]
     fn the_per_address_limit_is_off_by_default_and_bounded_by_the_connection_limit() {
         let defaults = ServeSettings::default();
         assert_eq!(defaults.max_connections_per_address, 0);
-        assert!(defaults.validate().is_ok());
+        assert!(defaults.check().is_ok());
         let over = ServeSettings {
             max_connections: 8,
             max_connections_per_address: 9,
             ..defaults
         };
-        let err = over.validate().unwrap_err().to_string();
+        let err = over.check().unwrap_err().to_string();
         assert!(err.contains("serve.max_connections_per_address"), "{err}");
     }
 
@@ -152,16 +176,13 @@ mod tests {
             admin_public: public,
             ..ServeSettings::default()
         };
-        assert!(with("127.0.0.1:8081", false).validate().is_ok());
-        assert!(with("[::1]:8081", false).validate().is_ok());
-        let err = with("0.0.0.0:8081", false)
-            .validate()
-            .unwrap_err()
-            .to_string();
+        assert!(with("127.0.0.1:8081", false).check().is_ok());
+        assert!(with("[::1]:8081", false).check().is_ok());
+        let err = with("0.0.0.0:8081", false).check().unwrap_err().to_string();
         assert!(err.contains("serve.admin_public"), "{err}");
-        assert!(with("0.0.0.0:8081", true).validate().is_ok());
+        assert!(with("0.0.0.0:8081", true).check().is_ok());
         let same = with("127.0.0.1:8080", false)
-            .validate()
+            .check()
             .unwrap_err()
             .to_string();
         assert!(same.contains("must differ"), "{same}");

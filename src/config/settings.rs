@@ -1,12 +1,12 @@
 //! `[feed]` and `[watch]`: what every feed holds and how the daemon notices changes, with
 //! their defaults (validated with the rest in [`super::Config::parse`]).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::Format;
 
 /// Whether items carry the full article or only its summary.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum ContentMode {
     /// The article's content HTML as the item content, with the summary.
@@ -16,7 +16,7 @@ pub enum ContentMode {
 }
 
 /// `[feed]`: what every feed holds.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct FeedSettings {
     /// Most items per feed.
@@ -28,6 +28,7 @@ pub struct FeedSettings {
     /// Longest summary, in characters, before it is cut at a word boundary.
     pub summary_chars: usize,
     /// Which formats to write.
+    #[serde(serialize_with = "format_names")]
     pub formats: Vec<Format>,
     /// Articles larger than this are skipped and reported.
     pub max_article_bytes: u64,
@@ -40,6 +41,15 @@ pub struct FeedSettings {
     /// and a removed (deleted, expired or retracted) one as an Atom tombstone and a
     /// `410 Gone` page. Fractions are allowed (tests use seconds).
     pub tombstone_days: f64,
+}
+
+/// `feed.formats` as the file names them (`rss`, `atom`, `json`).
+fn format_names<S: Serializer>(formats: &[Format], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(formats.iter().map(|format| match format {
+        Format::Rss => "rss",
+        Format::Atom => "atom",
+        Format::Json => "json",
+    }))
 }
 
 impl FeedSettings {
@@ -66,7 +76,7 @@ impl Default for FeedSettings {
 }
 
 /// `[watch]`: how the daemon notices changes.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct WatchSettings {
     /// Quiet period after the last event on a file before it is taken.

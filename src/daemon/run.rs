@@ -19,7 +19,7 @@ use super::on_change::OnChange;
 use super::pause;
 use super::state::{Daemon, Published};
 use super::websub::Pinger;
-use crate::config::Config;
+use crate::config::{Config, Overrides};
 use crate::config_file;
 use crate::feed::encode_path;
 use crate::mirror::Mirror;
@@ -35,25 +35,26 @@ const PUBLISH_RETRY: Duration = Duration::from_secs(1);
 
 /// Runs the daemon until SIGTERM or SIGINT: `feedfold watch`.
 pub fn watch(config_path: &Path) -> Result<()> {
-    run(config_path, false)
+    run(config_path, false, Overrides::default())
 }
 
-/// Runs the daemon and its HTTP server until SIGTERM or SIGINT: `feedfold serve`.
-pub fn serve(config_path: &Path) -> Result<()> {
-    run(config_path, true)
+/// Runs the daemon and its HTTP server until SIGTERM or SIGINT: `feedfold serve`;
+/// `overrides` (`--listen`) apply at the start and at every reload.
+pub fn serve(config_path: &Path, overrides: Overrides) -> Result<()> {
+    run(config_path, true, overrides)
 }
 
-fn run(config_path: &Path, with_server: bool) -> Result<()> {
+fn run(config_path: &Path, with_server: bool, overrides: Overrides) -> Result<()> {
     // Absolute, so that the watcher's absolute event paths name it (`--config` defaults to a
     // relative `config.toml`).
     let config_path = &std::path::absolute(config_path)
         .with_context(|| format!("cannot resolve {}", config_path.display()))?;
-    let config = config_file::load(config_path)?;
+    let config = config_file::load_with(config_path, &overrides)?;
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel();
     forward_signals(tx.clone(), stop.clone())?;
     let rx = pause::install(rx)?;
-    let mut daemon = Daemon::open(config_path.to_path_buf(), config, stop.clone())?;
+    let mut daemon = Daemon::open(config_path.to_path_buf(), overrides, config, stop.clone())?;
     let server = if with_server {
         Some(start_server(&mut daemon)?)
     } else {

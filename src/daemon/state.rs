@@ -12,7 +12,7 @@ use anyhow::Result;
 use chrono::Utc;
 use tracing::{debug, error, info, warn};
 
-use crate::config::Config;
+use crate::config::{Config, Overrides};
 use crate::config_file;
 use crate::engine::{Engine, Mode, Scope};
 use crate::index::ScanReport;
@@ -37,6 +37,8 @@ pub type Hook = Box<dyn FnMut(&Config, &Published)>;
 pub struct Daemon {
     engine: Engine,
     config_path: PathBuf,
+    /// What the command line sets instead of the file, applied at every reload too.
+    overrides: Overrides,
     hooks: Vec<Hook>,
     /// Rejections already logged, so that each is logged once.
     reported: HashMap<String, String>,
@@ -46,10 +48,16 @@ pub struct Daemon {
 
 impl Daemon {
     /// Opens the engine for a long-running process (see [`Mode::Daemon`]).
-    pub fn open(config_path: PathBuf, config: Config, stop: Arc<AtomicBool>) -> Result<Daemon> {
+    pub fn open(
+        config_path: PathBuf,
+        overrides: Overrides,
+        config: Config,
+        stop: Arc<AtomicBool>,
+    ) -> Result<Daemon> {
         Ok(Daemon {
             engine: Engine::open(config, Mode::Daemon { stop })?,
             config_path,
+            overrides,
             hooks: Vec::new(),
             reported: HashMap::new(),
             next_change: None,
@@ -163,7 +171,7 @@ impl Daemon {
     /// Re-reads the configuration; an invalid one is logged and the old one kept. Returns
     /// true when the new configuration is in force.
     pub fn reload(&mut self) -> bool {
-        let config = match config_file::load(&self.config_path) {
+        let config = match config_file::load_with(&self.config_path, &self.overrides) {
             Ok(config) => config,
             Err(e) => {
                 error!(error = %format!("{e:#}"), "new configuration rejected; the old one keeps running");

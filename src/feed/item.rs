@@ -8,6 +8,28 @@ use crate::identity::{Record, dates};
 use crate::layout::article_url;
 use crate::lifecycle::Stage;
 
+/// What every item of a site needs besides its article.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// `site.base_url`.
+    pub base_url: &'a str,
+    /// `site.timezone`: the day a notice shows is the site's.
+    pub timezone: chrono_tz::Tz,
+    /// `feed.summary_chars`: notes and notices are cut to it too.
+    pub summary_chars: usize,
+}
+
+impl<'a> Context<'a> {
+    /// The context of `config`'s site.
+    pub fn of(config: &'a crate::config::Config) -> Context<'a> {
+        Context {
+            base_url: &config.site.base_url,
+            timezone: config.timezone().unwrap_or(chrono_tz::UTC),
+            summary_chars: config.feed.summary_chars,
+        }
+    }
+}
+
 /// Why an item no longer stands for a live article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Removal {
@@ -61,22 +83,22 @@ pub fn link(base_url: &str, record: &Record, meta: &Meta) -> String {
 /// summary mode. Corrections are noted in its content and summary; a retraction replaces
 /// them (and the title) with the notice.
 pub fn build(
-    base_url: &str,
+    site: &Context,
     record: &Record,
     meta: &Meta,
     content_html: Option<String>,
     stage: Stage,
 ) -> Item {
     let (published, updated) = dates(meta, record);
-    let link = link(base_url, record, meta);
+    let link = link(site.base_url, record, meta);
     let image = meta.image.as_deref().and_then(|src| image_url(&link, src));
     let full = content_html.is_some();
-    let corrections = notice::corrections_html(meta, updated);
+    let corrections = notice::corrections_html(meta, updated, site.timezone);
     let live = Item {
         id: record.id.clone(),
         title: meta.title.clone(),
         link,
-        summary: notice::corrected_summary(meta, updated),
+        summary: notice::corrected_summary(meta, updated, site),
         content_html: content_html.map(|html| format!("{corrections}{html}")),
         lang: meta.lang.clone(),
         published,
@@ -88,7 +110,7 @@ pub fn build(
         removal: None,
     };
     match stage {
-        Stage::Retracted { at, .. } => retracted(live, meta, at, full),
+        Stage::Retracted { at, .. } => retracted(live, meta, at, full, site),
         Stage::Removed { at } | Stage::Forgotten { at } => Item {
             content_html: None,
             updated: updated.max(at),
@@ -104,19 +126,33 @@ pub fn build(
 
 /// The notice item that replaces a retracted article's: same id and link, the title
 /// marked (or replaced, for a takedown), the notice as content and summary.
-fn retracted(live: Item, meta: &Meta, at: DateTime<Utc>, full: bool) -> Item {
+fn retracted(live: Item, meta: &Meta, at: DateTime<Utc>, full: bool, site: &Context) -> Item {
     let words = notice::words(&live.lang);
     let (reason, takedown) = meta
         .retraction
         .as_ref()
         .map_or((String::new(), false), |r| (r.reason.clone(), r.takedown));
-    let text = notice::retraction_text(&live.lang, at, &reason);
+    let text = notice::retraction_text(&live.lang, at, &reason, site.timezone);
+    let text = crate::article::text::truncate_words(&text, site.summary_chars);
     let title = if takedown {
         words.removed_title.to_string()
     } else {
         format!("{}{}", words.retracted, live.title)
     };
+    // A legal removal keeps nothing that names the story: no tags, categories or authors.
+    let (tags, categories, authors) = if takedown {
+        (Vec::new(), Vec::new(), Vec::new())
+    } else {
+        (
+            live.tags.clone(),
+            live.categories.clone(),
+            live.authors.clone(),
+        )
+    };
     Item {
+        tags,
+        categories,
+        authors,
         title,
         content_html: full.then(|| format!("<p>{}</p>", crate::article::escape_html(&text))),
         summary: text,

@@ -3,6 +3,9 @@
 //! summary; a retraction replaces its title, content and summary with the notice.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::item::Context;
 
 use crate::article::{Correction, Meta, escape_html};
 
@@ -49,24 +52,24 @@ pub fn words(lang: &str) -> &'static Words {
     }
 }
 
-/// A date as a notice shows it (`2030-01-05`, UTC).
-pub fn day(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
+/// A date as a notice shows it: the day in the site's time zone (`2030-01-05`).
+pub fn day(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%Y-%m-%d").to_string()
 }
 
 /// The dated text of each correction: an undated one is dated `fallback` (when the article
 /// last changed).
-pub fn corrections(meta: &Meta, fallback: DateTime<Utc>) -> Vec<(String, &Correction)> {
+pub fn corrections(meta: &Meta, fallback: DateTime<Utc>, tz: Tz) -> Vec<(String, &Correction)> {
     meta.corrections
         .iter()
-        .map(|c| (day(c.date.unwrap_or(fallback)), c))
+        .map(|c| (day(c.date.unwrap_or(fallback), tz), c))
         .collect()
 }
 
 /// The correction box, as HTML (the page and the feed content share it).
-pub fn corrections_html(meta: &Meta, fallback: DateTime<Utc>) -> String {
+pub fn corrections_html(meta: &Meta, fallback: DateTime<Utc>, tz: Tz) -> String {
     let w = words(&meta.lang);
-    let notes: String = corrections(meta, fallback)
+    let notes: String = corrections(meta, fallback, tz)
         .iter()
         .map(|(day, c)| {
             format!(
@@ -82,22 +85,23 @@ pub fn corrections_html(meta: &Meta, fallback: DateTime<Utc>) -> String {
     format!("<aside class=\"correction\" role=\"note\">{notes}</aside>\n")
 }
 
-/// The summary with the latest correction noted first.
-pub fn corrected_summary(meta: &Meta, fallback: DateTime<Utc>) -> String {
+/// The summary with the latest correction noted first, cut to `feed.summary_chars`.
+pub fn corrected_summary(meta: &Meta, fallback: DateTime<Utc>, site: &Context) -> String {
     let w = words(&meta.lang);
-    match corrections(meta, fallback).last() {
+    let noted = match corrections(meta, fallback, site.timezone).last() {
         Some((day, c)) if meta.summary.is_empty() => {
             format!("{} ({day}): {}", w.correction, c.text)
         }
         Some((day, c)) => format!("{} ({day}): {} — {}", w.correction, c.text, meta.summary),
-        None => meta.summary.clone(),
-    }
+        None => return meta.summary.clone(),
+    };
+    crate::article::text::truncate_words(&noted, site.summary_chars)
 }
 
 /// The notice of a retraction at `at` with `reason`, as plain text.
-pub fn retraction_text(lang: &str, at: DateTime<Utc>, reason: &str) -> String {
+pub fn retraction_text(lang: &str, at: DateTime<Utc>, reason: &str, tz: Tz) -> String {
     let w = words(lang);
-    let notice = w.retracted_on.replace("{date}", &day(at));
+    let notice = w.retracted_on.replace("{date}", &day(at, tz));
     if reason.is_empty() {
         notice
     } else {
@@ -115,9 +119,20 @@ mod tests {
         assert_eq!(words("en").correction, "Correction");
         let at = DateTime::from_timestamp(1_900_000_000, 0).unwrap();
         assert_eq!(
-            retraction_text("en", at, "Sources withdrew."),
+            retraction_text("en", at, "Sources withdrew.", chrono_tz::UTC),
             "This article was retracted on 2030-03-17. Reason: Sources withdrew."
         );
-        assert!(retraction_text("ar", at, "").starts_with("سُحب هذا المقال في 2030-03-17"));
+        let utc = retraction_text("ar", at, "", chrono_tz::UTC);
+        assert!(utc.starts_with("سُحب هذا المقال في 2030-03-17"), "{utc}");
+    }
+
+    #[test]
+    fn a_notice_shows_the_day_in_the_site_time_zone() {
+        // 2026-11-24T22:30Z is already the 25th in Riyadh.
+        let at = DateTime::parse_from_rfc3339("2026-11-24T22:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(day(at, chrono_tz::Asia::Riyadh), "2026-11-25");
+        assert_eq!(day(at, chrono_tz::UTC), "2026-11-24");
     }
 }

@@ -64,9 +64,10 @@ impl<'a, 'b> Applier<'a, 'b> {
             }
             Analysis::Parsed {
                 hash,
-                meta,
+                mut meta,
                 warnings,
             } => {
+                self.keep_public(file, &mut meta, report)?;
                 if self.catalog.rejected.remove(&file.path).is_some() {
                     self.batch.clear_rejected(&file.path)?;
                 }
@@ -84,6 +85,27 @@ impl<'a, 'b> Applier<'a, 'b> {
                 entry.rowid = record.rowid;
                 self.catalog.put(record, (!meta.draft).then_some(entry));
             }
+        }
+        Ok(())
+    }
+
+    /// A published article whose date an edit moves ahead keeps the date it was published
+    /// with, reported: a story readers have must not vanish until a later moment.
+    fn keep_public(&self, file: &FileStat, meta: &mut Meta, report: &mut ScanReport) -> Result<()> {
+        let Some(ahead) = meta.date.filter(|d| *d > self.now) else {
+            return Ok(());
+        };
+        let Some(old) = self.catalog.live_at(&file.path) else {
+            return Ok(());
+        };
+        if let Some(published) = self.batch.published(old.rowid)?.filter(|p| *p <= self.now) {
+            meta.date = Some(published);
+            let warning = format!(
+                "date {} is ahead, but the article is already published: it keeps its date \
+                 (to schedule it again, give it a new file)",
+                ahead.to_rfc3339()
+            );
+            report.warnings.push((file.path.clone(), warning));
         }
         Ok(())
     }
@@ -162,11 +184,17 @@ impl<'a, 'b> Applier<'a, 'b> {
             })
         };
         catalog.claim_slug(&base.channel, &slug);
+        // Restored after its deletion: it changed then, after its tombstone.
+        let changed = if old.deleted_at.is_some() {
+            Some(self.now)
+        } else {
+            old.changed
+        };
         Record {
             rowid: old.rowid,
             id: old.id,
             slug,
-            changed: old.changed,
+            changed,
             first_seen: old.first_seen,
             retracted_at: identity::retracted_at(meta, old.retracted_at, self.now),
             ..base

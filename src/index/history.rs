@@ -66,6 +66,18 @@ pub struct PublishLog {
 }
 
 impl Batch<'_> {
+    /// The publication date an article was last indexed with, if it was public (not a
+    /// draft) then.
+    pub fn published(&self, rowid: i64) -> Result<Option<DateTime<Utc>>> {
+        use rusqlite::OptionalExtension;
+        let micros: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT published FROM articles WHERE rowid = ?1 AND draft = 0")?
+            .query_row([rowid], |r| r.get(0))
+            .optional()?;
+        Ok(micros.map(crate::article::date::from_micros))
+    }
+
     /// Adds a publish to the history, forgetting the oldest beyond [`HISTORY_KEPT`].
     pub fn log_publish(&self, log: &PublishLog) -> Result<()> {
         self.tx

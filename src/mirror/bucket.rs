@@ -40,6 +40,7 @@ pub struct Bucket {
 impl Bucket {
     /// Connects (lazily) with credentials from the standard AWS environment.
     pub fn open(s3: &S3Settings) -> Result<Bucket> {
+        super::tls::install_crypto_provider();
         let mut builder = AmazonS3Builder::from_env()
             .with_bucket_name(&s3.bucket)
             .with_region(&s3.region)

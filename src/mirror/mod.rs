@@ -6,6 +6,7 @@
 mod bucket;
 mod converge;
 mod lease;
+mod tls;
 mod worker;
 
 pub use bucket::Bucket;

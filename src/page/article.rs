@@ -16,6 +16,8 @@ pub struct ArticlePage<'a> {
     pub site: &'a FeedMeta,
     /// The item, with its full content.
     pub item: &'a Item,
+    /// The site time zone, in which dates are shown.
+    pub timezone: chrono_tz::Tz,
 }
 
 /// Renders an article page: readable, in the article's language and direction, with
@@ -27,12 +29,13 @@ pub fn article_page(page: &ArticlePage) -> String {
         return notice_page(page, removal);
     }
     let lang = item.lang.as_str();
-    let mut meta = time(item.published);
+    let tz = page.timezone;
+    let mut meta = time(item.published, tz);
     if item.updated.date_naive() != item.published.date_naive() {
         meta.push_str(&format!(
             " · {} {}",
             labels(lang).updated,
-            time(item.updated)
+            time(item.updated, tz)
         ));
     }
     if !item.authors.is_empty() {
@@ -83,7 +86,7 @@ fn notice_page(page: &ArticlePage, removal: &Removal) -> String {
     let (title, text) = match &removal.retraction {
         Some(reason) => (
             item.title.clone(),
-            retraction_text(lang, removal.at, reason),
+            retraction_text(lang, removal.at, reason, page.timezone),
         ),
         None => (w.removed_title.to_string(), w.removed_notice.to_string()),
     };
@@ -96,7 +99,7 @@ fn notice_page(page: &ArticlePage, removal: &Removal) -> String {
             Some((&page.channel.title, &page.channel.home_url))
         ),
         title = esc(&title),
-        at = time(removal.at),
+        at = time(removal.at, page.timezone),
         text = esc(&text),
         footer = footer(lang),
     );

@@ -21,6 +21,8 @@ pub struct Listing<'a> {
     pub discover: &'a [&'a FeedMeta],
     /// True for the home page.
     pub home: bool,
+    /// The site time zone, in which dates are shown.
+    pub timezone: chrono_tz::Tz,
 }
 
 /// The HTML page of a feed, composed from the plans: the home page for the site feed,
@@ -49,6 +51,7 @@ pub fn feed_page(site: &Site, plan: &FeedPlan, plans: &[FeedPlan], items: &[Item
         channels: &channels,
         discover: &discover,
         home,
+        timezone: site.timezone.parse().unwrap_or(chrono_tz::UTC),
     })
 }
 
@@ -89,7 +92,7 @@ pub fn listing_page(page: &Listing) -> String {
             lang = esc(&item.lang),
             link = esc(&item.link),
             title = esc(&item.title),
-            date = time(item.published),
+            date = time(item.published, page.timezone),
             summary = esc(&item.summary),
         ));
     }

@@ -147,12 +147,15 @@ fn subscribe_box(feed: &FeedMeta, lang: &str) -> String {
 }
 
 /// A date for people, with the exact instant for machines.
-fn time(date: DateTime<Utc>) -> String {
-    let date = crate::article::date::clamp(date);
+/// A date as pages show it: the day in the site's time zone (`site.timezone`: an article
+/// dated `2026-11-25` in Asia/Riyadh shows that day, not the UTC one before it), the exact
+/// moment with its offset in `datetime`.
+fn time(date: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    let local = crate::article::date::clamp(date).with_timezone(&tz);
     format!(
         "<time dir=\"ltr\" datetime=\"{}\">{}</time>",
-        date.to_rfc3339(),
-        date.format("%Y-%m-%d")
+        local.to_rfc3339(),
+        local.format("%Y-%m-%d")
     )
 }
 

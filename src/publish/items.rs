@@ -79,7 +79,7 @@ pub(super) fn build_item(
         _ if full => Some(String::new()),
         _ => None,
     };
-    item::build(base, record, meta, content, stage)
+    item::build(&item::Context::of(config), record, meta, content, stage)
 }
 
 /// The article's content HTML, or `None` if the file changed or vanished since the scan.

@@ -208,6 +208,7 @@ fn write_chunk(
             channel: &channel.meta,
             site: &site.meta,
             item: &item,
+            timezone: config.timezone().unwrap_or(chrono_tz::UTC),
         });
         let key = page_key(&record.channel, &record.slug);
         let wrote = target.put_deferred(&key, html.as_bytes())?;

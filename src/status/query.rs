@@ -111,11 +111,15 @@ pub(super) fn scheduled(
     Ok(out)
 }
 
-/// Retracted articles still indexed, latest retraction first.
+/// Retracted articles still indexed, latest retraction first: as the lifecycle counts
+/// them (not drafts; retracted once public, and by now).
 pub(super) fn retracted(conn: &Connection) -> Result<Vec<Retracted>> {
     let rows = listed(
         conn,
-        "a.retracted IS NOT NULL AND a.deleted_at IS NULL ORDER BY a.retracted DESC, a.path",
+        "a.retracted IS NOT NULL AND a.deleted_at IS NULL AND a.draft = 0
+         AND a.retracted >= a.published
+         AND a.retracted <= CAST(strftime('%s', 'now') AS INTEGER) * 1000000
+         ORDER BY a.retracted DESC, a.path",
     )?;
     Ok(rows
         .into_iter()

@@ -411,3 +411,63 @@ fn the_operator_page_is_on_its_own_loopback_address_and_never_on_the_public_one(
     assert!(!get(port, "/").1.contains("broken.md"));
     daemon.stop();
 }
+
+#[test]
+fn a_published_story_never_vanishes_when_an_edit_dates_its_end_or_itself_wrongly() {
+    let site = Site::new();
+    let story = |extra: &str| {
+        format!("---\ntitle: Story STORY-6C\nslug: s\ndate: 2024-12-20T00:00:00Z\n{extra}---\nB.\n")
+    };
+    site.write("world/s.md", story(""));
+    build_at(&site, 0);
+    let id = crate::support::ids(&crate::support::rss(&site, "rss.xml"));
+    // Retracted "before" it was published: the retraction takes effect at its date.
+    site.write(
+        "world/s.md",
+        story("retracted: Wrong.\nretracted_at: 2024-11-01T00:00:00Z\n"),
+    );
+    build_at(&site, 0);
+    assert!(
+        site.published("rss.xml")
+            .contains("Retracted: Story STORY-6C")
+    );
+    assert!(
+        site.published("atom.xml")
+            .contains(&format!("ref=\"{}\"", id[0]))
+    );
+    // Dated ahead after it was published: it keeps its date, and the editor is told.
+    site.write(
+        "world/s.md",
+        "---\ntitle: Story STORY-6C\nslug: s\ndate: 2999-01-01T00:00:00Z\n---\nB.\n",
+    );
+    let at = crate::support::now();
+    let report = feedfold::commands::build(&site.config(), at).unwrap();
+    assert!(
+        report
+            .scan
+            .warnings
+            .iter()
+            .any(|(_, w)| w.contains("already published")),
+        "{:?}",
+        report.scan.warnings
+    );
+    assert_eq!(
+        crate::support::ids(&crate::support::rss(&site, "rss.xml")),
+        id
+    );
+}
+
+#[test]
+fn a_correction_dated_in_the_future_cannot_date_the_feed_in_the_future() {
+    let site = Site::new();
+    site.write(
+        "world/c.md",
+        "---\ntitle: C\ndate: 2024-12-01T00:00:00Z\ncorrections:\n  - {date: 2999-01-01, text: Typo.}\n---\nB.\n",
+    );
+    build_at(&site, 0);
+    assert_eq!(atom_updated(&site, "atom.xml"), "2025-01-01T12:00:00");
+    assert!(
+        site.published("rss.xml")
+            .contains("Correction (2999-01-01): Typo.")
+    );
+}

@@ -180,6 +180,14 @@ proptest! {
     }
 }
 
+fn context() -> feed::item::Context<'static> {
+    feed::item::Context {
+        base_url: BASE,
+        timezone: chrono_tz::UTC,
+        summary_chars: 280,
+    }
+}
+
 /// The item an article becomes, or `None` when it is rejected.
 fn item_of(bytes: &[u8], n: usize, dates: (DateTime<Utc>, DateTime<Utc>)) -> Option<Item> {
     let doc = Document::parse(bytes, Kind::Markdown).ok()?;
@@ -202,7 +210,7 @@ fn item_of(bytes: &[u8], n: usize, dates: (DateTime<Utc>, DateTime<Utc>)) -> Opt
     };
     let link = url::Url::parse(BASE).ok()?;
     let html = doc.content_html(&link, &meta.lang, &meta.title);
-    let mut item = feed::item::build(BASE, &record, &meta, Some(html), Stage::Live);
+    let mut item = feed::item::build(&context(), &record, &meta, Some(html), Stage::Live);
     // As an index written by an older version may hold them: the renderers must cope.
     (item.published, item.updated) = dates;
     Some(item)
