@@ -11,8 +11,8 @@
 //! - [`feed`]: which feeds exist and their RSS, Atom, JSON Feed and OPML text;
 //! - [`page`]: the HTML pages for visitors.
 //!
-//! Imperative shell: [`config_file`] (loading the configuration), [`index`] (the SQLite
-//! store and the scan), [`publish`], [`engine`] (the one scan→publish sequence),
+//! Imperative shell: [`init`] (a new site), [`config_file`] (loading the configuration),
+//! [`index`] (the SQLite store and the scan), [`publish`], [`engine`] (the one scan→publish sequence),
 //! [`commands`] (`build`, `publish`, `check`), [`status`] (`status`: the index, read only),
 //! [`watch`] (notifications; the pure [`watch::classify()`] decides what they ask for),
 //! [`daemon`] (`watch`, `serve`), [`serve`] and [`mirror`].
@@ -27,6 +27,7 @@ pub mod engine;
 pub mod feed;
 pub mod identity;
 pub mod index;
+pub mod init;
 pub mod layout;
 pub mod lifecycle;
 pub mod logging;

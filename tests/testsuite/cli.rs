@@ -91,3 +91,410 @@ fn a_publish_folder_inside_the_content_folder_is_refused() {
     assert!(stderr.contains("inside paths.feeds"), "{stderr}");
     assert!(!site.root().join("feeds/public").exists());
 }
+
+/// Runs the binary in the site's folder with `args` as given (no `--config` added) and
+/// `env` set, with none of the variables under test inherited: exit code, stdout, stderr.
+fn run(site: &Site, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let out = bare(site, args, env).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+fn bare(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_feedfold"));
+    command
+        .args(args)
+        .current_dir(site.root())
+        .env_remove("FEEDFOLD_CONFIG")
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR")
+        .envs(env.iter().copied());
+    command
+}
+
+/// A site whose `config.toml` is elsewhere, so that only `-c`, `--config` or
+/// `FEEDFOLD_CONFIG` can find it.
+fn site_with_config_at(name: &str) -> (Site, String) {
+    let site = Site::new();
+    site.write("news/a.md", "# A\n\nBody.\n");
+    let path = site.root().join(name);
+    std::fs::rename(site.config_path(), &path).unwrap();
+    (site, path.display().to_string())
+}
+
+#[test]
+fn the_config_flag_goes_before_or_after_the_command_or_in_the_environment() {
+    let (site, path) = site_with_config_at("elsewhere.toml");
+    for args in [
+        vec!["-c", &path, "build"],
+        vec!["--config", &path, "build"],
+        vec!["build", "-c", &path],
+        vec!["build", "--config", &path],
+    ] {
+        let (code, stdout, stderr) = run(&site, &args, &[]);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(stdout.starts_with("published 1 articles"), "{stdout}");
+    }
+    let (code, stdout, stderr) = run(&site, &["build"], &[("FEEDFOLD_CONFIG", &path)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("published 1 articles"), "{stdout}");
+    // The flag wins over the environment.
+    let (code, _, stderr) = run(
+        &site,
+        &["check", "-c", &path],
+        &[("FEEDFOLD_CONFIG", "/nonexistent/config.toml")],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // Neither: `config.toml` in the current folder, which this site does not have.
+    let (code, _, stderr) = run(&site, &["build"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cannot read config file config.toml"),
+        "{stderr}"
+    );
+    std::fs::rename(&path, site.config_path()).unwrap();
+    assert_eq!(run(&site, &["check"], &[]).0, 0);
+}
+
+#[test]
+fn config_prints_the_resolved_configuration_and_reads_no_article() {
+    let site = Site::new();
+    site.write("news/empty.md", "");
+    let (code, stdout, stderr) = feedfold(&site, &["config"]);
+    assert_eq!(code, 0, "{stderr}");
+    let printed: toml::Table = toml::from_str(&stdout).unwrap();
+    assert_eq!(printed["site"]["timezone"].as_str(), Some("Asia/Riyadh"));
+    assert_eq!(printed["feed"]["limit"].as_integer(), Some(50));
+    assert_eq!(printed["serve"]["listen"].as_str(), Some("127.0.0.1:8080"));
+    let feeds = site.root().canonicalize().unwrap().join("feeds");
+    assert_eq!(
+        printed["paths"]["feeds"].as_str(),
+        Some(feeds.to_str().unwrap())
+    );
+    assert!(stderr.contains("the configuration is valid"), "{stderr}");
+    assert!(!stderr.contains("empty.md") && !stdout.contains("empty.md"));
+    assert!(!site.root().join("public").exists());
+    assert!(!site.root().join(".feedfold").exists());
+    // What it prints is a configuration file the same site reads as its own.
+    site.write_config(&stdout);
+    assert_eq!(feedfold(&site, &["config"]).1, stdout);
+}
+
+#[test]
+fn config_reports_every_problem_in_file_order_with_its_line_and_exits_two() {
+    let site = Site::new();
+    site.write_config(
+        "[site]\ntitle = \"T\"\nbase_url = \"https://x.org\"\ncolour = \"red\"\n\
+         [feed]\nlimt = 3\nmax_bytes = \"big\"\n[serve]\nmax_connections = 0\n",
+    );
+    let (code, stdout, stderr) = feedfold(&site, &["config"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stdout, "");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("error: invalid config file ") && lines[0].ends_with(": 4 problems"),
+        "{stderr}"
+    );
+    let expected = [
+        "line 4: `site.colour`: unknown key",
+        "line 6: `feed.limt`: unknown key; did you mean `limit`?",
+        "line 7: `feed.max_bytes`: invalid type: string \"big\", expected usize",
+        "line 9: `serve.max_connections`: must be at least 1",
+    ];
+    assert_eq!(lines.len(), 1 + expected.len(), "{stderr}");
+    for (line, start) in lines[1..].iter().zip(expected) {
+        assert!(line.trim_start().starts_with(start), "{line}\n{stderr}");
+    }
+    // Every command reports the same problems.
+    let (code, _, build_stderr) = feedfold(&site, &["build"]);
+    assert_eq!(code, 2);
+    assert_eq!(build_stderr, stderr);
+}
+
+#[test]
+fn config_refuses_a_missing_content_folder() {
+    let site = Site::new();
+    std::fs::remove_dir(site.root().join("feeds")).unwrap();
+    let (code, stdout, stderr) = feedfold(&site, &["config"]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("`paths.feeds`: cannot read the content folder"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_front_matter_error_names_the_line_in_the_file() {
+    let site = Site::new();
+    site.write("news/a.md", "# A\n\nBody.\n")
+        .write(
+            "news/broken.md",
+            "---\ntitle: T\ndate: 2026-01-02\ntags: [a, b\n---\nBody\n",
+        )
+        .write(
+            "news/bad.txt",
+            "+++\ntitle = \"T\"\n\ndraft = maybe\n+++\nTitle\nLede.\n",
+        );
+    let (code, stdout, stderr) = feedfold(&site, &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    let line = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name}: {stdout}"))
+            .to_string()
+    };
+    let yaml = line("news/broken.md");
+    assert!(
+        yaml.contains("skipped: unparseable front matter: YAML front matter: "),
+        "{yaml}"
+    );
+    assert!(yaml.contains("line 4") || yaml.contains("line 5"), "{yaml}");
+    let toml = line("news/bad.txt");
+    assert!(
+        toml.contains("unparseable front matter: TOML front matter: ")
+            && toml.contains("at line 4, column 9"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn publish_without_a_bucket_says_so_and_exits_two() {
+    let site = Site::new();
+    site.write("news/a.md", "# A\n\nBody.\n");
+    let (code, stdout, stderr) = feedfold(&site, &["publish"]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("configures none") && stderr.contains("[publish] target = \"s3\""),
+        "{stderr}"
+    );
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_line_definition() {
+    let site = Site::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, script, stderr) = run(&site, &["completions", shell], &[]);
+        assert_eq!(code, 0, "{stderr}");
+        for word in ["feedfold", "serve", "--listen", "--config", "completions"] {
+            assert!(script.contains(word), "{shell} lacks {word}");
+        }
+    }
+    let (_, bash, _) = run(&site, &["completions", "bash"], &[]);
+    let script = site.root().join("feedfold.bash");
+    std::fs::write(&script, bash).unwrap();
+    if let Ok(status) = Command::new("bash").arg("-n").arg(&script).status() {
+        assert!(status.success(), "bash -n refused the completion script");
+    }
+    let (code, man, stderr) = run(&site, &["man"], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(man.contains(".TH feedfold 1"), "{man}");
+    for word in ["serve", "FEEDFOLD_CONFIG", "completions", "config"] {
+        assert!(man.contains(word), "the man page lacks {word}");
+    }
+    assert_eq!(run(&site, &["completions", "cmd.exe"], &[]).0, 2);
+}
+
+#[test]
+fn verbose_shows_debug_events_and_rust_log_still_wins() {
+    let site = Site::new();
+    site.write("news/a.md", "# A\n\nBody.\n");
+    let config = site.config_path().display().to_string();
+    let (code, _, quiet) = run(&site, &["build", "-c", &config], &[]);
+    assert_eq!(code, 0, "{quiet}");
+    assert!(!quiet.contains("DEBUG"), "{quiet}");
+    let (_, _, verbose) = run(&site, &["-v", "build", "-c", &config], &[]);
+    assert!(
+        verbose.contains("DEBUG") && verbose.contains("scan done"),
+        "{verbose}"
+    );
+    let (_, _, ruled) = run(
+        &site,
+        &["-v", "build", "-c", &config],
+        &[("RUST_LOG", "warn")],
+    );
+    assert!(!ruled.contains("DEBUG"), "{ruled}");
+    let (_, _, ruled) = run(&site, &["build", "-c", &config], &[("RUST_LOG", "debug")]);
+    assert!(ruled.contains("scan done"), "{ruled}");
+    assert_eq!(run(&site, &["-v", "-q", "build", "-c", &config], &[]).0, 2);
+}
+
+/// Starts `feedfold` with `args` in the background, its standard error to a file.
+fn spawn(site: &Site, args: &[&str]) -> (std::process::Child, std::path::PathBuf) {
+    let log = site.root().join("stderr.log");
+    let child = bare(site, args, &[])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    (child, log)
+}
+
+/// SIGTERM, then the exit code.
+fn stop(mut child: std::process::Child) -> i32 {
+    signal(&child, libc::SIGTERM);
+    child.wait().unwrap().code().unwrap_or(-1)
+}
+
+fn signal(child: &std::process::Child, signal: i32) {
+    // SAFETY: kill only sends a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+}
+
+#[test]
+fn quiet_logs_warnings_and_nothing_less() {
+    let site = Site::new();
+    site.write("news/a.md", "# A\n\nBody.\n");
+    let config = site.config_path().display().to_string();
+    let (child, log) = spawn(&site, &["watch", "-q", "--config", &config]);
+    crate::daemon_support::wait_for("the first publish", || site.is_published("feed.json"));
+    site.write("news/empty.md", "");
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    crate::daemon_support::wait_for("the warning", || read().contains("empty.md"));
+    assert_eq!(stop(child), 0);
+    let text = read();
+    assert!(
+        text.contains("WARN") && text.contains("file skipped"),
+        "{text}"
+    );
+    assert!(!text.contains("INFO"), "{text}");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn serve_listen_overrides_the_file_also_after_a_reload() {
+    use std::io::{Read, Write};
+    let site = Site::new();
+    site.write("news/a.md", "# A\n\nBody.\n");
+    let (file_port, port) = (free_port(), free_port());
+    site.append_config(&format!("[serve]\nlisten = \"127.0.0.1:{file_port}\"\n"));
+    let config = site.config_path().display().to_string();
+    let listen = format!("127.0.0.1:{port}");
+    let (child, log) = spawn(&site, &["serve", "--listen", &listen, "-c", &config]);
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    crate::daemon_support::wait_for("serving", || {
+        read().contains(&format!("serving http://{listen}/"))
+    });
+    crate::daemon_support::wait_for("the first publish", || site.is_published("feed.json"));
+    let mut stream = std::net::TcpStream::connect(&listen).unwrap();
+    stream
+        .write_all(b"GET /feed.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(std::net::TcpStream::connect(("127.0.0.1", file_port)).is_err());
+    // The operator page on the address `--listen` took: with the override applied again
+    // at the reload, the two collide and the new configuration is refused (without it,
+    // the file's own `listen` would make it acceptable).
+    site.append_config(&format!("admin_listen = \"{listen}\"\n"));
+    signal(&child, libc::SIGHUP);
+    crate::daemon_support::wait_for("the reload to be refused", || {
+        let text = read();
+        text.contains("new configuration rejected")
+            && text.contains("must differ from serve.listen")
+    });
+    assert_eq!(stop(child), 0);
+}
+
+#[test]
+fn serve_listen_must_be_an_address() {
+    let site = Site::new();
+    let (code, _, stderr) = feedfold(&site, &["serve", "--listen", "localhost"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--listen"), "{stderr}");
+}
+
+/// Runs `feedfold` with its standard error on a new terminal (a pseudo-terminal): what
+/// it wrote there.
+fn on_a_terminal(site: &Site, args: &[&str], env: &[(&str, &str)]) -> String {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two new descriptors, which are owned below.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened and are owned by nothing else.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut child = bare(site, args, env)
+        .stdout(std::process::Stdio::null())
+        .stderr(slave)
+        .spawn()
+        .unwrap();
+    let mut reader = std::fs::File::from(master);
+    let mut out = Vec::new();
+    let mut buf = [0; 4096];
+    // Reading ends with EIO once the child, the terminal's last user, has exited.
+    while let Ok(n) = reader.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    child.wait().unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn colours_only_on_a_terminal_and_never_with_no_color() {
+    let site = Site::new();
+    site.write("news/a.md", "# A\n\nBody.\n");
+    let config = site.config_path().display().to_string();
+    let args = ["-v", "build", "-c", &config];
+    let (_, _, piped) = run(&site, &args, &[]);
+    assert!(piped.contains("scan done"), "{piped}");
+    assert!(!piped.contains('\u{1b}'), "{piped:?}");
+    let coloured = on_a_terminal(&site, &args, &[]);
+    assert!(coloured.contains("scan done"), "{coloured:?}");
+    assert!(
+        coloured.contains("\u{1b}["),
+        "no colour on a terminal: {coloured:?}"
+    );
+    let plain = on_a_terminal(&site, &args, &[("NO_COLOR", "1")]);
+    assert!(plain.contains("scan done"), "{plain:?}");
+    assert!(!plain.contains('\u{1b}'), "{plain:?}");
+}
+
+#[test]
+fn escapes_from_data_are_shown_not_obeyed_in_coloured_lines() {
+    let site = Site::new();
+    site.write("news/a.md", "# A\n\nBody.\n");
+    site.append_config("[paths]\npublish = \"pub\\u001b]0;owned\\u0007\\u001b[2Jlic\"\n");
+    let config = site.config_path().display().to_string();
+    let publish = site.root().join("pub\u{1b}]0;owned\u{7}\u{1b}[2Jlic");
+    assert_eq!(run(&site, &["build", "-c", &config], &[]).0, 0);
+    std::fs::remove_dir_all(&publish).unwrap();
+    // The warning about the removed publish folder quotes its name.
+    let coloured = on_a_terminal(&site, &["build", "-c", &config], &[]);
+    assert!(
+        coloured.contains("the publish folder was removed"),
+        "{coloured:?}"
+    );
+    assert!(coloured.contains("\u{1b}["), "no colour: {coloured:?}");
+    assert!(
+        coloured.contains("pub\\u{1b}]0;owned\\u{7}\\u{1b}[2Jlic"),
+        "{coloured:?}"
+    );
+    assert!(!coloured.contains("\u{1b}]0") && !coloured.contains("\u{1b}[2J"));
+}
