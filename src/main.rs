@@ -5,9 +5,10 @@
 
 use std::io::{self, IsTerminal};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{ArgAction, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use feedfold::config::Overrides;
@@ -77,6 +78,13 @@ enum Command {
         #[arg(long, value_name = "ADDR")]
         listen: Option<SocketAddr>,
     },
+    /// Create a working site in DIR (default: here): a commented `config.toml`, sample
+    /// Arabic and English channels in `feeds/` and a `.gitignore`; never overwrites.
+    Init {
+        /// The folder to create the site in.
+        #[arg(default_value = ".")]
+        dir: std::path::PathBuf,
+    },
     /// Print the configuration with every default filled in (TOML) and check it, reading
     /// no article: exit 0 when it is valid, 2 with every problem otherwise.
     Config,
@@ -85,8 +93,13 @@ enum Command {
         /// The shell to complete in.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), e.g. `feedfold man > feedfold.1`.
-    Man,
+    /// Print the man page (roff), e.g. `feedfold man > feedfold.1`, or write it and one
+    /// page per command (`feedfold-serve.1`...) into a folder.
+    Man {
+        /// Write every page into this folder instead, e.g. `/usr/local/share/man/man1`.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -115,19 +128,27 @@ fn main() -> ExitCode {
             daemon::serve(config, overrides).map(|()| ExitCode::SUCCESS)
         }
         Command::Config => commands::run_config(config),
+        Command::Init { dir } => feedfold::init::run(&dir),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "feedfold", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut io::stdout())
-            .map(|()| ExitCode::SUCCESS)
-            .map_err(Into::into),
+        Command::Man { dir } => man(dir.as_deref()).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         report(&e);
         ExitCode::from(2)
     })
+}
+
+/// `feedfold man`: the page to standard output, or every page into `dir`.
+fn man(dir: Option<&Path>) -> anyhow::Result<()> {
+    let Some(dir) = dir else {
+        clap_mangen::Man::new(Cli::command()).render(&mut io::stdout())?;
+        return Ok(());
+    };
+    clap_mangen::generate_to(Cli::command(), dir)
+        .with_context(|| format!("cannot write the man pages into {}", dir.display()))
 }
 
 /// Writes `error` to standard error, escaped: one line, or, for a configuration with

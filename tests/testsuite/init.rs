@@ -23,3 +23,24 @@ fn a_new_site_builds_at_once_with_an_arabic_and_an_english_channel_and_nothing_r
     let gitignore = std::fs::read_to_string(dir.path().join(".gitignore")).unwrap();
     assert!(gitignore.contains("/public") && gitignore.contains("/.feedfold"));
 }
+
+#[test]
+fn init_from_the_command_line_creates_a_site_and_refuses_to_overwrite_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("desk");
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_feedfold"))
+            .arg("init")
+            .arg(&site)
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.status.success(), "{first:?}");
+    assert!(String::from_utf8_lossy(&first.stdout).contains("feedfold serve"));
+    std::fs::write(site.join("config.toml"), "edited").unwrap();
+    let second = run();
+    assert_eq!(second.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("never overwrites"));
+    assert_eq!(std::fs::read_to_string(site.join("config.toml")).unwrap(), "edited");
+}
