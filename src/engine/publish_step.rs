@@ -68,11 +68,20 @@ impl Engine {
                 .copied()
                 .collect(),
         };
-        let log = log_of(&report, now, started.elapsed());
-        let batch = self.store.batch()?;
-        batch.set_state(LIFECYCLE_STATE, &state.to_bytes())?;
-        batch.log_publish(&log)?;
-        batch.commit()?;
+        // Only what changed is recorded: a publish that wrote nothing leaves no history row
+        // (and costs no index write).
+        let changed = !(report.written.is_empty()
+            && report.written_pages.is_empty()
+            && report.removed.is_empty()
+            && report.failed.is_empty());
+        if changed || state != last {
+            let batch = self.store.batch()?;
+            batch.set_state(LIFECYCLE_STATE, &state.to_bytes())?;
+            if changed {
+                batch.log_publish(&log_of(&report, now, started.elapsed()))?;
+            }
+            batch.commit()?;
+        }
         let still: rustc_hash::FxHashSet<i64> = showing.scheduled.iter().map(|s| s.0).collect();
         let released_late = std::mem::replace(&mut self.scheduled, showing.scheduled.clone())
             .into_iter()
