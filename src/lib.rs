@@ -15,7 +15,8 @@
 //! [`index`] (the SQLite store and the scan), [`publish`], [`engine`] (the one scan→publish sequence),
 //! [`commands`] (`build`, `publish`, `check`), [`status`] (`status`: the index, read only),
 //! [`watch`] (notifications; the pure [`watch::classify()`] decides what they ask for),
-//! [`daemon`] (`watch`, `serve`), [`serve`] and [`mirror`].
+//! [`daemon`] (`watch`, `serve`), [`journal`] (what its workers tell the operator),
+//! [`serve`] and [`mirror`].
 
 pub mod article;
 pub mod commands;
@@ -28,6 +29,7 @@ pub mod feed;
 pub mod identity;
 pub mod index;
 pub mod init;
+pub mod journal;
 pub mod layout;
 pub mod lifecycle;
 pub mod logging;

@@ -54,8 +54,11 @@ impl Daemon {
         config: Config,
         stop: Arc<AtomicBool>,
     ) -> Result<Daemon> {
+        let engine = Engine::open(config, Mode::Daemon { stop })?;
+        // Only once the state lock is held: one daemon writes the journal.
+        crate::journal::open(&engine.config().paths.state);
         Ok(Daemon {
-            engine: Engine::open(config, Mode::Daemon { stop })?,
+            engine,
             config_path,
             overrides,
             hooks: Vec::new(),

@@ -124,6 +124,7 @@ fn attempt(agent: &ureq::Agent, ping: Ping) -> Option<(Instant, Ping)> {
         Err(e) if ping.attempt + 1 < ATTEMPTS => {
             let delay = FIRST_RETRY * 2u32.pow(ping.attempt);
             warn!(hub = ping.hub, url = ping.url, error = %e, retry_in_s = delay.as_secs(), "WebSub ping failed; will retry");
+            crate::journal::record_hub_failure(&ping.hub, &ping.url, &e.to_string(), false);
             let next = Ping {
                 attempt: ping.attempt + 1,
                 ..ping
@@ -132,6 +133,7 @@ fn attempt(agent: &ureq::Agent, ping: Ping) -> Option<(Instant, Ping)> {
         }
         Err(e) => {
             error!(hub = ping.hub, url = ping.url, error = %e, attempts = ATTEMPTS, "WebSub ping given up");
+            crate::journal::record_hub_failure(&ping.hub, &ping.url, &e.to_string(), true);
             None
         }
     }

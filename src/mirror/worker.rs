@@ -98,6 +98,7 @@ impl Job {
                 Ok(()) => {
                     if outage {
                         info!(bucket = %self.bucket.name, "object store reachable again; bucket converged");
+                        crate::journal::record_bucket(None);
                         outage = false;
                     }
                     backoff = Duration::from_secs(1);
@@ -106,6 +107,7 @@ impl Job {
                     next = Instant::now() + renew;
                 }
                 Err(e) => {
+                    crate::journal::record_bucket(Some(&format!("{e:#}")));
                     if !outage {
                         error!(bucket = %self.bucket.name, error = %format!("{e:#}"), "object store unreachable; publishing locally, will retry");
                         outage = true;

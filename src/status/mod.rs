@@ -133,6 +133,8 @@ pub struct BucketState {
     pub pending: u64,
     /// Objects uploaded whose file is no longer published, waiting to be deleted.
     pub to_delete: u64,
+    /// The running daemon's last error from the bucket, while it lasts (its journal).
+    pub last_error: Option<crate::journal::BucketError>,
 }
 
 /// WebSub hubs and what is known of their pings.
@@ -140,9 +142,9 @@ pub struct BucketState {
 pub struct Hubs {
     /// Hubs configured (`websub.hubs`).
     pub configured: usize,
-    /// Failed pings; always `None`: the index does not record pings (the daemon logs each
-    /// failure).
-    pub ping_failures: Option<u64>,
+    /// Failed pings the running daemon recorded (its journal, `{state}/daemon.json`), the
+    /// newest last; `None`: no daemon journal.
+    pub ping_failures: Option<Vec<crate::journal::HubFailure>>,
 }
 
 /// Where the index of `config` lives.
@@ -161,7 +163,9 @@ pub fn index_path(config: &Config) -> PathBuf {
 /// `reason`}]; `publishes_recorded`; `publishes` (the last 100, newest first) [{`at`,
 /// `duration_ms`, `written`, `removed`, `failed`, `changed` (the first keys)}]; `bucket`
 /// (`null` without one) {`bucket`, `prefix`, `objects`, `uploaded`, `pending`,
-/// `to_delete`}; `hubs` {`configured`, `ping_failures` (always `null`: not recorded)}.
+/// `to_delete`, `last_error` (`null`, or {`error`, `since`})}; `hubs` {`configured`,
+/// `ping_failures` (`null` without a daemon journal, else [{`hub`, `url`, `error`, `at`,
+/// `given_up`}])}.
 /// Times are RFC 3339 in UTC; paths are relative to the content root.
 pub fn run(config_path: &Path, json: bool) -> Result<ExitCode> {
     let config = config_file::load(config_path)?;
@@ -200,8 +204,12 @@ pub fn read(config: &Config, now: DateTime<Utc>) -> Result<Status> {
         removed: c.removed,
     };
     let recorded: i64 = tx.query_row("SELECT count(*) FROM publishes", [], |r| r.get(0))?;
+    let journal = crate::journal::read(&config.paths.state);
     let bucket = match config.publish.s3() {
-        Some(s3) => Some(query::bucket(&tx, &s3.bucket, &s3.prefix)?),
+        Some(s3) => Some(BucketState {
+            last_error: journal.as_ref().and_then(|j| j.bucket_error.clone()),
+            ..query::bucket(&tx, &s3.bucket, &s3.prefix)?
+        }),
         None => None,
     };
     Ok(Status {
@@ -218,7 +226,7 @@ pub fn read(config: &Config, now: DateTime<Utc>) -> Result<Status> {
         bucket,
         hubs: Hubs {
             configured: config.websub.hubs.len(),
-            ping_failures: None,
+            ping_failures: journal.map(|j| j.hub_failures.into_iter().collect()),
         },
     })
 }

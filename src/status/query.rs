@@ -189,5 +189,6 @@ pub(super) fn bucket(conn: &Connection, name: &str, prefix: &str) -> Result<Buck
         uploaded,
         pending,
         to_delete,
+        last_error: None,
     })
 }

@@ -53,13 +53,7 @@ pub fn text(status: &Status) -> String {
     }
     publishes(status, &mut out);
     out.push(bucket(status.bucket.as_ref()));
-    out.push(match status.hubs.configured {
-        0 => "hub pings: no hubs configured".to_string(),
-        n => format!(
-            "hub pings: {n} hubs configured; the index does not record pings: failed ones \
-             are in the daemon's log"
-        ),
-    });
+    hubs(&status.hubs, &mut out);
     let mut text = String::new();
     for line in out {
         let _ = writeln!(text, "{}", escape_controls(&line));
@@ -142,6 +136,28 @@ fn publishes(status: &Status, out: &mut Vec<String>) {
 }
 
 /// The bucket line.
+/// The hubs line, and the latest failed pings a running daemon recorded.
+fn hubs(hubs: &crate::status::Hubs, out: &mut Vec<String>) {
+    let n = hubs.configured;
+    let failures = hubs.ping_failures.as_deref();
+    out.push(match (n, failures) {
+        (0, _) => "hub pings: no hubs configured".to_string(),
+        (n, None) => format!("hub pings: {n} hubs configured; no daemon journal (not running?)"),
+        (n, Some([])) => format!("hub pings: {n} hubs configured; no failed ping"),
+        (n, Some(f)) => format!("hub pings: {n} hubs configured; {} failed pings:", f.len()),
+    });
+    for f in failures.unwrap_or_default().iter().rev().take(TEXT_LISTED) {
+        let state = if f.given_up { "given up" } else { "retrying" };
+        out.push(format!(
+            "  {}  {} for {}: {} ({state})",
+            time(f.at),
+            f.hub,
+            f.url,
+            f.error
+        ));
+    }
+}
+
 fn bucket(bucket: Option<&BucketState>) -> String {
     let Some(b) = bucket else {
         return "bucket: no bucket configured".to_string();
@@ -153,9 +169,12 @@ fn bucket(bucket: Option<&BucketState>) -> String {
     } else {
         format!("{} to upload, {} to delete", b.pending, b.to_delete)
     };
+    let error = b.last_error.as_ref().map_or(String::new(), |e| {
+        format!("; failing since {}: {}", time(e.since), e.error)
+    });
     format!(
         "bucket {at}: {state} ({} published files, {} uploaded, as the index records it; \
-         `feedfold check` asks the bucket)",
+         `feedfold check` asks the bucket){error}",
         b.objects, b.uploaded
     )
 }
@@ -262,6 +281,7 @@ mod tests {
             uploaded: 12,
             pending: 0,
             to_delete: 0,
+            last_error: None,
         };
         assert!(super::bucket(Some(&bucket)).starts_with("bucket news/: up to date (12 published"));
     }

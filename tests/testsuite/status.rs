@@ -199,3 +199,28 @@ fn status_counts_what_a_configured_bucket_still_lacks_without_asking_it() {
     let line = format!("bucket news-feeds/ar/: {objects} to upload, 0 to delete");
     assert!(stdout.contains(&line), "{stdout}");
 }
+
+#[test]
+fn status_lists_the_failed_hub_pings_a_running_daemon_recorded() {
+    let site = Site::new();
+    // Nothing listens on port 9 of loopback: every ping is refused.
+    site.append_config("[websub]\nhubs = [\"http://127.0.0.1:9/hub\"]\n");
+    site.write("news/a.md", "---\ntitle: A\n---\nBody.\n");
+    let daemon = crate::daemon_support::Daemon::start(&site);
+    site.write("news/b.md", "---\ntitle: B\n---\nBody.\n");
+    crate::daemon_support::wait_for("a failed ping in the journal", || {
+        fs::read_to_string(site.root().join(".feedfold/daemon.json"))
+            .is_ok_and(|j| j.contains("127.0.0.1:9/hub"))
+    });
+    let (code, stdout, _) = feedfold(&site, &["status"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("failed pings:"), "{stdout}");
+    assert!(stdout.contains("http://127.0.0.1:9/hub for "), "{stdout}");
+    let (_, json, _) = feedfold(&site, &["status", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        json["hubs"]["ping_failures"][0]["error"].is_string(),
+        "{json}"
+    );
+    daemon.stop();
+}
