@@ -17,9 +17,9 @@ places, figures and dates, in Arabic (with Arabic punctuation ، ؛ ؟ and «» 
 Arabic-Indic digits in some articles) and in English. Each article is 3-8 KB of UTF-8.
 
 Article i is dated 2019-01-01T00:00:00Z + i x --spacing-minutes (Markdown: front matter
-`date`; every file: its modification time), so dates increase with i. At the default
-60 minutes, index 69,000 or so reaches late 2026: keep --n x --spacing-minutes in the
-past, or the later articles are scheduled, not published.
+`date`; every file: its modification time), so dates increase with i. At the default,
+60 minutes, article 60,000 is dated November 2025; articles dated after the present are
+scheduled by feedfold, not published (--spacing-minutes 30 keeps 100,000 in 2019-2024).
 
 Every article comes from its own random generator seeded by (--seed, i): article i is
 the same whatever --n and --start are, and the same on every machine (Python 3, standard

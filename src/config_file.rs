@@ -1,16 +1,20 @@
 //! The configuration file, read from disk: the shell around the pure
 //! [`Config::parse`](crate::config::Config::parse). Reads the file, resolves relative
 //! paths against its folder, and checks the layout rules again with symbolic links
-//! resolved. Every command and every reload loads the configuration through [`load`] (or
-//! [`load_with`], with what the command line sets instead of the file); a file that
-//! cannot be used is an [`InvalidConfig`], with every problem in it.
+//! resolved, then reads the site's page templates ([`crate::templates_file`]) into it. Every
+//! command and every reload loads the configuration through [`load`] (or [`load_with`],
+//! with what the command line sets instead of the file); a file that cannot be used is an
+//! [`InvalidConfig`], with every problem in it, and templates that cannot be used are an
+//! [`InvalidTemplates`](crate::templates_file::InvalidTemplates): a reload keeps the old
+//! configuration and templates either way.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use thiserror::Error;
 
-use crate::config::{self, Config, Overrides, Problems};
+use crate::config::{self, Config, Overrides, Paths, Problems};
+use crate::templates_file;
 
 /// A configuration file that cannot be used, and every problem in it, in file order.
 #[derive(Debug, Error)]
@@ -40,7 +44,7 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Config> {
         path: path.to_path_buf(),
         problems,
     };
-    let config = Config::parse_with(&text, &dir, overrides).map_err(invalid)?;
+    let mut config = Config::parse_with(&text, &dir, overrides).map_err(invalid)?;
     // The same rules again, through symbolic links: `public` may be a link into `feeds/`.
     let p = &config.paths;
     let real = |path: &Path| real_path(path);
@@ -48,6 +52,16 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Config> {
     {
         return Err(invalid(config::located(&text, e).into()).into());
     }
+    let real_paths = Paths {
+        feeds: real(&p.feeds),
+        publish: real(&p.publish),
+        state: real(&p.state),
+        templates: real(&p.templates),
+    };
+    if let Some(e) = config::templates_problems(&real_paths).into_iter().next() {
+        return Err(invalid(config::located(&text, e).into()).into());
+    }
+    config.templates = templates_file::load(&config.paths.templates, &dir)?;
     Ok(config)
 }
 

@@ -11,7 +11,8 @@
 //! - [`feed`]: which feeds exist and their RSS, Atom, JSON Feed and OPML text;
 //! - [`page`]: the HTML pages for visitors.
 //!
-//! Imperative shell: [`init`] (a new site), [`config_file`] (loading the configuration),
+//! Imperative shell: [`init`] (a new site), [`config_file`] (loading the configuration, and
+//! with it [`templates_file`], the site's page templates),
 //! [`index`] (the SQLite store and the scan), [`publish`], [`engine`] (the one scan→publish sequence),
 //! [`commands`] (`build`, `publish`, `check`), [`status`] (`status`: the index, read only),
 //! [`watch`] (notifications; the pure [`watch::classify()`] decides what they ask for),
@@ -38,5 +39,6 @@ pub mod page;
 pub mod publish;
 pub mod serve;
 pub mod status;
+pub mod templates_file;
 pub mod watch;
 pub mod workers;

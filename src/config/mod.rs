@@ -22,7 +22,7 @@ use toml::de::DeTable;
 use url::Url;
 
 pub use channel::ChannelConfig;
-pub use paths::{Paths, check_layout, layout_problems};
+pub use paths::{Paths, check_layout, layout_problems, templates_problems};
 pub use publish::{PublishSettings, S3Settings, TargetKind};
 pub use serve::{ServeSettings, WebSubSettings};
 pub use settings::{ContentMode, FeedSettings, WatchSettings};
@@ -77,6 +77,10 @@ pub struct Config {
     /// `[publish]`.
     #[serde(default)]
     pub publish: PublishSettings,
+    /// The page templates: not in the file, but read from `paths.templates` by the shell
+    /// ([`crate::config_file`]); the built-in ones until then.
+    #[serde(skip)]
+    pub templates: crate::page::Templates,
 }
 
 /// `[site]`: who publishes, where the site lives, and the defaults every article inherits.
@@ -137,6 +141,7 @@ impl Config {
         config.paths.resolve(dir);
         let p = &config.paths;
         invalid.extend(layout_problems(&p.feeds, &p.publish, &p.state, dir));
+        invalid.extend(templates_problems(p));
         found.extend(invalid.into_iter().map(|e| schema::locate(text, &doc, e)));
         if found.is_empty() {
             Ok(config)
@@ -519,7 +524,7 @@ mod tests {
     fn every_key_the_documentation_lists_is_known() {
         let text = "[site]\ntitle = \"T\"\nbase_url = \"https://x.org\"\ndescription = \"D\"\n\
             language = \"ar\"\nauthor = \"A\"\ntimezone = \"Asia/Riyadh\"\n\
-            [paths]\nfeeds = \"f\"\npublish = \"p\"\nstate = \"s\"\n\
+            [paths]\nfeeds = \"f\"\npublish = \"p\"\nstate = \"s\"\ntemplates = \"t\"\n\
             [feed]\nlimit = 5\nmax_bytes = 5000\ncontent = \"summary\"\nsummary_chars = 30\n\
             formats = [\"rss\"]\nmax_article_bytes = 9\nttl_minutes = 5\nmax_tags = 3\n\
             tombstone_days = 1.5\n\

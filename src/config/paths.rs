@@ -1,7 +1,7 @@
-//! `[paths]`: the content root, the publish folder and the state folder, and the rules that
-//! keep them apart. Pure: the rules compare paths; the shell runs them twice, on the paths
-//! as written (resolved against the configuration file's folder) and as the file system
-//! resolves them (symbolic links followed).
+//! `[paths]`: the content root, the publish folder, the state folder and the templates
+//! folder, and the rules that keep them apart. Pure: the rules compare paths; the shell runs
+//! them twice, on the paths as written (resolved against the configuration file's folder)
+//! and as the file system resolves them (symbolic links followed).
 
 use std::path::{Component, Path, PathBuf};
 
@@ -19,6 +19,9 @@ pub struct Paths {
     pub publish: PathBuf,
     /// Where the index lives.
     pub state: PathBuf,
+    /// The site's page templates and stylesheet (`templates/*.html`, `templates/style.css`);
+    /// inside the configuration file's folder. Missing: the built-in templates alone.
+    pub templates: PathBuf,
 }
 
 impl Default for Paths {
@@ -27,6 +30,7 @@ impl Default for Paths {
             feeds: "feeds".into(),
             publish: "public".into(),
             state: ".feedfold".into(),
+            templates: "templates".into(),
         }
     }
 }
@@ -34,7 +38,12 @@ impl Default for Paths {
 impl Paths {
     /// Makes every path absolute against `dir` and removes `.` and `..` from it.
     pub(super) fn resolve(&mut self, dir: &Path) {
-        for path in [&mut self.feeds, &mut self.publish, &mut self.state] {
+        for path in [
+            &mut self.feeds,
+            &mut self.publish,
+            &mut self.state,
+            &mut self.templates,
+        ] {
             *path = normalize(&dir.join(&*path));
         }
     }
@@ -131,6 +140,28 @@ pub fn layout_problems(
     problems
 }
 
+/// Refuses a templates folder that overlaps the content or publish folder (holds one, or lies
+/// inside one): it would be scanned as a channel, or mixed with what feedfold generates. That it lies inside the site folder is the shell's check, on the
+/// folder as it is ([`crate::config_file`]), since the file may be read from elsewhere.
+pub fn templates_problems(paths: &Paths) -> Vec<ConfigError> {
+    let templates = &paths.templates;
+    let mut problems = Vec::new();
+    for (name, other) in [
+        ("paths.feeds", &paths.feeds),
+        ("paths.publish", &paths.publish),
+    ] {
+        if templates.starts_with(other) || other.starts_with(templates) {
+            let reason = format!(
+                "{} overlaps {name} ({}): use a folder of its own, such as \"templates\"",
+                templates.display(),
+                other.display()
+            );
+            problems.push(invalid("paths.templates", reason));
+        }
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,9 +223,40 @@ mod tests {
             feeds: "feeds".into(),
             publish: "feeds/../feeds/out".into(),
             state: "./.feedfold".into(),
+            templates: "brand/./templates".into(),
         };
         paths.resolve(Path::new("/srv/site"));
         assert_eq!(paths.publish, Path::new("/srv/site/feeds/out"));
         assert_eq!(paths.state, Path::new("/srv/site/.feedfold"));
+        assert_eq!(paths.templates, Path::new("/srv/site/brand/templates"));
+    }
+
+    #[test]
+    fn the_templates_folder_is_kept_apart_from_the_other_folders() {
+        let dir = Path::new("/srv/site");
+        let mut paths = Paths::default();
+        paths.resolve(dir);
+        assert!(templates_problems(&paths).is_empty());
+        for (templates, expected) in [
+            (".", "overlaps paths.feeds"),
+            ("public/templates", "overlaps paths.publish"),
+            ("feeds/templates", "overlaps paths.feeds"),
+        ] {
+            let mut paths = Paths {
+                templates: templates.into(),
+                ..Paths::default()
+            };
+            paths.resolve(dir);
+            let found: Vec<String> = templates_problems(&paths)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            assert!(
+                found
+                    .iter()
+                    .any(|p| p.contains("paths.templates") && p.contains(expected)),
+                "{templates}: {found:?}"
+            );
+        }
     }
 }

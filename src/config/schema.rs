@@ -57,6 +57,7 @@ pub(super) fn exemplar() -> Config {
             on_change: Some("true".into()),
             ..PublishSettings::default()
         },
+        templates: Default::default(),
     }
 }
 

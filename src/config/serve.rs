@@ -29,6 +29,9 @@ pub struct ServeSettings {
     pub admin_listen: Option<String>,
     /// Allow `admin_listen` on an address other than loopback (behind a firewall or VPN).
     pub admin_public: bool,
+    /// Log one line per request (combined log format, or JSON fields with `--log-format
+    /// json`) to the log, target `access`; off by default.
+    pub access_log: bool,
 }
 
 impl Default for ServeSettings {
@@ -41,6 +44,7 @@ impl Default for ServeSettings {
             max_connections_per_address: 0,
             admin_listen: None,
             admin_public: false,
+            access_log: false,
         }
     }
 }

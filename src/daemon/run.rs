@@ -76,8 +76,8 @@ fn run(config_path: &Path, with_server: bool, overrides: Overrides) -> Result<()
     daemon.on_publish(Box::new(move |config, event| {
         on_change_notifier.published(config, event.report);
     }));
-    // Watch first, then reconcile: a change made during the first scan is not missed.
-    let mut watcher = start_watch(&daemon, &tx);
+    // The watcher starts after the first sync (see `watch_loop`).
+    let mut watcher = None;
     let result = watch_loop(&mut daemon, &mut watcher, &tx, &rx, &stop);
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     drop(watcher);
@@ -99,8 +99,15 @@ struct Health {
     next_full: Instant,
 }
 
-/// Reconciles once, then turns events into scans until told to stop; an error when the
-/// state folder was removed under it (it stops rather than let a second feedfold publish).
+/// Reconciles once, starts watching, then turns events into scans until told to stop; an
+/// error when the state folder was removed under it (it stops rather than let a second
+/// feedfold publish).
+///
+/// The first sync runs before the watcher starts: inotify reports every open, so a watcher
+/// would hear the first sync's own reads of every article (by the scan, then by the pages),
+/// and handling them slowed a large first publish by a sixth. Once watching, a second
+/// reconciliation (stats only, unless a file changed meanwhile) makes sure that a change
+/// made during the first sync is not missed.
 fn watch_loop(
     daemon: &mut Daemon,
     watcher: &mut Option<watch::Watch>,
@@ -108,7 +115,19 @@ fn watch_loop(
     rx: &Receiver<Event>,
     stop: &AtomicBool,
 ) -> Result<()> {
+    pause::before_first_sync(stop);
     let first = daemon.sync_all();
+    if stopped_during(&first, stop) {
+        return Ok(());
+    }
+    *watcher = start_watch(daemon, tx);
+    let first = match first {
+        Ok(()) if watcher.is_some() => daemon.sync_all(),
+        failed => failed,
+    };
+    if stopped_during(&first, stop) {
+        return Ok(());
+    }
     if let Err(e) = &first {
         error!(error = %format!("{e:#}"), "reconciliation failed; published feeds kept, retrying");
     }
@@ -161,6 +180,17 @@ fn watch_loop(
         }
     }
     Ok(())
+}
+
+/// True when the daemon was told to stop while `synced` ran (a sync it cut short is logged).
+fn stopped_during(synced: &Result<()>, stop: &AtomicBool) -> bool {
+    if !stop.load(Ordering::Relaxed) {
+        return false;
+    }
+    if let Err(e) = synced {
+        warn!(error = %format!("{e:#}"), "stopped before the first publish was done; what was published stays");
+    }
+    true
 }
 
 /// Waits for the next batch: every event that arrived together, or what the timer means
@@ -233,7 +263,7 @@ impl Health {
             Ok(()) if !watching => Instant::now() + RETRY,
             Ok(()) => daemon.rescan_due(),
             Err(e) if stop.load(Ordering::Relaxed) => {
-                warn!(error = %format!("{e:#}"), "stopped during a scan");
+                warn!(error = %format!("{e:#}"), "stopped before the sync was done; what was published stays");
                 return false;
             }
             Err(e) => {
@@ -258,23 +288,46 @@ impl Health {
 }
 
 /// Serves what is already published at once, and keeps it current after each publish.
+/// Until the first publish is done the site is not ready: `/readyz` answers `503`, and so
+/// (with `Retry-After`) does a request for a file not published yet.
 fn start_server(daemon: &mut Daemon) -> Result<serve::Server> {
     let config = daemon.config();
     let site = Arc::new(super::published_site(config)?);
+    site.configure(config);
+    site.set_ready(false);
     let server = serve::start(&config.serve, site.clone())?;
     info!(address = %server.addr, files = site.len(), "serving http://{}/", server.addr);
     // The operator's page, opt-in, on its own address (never the public listener).
     if let Some(addr) = config.serve.admin_addr()? {
         serve::admin::start(addr, config.clone())?;
     }
-    daemon.on_publish(Box::new(move |_, event: &Published| {
+    daemon.on_publish(Box::new(move |config, event: &Published| {
+        site.configure(config);
         let r = event.report;
         let changed = !r.written.is_empty() || !r.written_pages.is_empty() || !r.removed.is_empty();
+        // After the first publish (or a failed one) the whole set is taken from the index:
+        // files on disk that this report found unchanged may not be served yet.
+        let reloaded = event.whole
+            && match published_keys(config) {
+                Ok((outputs, pages)) => {
+                    site.reload(&outputs, &pages);
+                    true
+                }
+                Err(e) => {
+                    warn!(error = %format!("{e:#}"), "cannot read the published set from the index");
+                    false
+                }
+            };
+        let (written, written_pages): (&[String], &[String]) = if reloaded {
+            (&[], &[])
+        } else {
+            (&r.written, &r.written_pages)
+        };
         site.apply(serve::Change {
-            written: &event.report.written,
-            written_pages: &event.report.written_pages,
-            removed: &event.report.removed,
-            gone: &event.report.gone_pages,
+            written,
+            written_pages,
+            removed: &r.removed,
+            gone: &r.gone_pages,
             released_late: event.released_late,
             status: Status {
                 last_publish: changed.then(chrono::Utc::now),
@@ -284,8 +337,20 @@ fn start_server(daemon: &mut Daemon) -> Result<serve::Server> {
             },
             elapsed_micros: event.elapsed.as_micros() as u64,
         });
+        if !site.is_ready() {
+            info!(files = site.len(), "ready: the first publish is served");
+            site.set_ready(true);
+        }
     }));
     Ok(server)
+}
+
+/// The keys the index records as published: outputs (feeds, listings...) and article pages.
+fn published_keys(config: &Config) -> Result<(Vec<String>, Vec<String>)> {
+    let store = crate::index::Store::open(&config.paths.state)?;
+    let outputs = store.outputs()?.into_keys().collect();
+    let pages = store.page_keys()?.into_iter().map(|(key, _)| key).collect();
+    Ok((outputs, pages))
 }
 
 /// Public URLs of the feeds a publish rewrote.
@@ -308,6 +373,7 @@ fn start_watch(daemon: &Daemon, tx: &Sender<Event>) -> Option<watch::Watch> {
     match watch::start(
         feeds,
         daemon.config_path(),
+        &config.paths.templates,
         debounce,
         config.watch.poll,
         tx.clone(),

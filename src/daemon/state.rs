@@ -29,6 +29,11 @@ pub struct Published<'a> {
     pub counts: crate::lifecycle::Counts,
     /// How late each scheduled article that went out at this publish went out.
     pub released_late: &'a [chrono::TimeDelta],
+    /// True for the first publish, and the first after a failed one: files may be in the
+    /// publish folder that no report named (written before a stop or a failure, found
+    /// unchanged now), so a hook that mirrors the published set takes it whole from the
+    /// index rather than from `report`.
+    pub whole: bool,
 }
 
 /// Called after every successful publish.
@@ -44,6 +49,9 @@ pub struct Daemon {
     reported: HashMap<String, String>,
     /// When the next article changes stage, as of the last successful publish.
     next_change: Option<chrono::DateTime<Utc>>,
+    /// No publish has gone through since start or since the last failed one (see
+    /// [`Published::whole`]).
+    unsettled: bool,
 }
 
 impl Daemon {
@@ -64,6 +72,7 @@ impl Daemon {
             hooks: Vec::new(),
             reported: HashMap::new(),
             next_change: None,
+            unsettled: true,
         })
     }
 
@@ -100,12 +109,18 @@ impl Daemon {
         self.engine.publish_failed()
     }
 
-    /// What `notices` ask for, given the content root, the configuration file and the
-    /// channels the last full scan found.
+    /// What `notices` ask for, given the content root, the configuration file, the templates
+    /// folder and the channels the last full scan found.
     pub fn classify(&self, notices: &[Notice]) -> Change {
-        let feeds = &self.config().paths.feeds;
+        let paths = &self.config().paths;
         let known = |channel: &str| self.engine.knows_channel(channel);
-        classify(feeds, &self.config_path, known, notices)
+        classify(
+            &paths.feeds,
+            &self.config_path,
+            &paths.templates,
+            known,
+            notices,
+        )
     }
 
     /// Carries out `change` (after a reload, [`Daemon::reload`] has run).
@@ -138,8 +153,10 @@ impl Daemon {
         let synced = self.engine.sync(scope, Utc::now())?;
         self.log_rejections(&synced.scan);
         self.next_change = None;
-        let published = synced.published?;
+        let published = synced.published.inspect_err(|_| self.unsettled = true)?;
         self.next_change = published.next_change;
+        // One duration for the log, the hooks (`/metrics`) and nothing else to disagree.
+        let elapsed = started.elapsed();
         if let Some((_, due)) = published.scheduled.first() {
             debug!(next = %due, scheduled = published.counts.scheduled, "next scheduled article");
         }
@@ -147,14 +164,16 @@ impl Daemon {
             report: &published.report,
             articles: published.articles,
             rejected: self.engine.rejected_count()?,
-            elapsed: started.elapsed(),
+            elapsed,
             counts: published.counts,
             released_late: &published.released_late,
+            whole: self.unsettled,
         };
         for hook in &mut self.hooks {
             hook(self.engine.config(), &event);
         }
-        log_published(&synced.scan, &published.report, published.articles, started);
+        self.unsettled = false;
+        log_published(&synced.scan, &published.report, published.articles, elapsed);
         Ok(())
     }
 
@@ -196,7 +215,7 @@ impl Daemon {
 }
 
 /// Logs a publish that changed something, and every feed that failed its check.
-fn log_published(scan: &ScanReport, published: &PublishReport, articles: usize, started: Instant) {
+fn log_published(scan: &ScanReport, published: &PublishReport, articles: usize, elapsed: Duration) {
     if !published.written.is_empty()
         || !published.written_pages.is_empty()
         || !published.removed.is_empty()
@@ -211,7 +230,7 @@ fn log_published(scan: &ScanReport, published: &PublishReport, articles: usize, 
             written = ?published.written,
             pages = published.written_pages.len(),
             deleted = ?published.removed,
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_ms = elapsed.as_millis() as u64,
             "published"
         );
     }

@@ -8,6 +8,7 @@ pub(crate) mod lock;
 mod open;
 mod publish_step;
 mod recover;
+mod stoppable;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use anyhow::Result;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use tracing::debug;
 
 use crate::config::{ChannelConfig, Config};
@@ -170,6 +171,11 @@ impl Engine {
     /// Scans `scope` into the index (`now` dates what is first seen), then publishes. An
     /// error is a failed scan; a failed publish is in [`Synced::published`].
     pub fn sync(&mut self, scope: Scope<'_>, now: DateTime<Utc>) -> Result<Synced> {
+        // The index keeps times to the microsecond: a moment finer than that (the clock's
+        // nanoseconds, for an article first seen or changed now) would show in this
+        // publish's feeds and differ from what the index gives back after a restart, which
+        // would then rewrite them with nothing changed.
+        let now = now.trunc_subsecs(6);
         let started = Instant::now();
         let scan = self.scan(scope, now)?;
         debug!(elapsed = ?started.elapsed(), "scan done");

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use tracing::warn;
 
+use super::stoppable::Stoppable;
 use super::{Engine, Mode, Published};
 use crate::identity::{Entry, Interner};
 use crate::index::history::{KEYS_KEPT, LIFECYCLE_STATE, Lifecycle, PublishLog};
@@ -57,6 +58,18 @@ impl Engine {
         };
         let showing = lifecycle::showing(&entries, now, config.feed.tombstone_period());
         let (store, items) = (&mut self.store, &mut self.items);
+        // The daemon's publish ends at the next file once it is asked to stop.
+        let stoppable;
+        let target: &dyn publish::Target = match &self.mode {
+            Mode::Daemon { stop } => {
+                stoppable = Stoppable {
+                    inner: target,
+                    stop,
+                };
+                &stoppable
+            }
+            Mode::Once => target,
+        };
         let report = publish::publish(config, channels, &showing, store, target, items)?;
         let state = Lifecycle {
             counts: showing.counts,

@@ -48,6 +48,11 @@ impl<'a, 'b> Applier<'a, 'b> {
                     self.batch.touch(record.rowid, file.size, file.mtime_ns)?;
                     self.catalog.restat(&file.path, file.size, file.mtime_ns);
                 }
+                // A file that broke in an edit and was put back as it was: no longer
+                // rejected.
+                if self.catalog.rejected.remove(&file.path).is_some() {
+                    self.batch.clear_rejected(&file.path)?;
+                }
                 report.unchanged += 1;
             }
             Analysis::Rejected(reason) => {

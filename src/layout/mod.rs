@@ -8,6 +8,7 @@
 //! {channel}/{slug}/index.html             an article's page
 //! tags/{tag}/…  lang/{code}/…             generated feeds (and `authors/`, reserved)
 //! _/…                                     paths readers never type (images, assets…)
+//! _/site.css                              the site's own stylesheet (`templates/style.css`)
 //! ```
 //!
 //! Feeds people subscribe to by hand keep plain names; everything else generated goes
@@ -39,6 +40,9 @@ pub const AUTHORS: &str = "authors";
 
 /// The one folder for paths readers never type: images, assets, archives.
 pub const FILES: &str = "_";
+
+/// Key of the site's own stylesheet (`templates/style.css`), linked from every page.
+pub const SITE_STYLESHEET: &str = "_/site.css";
 
 /// Top-level names no channel folder may take: their feeds would collide with generated ones.
 pub const RESERVED_CHANNELS: [&str; 4] = [TAGS, LANG, AUTHORS, FILES];
@@ -124,6 +128,7 @@ pub fn media_type(key: &str) -> &'static str {
         None if name.ends_with(".opml") => "text/x-opml; charset=utf-8",
         None if name.ends_with(".xsl") => "text/xsl; charset=utf-8",
         None if name.ends_with(".html") => "text/html; charset=utf-8",
+        None if name.ends_with(".css") => "text/css; charset=utf-8",
         None => "application/octet-stream",
     }
 }
@@ -158,6 +163,7 @@ mod tests {
     #[test]
     fn the_stylesheet_and_other_files_get_their_media_types() {
         assert_eq!(media_type(STYLESHEET), "text/xsl; charset=utf-8");
+        assert_eq!(media_type(SITE_STYLESHEET), "text/css; charset=utf-8");
         assert_eq!(media_type("_/a.bin"), "application/octet-stream");
     }
 

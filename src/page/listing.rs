@@ -1,7 +1,7 @@
-//! Pages that list articles: the home page (`/`, every channel and the newest articles) and
-//! a page per channel (`/{channel}/`).
+//! Pages that list articles (`listing.html`): the home page (`/`, every channel and the
+//! newest articles) and a page per channel (`/{channel}/`).
 
-use super::{Head, document, esc, footer, labels, site_header, subscribe_box, time};
+use super::templates::{self, Common, TemplateProblem, Templates};
 use crate::config::Site;
 use crate::feed::{FeedMeta, FeedPlan, Item, Scope};
 
@@ -23,12 +23,20 @@ pub struct Listing<'a> {
     pub home: bool,
     /// The site time zone, in which dates are shown.
     pub timezone: chrono_tz::Tz,
+    /// The templates to render with.
+    pub templates: &'a Templates,
 }
 
 /// The HTML page of a feed, composed from the plans: the home page for the site feed,
 /// listing every channel and announcing every feed; otherwise the feed's own page,
 /// announcing it and the site feed.
-pub fn feed_page(site: &Site, plan: &FeedPlan, plans: &[FeedPlan], items: &[Item]) -> String {
+pub fn feed_page(
+    site: &Site,
+    templates: &Templates,
+    plan: &FeedPlan,
+    plans: &[FeedPlan],
+    items: &[Item],
+) -> Result<String, TemplateProblem> {
     let home = plan.scope == Scope::Site;
     let site_plan = plans.iter().find(|p| p.scope == Scope::Site);
     let channels: Vec<&FeedMeta> = plans
@@ -52,58 +60,32 @@ pub fn feed_page(site: &Site, plan: &FeedPlan, plans: &[FeedPlan], items: &[Item
         discover: &discover,
         home,
         timezone: site.timezone.parse().unwrap_or(chrono_tz::UTC),
+        templates,
     })
 }
 
-/// Renders a listing page.
-pub fn listing_page(page: &Listing) -> String {
-    let lang = page.feed.language.as_str();
-    let words = labels(lang);
-    let crumb = (!page.home).then_some((page.feed.title.as_str(), page.feed.home_url.as_str()));
-    let mut body = site_header(page.site_title, page.base_url, crumb);
-    body.push_str(&format!("<h1>{}</h1>\n", esc(&page.feed.title)));
-    if !page.feed.description.is_empty() {
-        body.push_str(&format!(
-            "<p class=\"lede\">{}</p>\n",
-            esc(&page.feed.description)
-        ));
-    }
-    body.push_str(&subscribe_box(page.feed, lang));
-    if !page.channels.is_empty() {
-        let links: String = page
-            .channels
-            .iter()
-            .map(|c| format!("<a href=\"{}\">{}</a>", esc(&c.home_url), esc(&c.title)))
-            .collect();
-        body.push_str(&format!(
-            "<h2>{}</h2>\n<nav class=\"channels\">{links}</nav>\n",
-            words.channels
-        ));
-    }
-    body.push_str(&format!(
-        "<h2>{}</h2>\n<ul class=\"items\">\n",
-        words.recent
-    ));
-    // Retracted and removed articles leave listings at once.
-    for item in page.items.iter().filter(|i| i.removal.is_none()) {
-        body.push_str(&format!(
-            "<li lang=\"{lang}\" dir=\"auto\"><a class=\"title\" href=\"{link}\">{title}</a> \
-             <span class=\"meta\">{date}</span><p>{summary}</p></li>\n",
-            lang = esc(&item.lang),
-            link = esc(&item.link),
-            title = esc(&item.title),
-            date = time(item.published, page.timezone),
-            summary = esc(&item.summary),
-        ));
-    }
-    body.push_str("</ul>\n");
-    body.push_str(&footer(lang));
-    let head = Head {
-        lang,
-        title: &page.feed.title,
-        description: &page.feed.description,
-        canonical: &page.feed.home_url,
+/// Renders a listing page. Retracted and removed articles leave listings at once.
+pub fn listing_page(page: &Listing) -> Result<String, TemplateProblem> {
+    let feed = page.feed;
+    let common = Common {
+        kind: "listing",
+        site_title: page.site_title,
+        base_url: page.base_url,
+        lang: &feed.language,
+        title: &feed.title,
+        description: &feed.description,
+        canonical: &feed.home_url,
         feeds: page.discover,
+        crumb: (!page.home).then_some((feed.title.as_str(), feed.home_url.as_str())),
+        timezone: page.timezone,
     };
-    document(&head, &body)
+    let items: Vec<&Item> = page.items.iter().filter(|i| i.removal.is_none()).collect();
+    templates::listing(
+        page.templates,
+        &common,
+        feed,
+        page.home,
+        &items,
+        page.channels,
+    )
 }

@@ -1,13 +1,20 @@
 //! HTML for visitors: a page per article, the home page, a page per channel, and the XSLT
 //! stylesheet that makes RSS and Atom readable in a browser. Pure: values in, HTML out.
+//!
+//! Pages are rendered from [`Templates`]: the built-in ones (`templates/` beside this file),
+//! or a site's own over them. The helpers below (`document`, `site_header`, `footer`)
+//! build the same page chrome as the built-in templates, for pages that are not templated.
 
 mod article;
 mod listing;
-
-use chrono::{DateTime, Utc};
+mod not_found;
+mod samples;
+mod templates;
 
 pub use article::{ArticlePage, article_page};
 pub use listing::{Listing, feed_page, listing_page};
+pub use not_found::{NotFound, not_found_page};
+pub use templates::{BUILTIN, MAX_TEMPLATES, TemplateProblem, TemplateSources, Templates};
 
 use crate::article::escape_html as esc;
 use crate::article::lang::is_rtl;
@@ -19,7 +26,9 @@ pub const FEED_XSL: &str = include_str!("feed.xsl");
 
 const CSS: &str = include_str!("style.css");
 
-/// Interface words, in the page's language (Arabic or English).
+/// Interface words, in the page's language (Arabic or English); templates get them as
+/// `labels`.
+#[derive(serde::Serialize)]
 struct Labels {
     subscribe: &'static str,
     hint: &'static str,
@@ -124,45 +133,203 @@ fn site_header(site_title: &str, base_url: &str, crumb: Option<(&str, &str)>) ->
     )
 }
 
-/// A box telling visitors how to subscribe to `feed`.
-fn subscribe_box(feed: &FeedMeta, lang: &str) -> String {
-    let words = labels(lang);
-    let links: Vec<String> = feed
-        .self_urls
-        .iter()
-        .map(|(format, url)| {
-            format!(
-                "<li>{}: <a href=\"{url}\"><code>{url}</code></a></li>",
-                format_name(*format),
-                url = esc(url)
-            )
-        })
-        .collect();
-    format!(
-        "<section class=\"box\"><strong>{}</strong> — {}<ul>{}</ul></section>\n",
-        words.subscribe,
-        words.hint,
-        links.join("")
-    )
-}
-
-/// A date for people, with the exact instant for machines.
-/// A date as pages show it: the day in the site's time zone (`site.timezone`: an article
-/// dated `2026-11-25` in Asia/Riyadh shows that day, not the UTC one before it), the exact
-/// moment with its offset in `datetime`.
-fn time(date: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
-    let local = crate::article::date::clamp(date).with_timezone(&tz);
-    format!(
-        "<time dir=\"ltr\" datetime=\"{}\">{}</time>",
-        local.to_rfc3339(),
-        local.format("%Y-%m-%d")
-    )
-}
-
 fn footer(lang: &str) -> String {
     format!(
         "<footer>{} {}</footer>\n",
         labels(lang).generated,
         crate::feed::GENERATOR
     )
+}
+
+#[cfg(test)]
+mod tests {
+    //! The built-in templates build the same page as the helpers above compose: pages that
+    //! are not templated (built with the helpers) look like the others.
+
+    use chrono::{DateTime, Utc};
+
+    use super::samples::{BASE, SITE_TITLE, Samples, TIMEZONE, render_all, samples};
+    use super::*;
+    use crate::feed::Item;
+    use crate::feed::notice::{retraction_text, words};
+
+    /// A box telling visitors how to subscribe to `feed`.
+    fn subscribe_box(feed: &FeedMeta, lang: &str) -> String {
+        let words = labels(lang);
+        let links: Vec<String> = feed
+            .self_urls
+            .iter()
+            .map(|(format, url)| {
+                format!(
+                    "<li>{}: <a href=\"{url}\"><code>{url}</code></a></li>",
+                    format_name(*format),
+                    url = esc(url)
+                )
+            })
+            .collect();
+        format!(
+            "<section class=\"box\"><strong>{}</strong> — {}<ul>{}</ul></section>\n",
+            words.subscribe,
+            words.hint,
+            links.join("")
+        )
+    }
+
+    /// A date for people, with the exact instant for machines.
+    /// A date as pages show it: the day in the site's time zone (`site.timezone`: an article
+    /// dated `2026-11-25` in Asia/Riyadh shows that day, not the UTC one before it), the exact
+    /// moment with its offset in `datetime`.
+    fn time(date: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+        let local = crate::article::date::clamp(date).with_timezone(&tz);
+        format!(
+            "<time dir=\"ltr\" datetime=\"{}\">{}</time>",
+            local.to_rfc3339(),
+            local.format("%Y-%m-%d")
+        )
+    }
+
+    /// An article page composed from the helpers alone.
+    fn composed_article(s: &Samples, item: &Item) -> String {
+        let channel = &s.world;
+        let lang = item.lang.as_str();
+        let header = site_header(SITE_TITLE, BASE, Some((&channel.title, &channel.home_url)));
+        let feeds = [channel, &s.site];
+        if let Some(removal) = &item.removal {
+            let w = words(lang);
+            let (title, text) = match &removal.retraction {
+                Some(reason) => (
+                    item.title.clone(),
+                    retraction_text(lang, removal.at, reason, TIMEZONE),
+                ),
+                None => (w.removed_title.to_string(), w.removed_notice.to_string()),
+            };
+            let body = format!(
+                "{header}<article class=\"notice\" role=\"status\">\n<h1>{}</h1>\n\
+                 <p class=\"meta\">{}</p>\n<p>{}</p>\n</article>\n{}",
+                esc(&title),
+                time(removal.at, TIMEZONE),
+                esc(&text),
+                footer(lang),
+            );
+            let head = Head {
+                lang,
+                title: &title,
+                description: &text,
+                canonical: &item.link,
+                feeds: &feeds,
+            };
+            return document(&head, &body);
+        }
+        let mut meta = time(item.published, TIMEZONE);
+        if item.updated.date_naive() != item.published.date_naive() {
+            let updated = time(item.updated, TIMEZONE);
+            meta.push_str(&format!(" · {} {updated}", labels(lang).updated));
+        }
+        if !item.authors.is_empty() {
+            meta = format!("{} · {meta}", esc(&item.authors.join("، ")));
+        }
+        let content = match &item.content_html {
+            Some(html) => html.clone(),
+            None => format!("<p>{}</p>", esc(&item.summary)),
+        };
+        let tags: String = item
+            .tags
+            .iter()
+            .map(|t| format!("<li>#{}</li>", esc(t)))
+            .collect();
+        let tags = if tags.is_empty() {
+            String::new()
+        } else {
+            format!("<ul class=\"tags\">{tags}</ul>\n")
+        };
+        let body = format!(
+            "{header}<article>\n<h1>{}</h1>\n<p class=\"meta\">{meta}</p>\n{content}\n{tags}\
+             </article>\n{}{}",
+            esc(&item.title),
+            subscribe_box(channel, lang),
+            footer(lang),
+        );
+        let head = Head {
+            lang,
+            title: &item.title,
+            description: &item.summary,
+            canonical: &item.link,
+            feeds: &feeds,
+        };
+        document(&head, &body)
+    }
+
+    /// A listing page composed from the helpers alone.
+    fn composed_listing(s: &Samples, home: bool) -> String {
+        let (feed, channels, items): (&FeedMeta, Vec<&FeedMeta>, &[Item]) = if home {
+            (&s.site, vec![&s.world], &s.articles)
+        } else {
+            (&s.world, Vec::new(), &[])
+        };
+        let lang = feed.language.as_str();
+        let words = labels(lang);
+        let crumb = (!home).then_some((feed.title.as_str(), feed.home_url.as_str()));
+        let mut body = site_header(SITE_TITLE, BASE, crumb);
+        body.push_str(&format!("<h1>{}</h1>\n", esc(&feed.title)));
+        if !feed.description.is_empty() {
+            body.push_str(&format!(
+                "<p class=\"lede\">{}</p>\n",
+                esc(&feed.description)
+            ));
+        }
+        body.push_str(&subscribe_box(feed, lang));
+        if !channels.is_empty() {
+            let links: String = channels
+                .iter()
+                .map(|c| format!("<a href=\"{}\">{}</a>", esc(&c.home_url), esc(&c.title)))
+                .collect();
+            let heading = words.channels;
+            body.push_str(&format!(
+                "<h2>{heading}</h2>\n<nav class=\"channels\">{links}</nav>\n"
+            ));
+        }
+        body.push_str(&format!(
+            "<h2>{}</h2>\n<ul class=\"items\">\n",
+            words.recent
+        ));
+        for item in items.iter().filter(|i| i.removal.is_none()) {
+            body.push_str(&format!(
+                "<li lang=\"{}\" dir=\"auto\"><a class=\"title\" href=\"{}\">{}</a> \
+                 <span class=\"meta\">{}</span><p>{}</p></li>\n",
+                esc(&item.lang),
+                esc(&item.link),
+                esc(&item.title),
+                time(item.published, TIMEZONE),
+                esc(&item.summary),
+            ));
+        }
+        body.push_str("</ul>\n");
+        body.push_str(&footer(lang));
+        let feeds = [&s.site, &s.world];
+        let head = Head {
+            lang,
+            title: &feed.title,
+            description: &feed.description,
+            canonical: &feed.home_url,
+            feeds: &feeds,
+        };
+        document(&head, &body)
+    }
+
+    #[test]
+    fn the_built_in_templates_render_what_the_helpers_compose() {
+        let s = samples();
+        let mut expected: Vec<String> = s
+            .articles
+            .iter()
+            .map(|item| composed_article(&s, item))
+            .collect();
+        expected.push(composed_listing(&s, true));
+        expected.push(composed_listing(&s, false));
+        let rendered = render_all(Templates::builtin());
+        assert_eq!(rendered.len(), expected.len());
+        for (got, want) in rendered.into_iter().zip(expected) {
+            assert_eq!(got.unwrap(), want);
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! The job model: every keyed output a publish may write (each feed in each format, its
-//! listing page, the OPML list, the stylesheet) with the signature that says whether the
+//! listing page, the OPML list, the stylesheets) with the signature that says whether the
 //! published copy is still current.
 
 use crate::config::{Config, Format};
@@ -22,8 +22,8 @@ pub(super) enum Render<'a> {
     Text(String),
 }
 
-/// Every keyed output: each feed in each format, its listing page, the OPML list and the
-/// feed stylesheet.
+/// Every keyed output: each feed in each format, its listing page, the OPML list, the
+/// feed stylesheet, and the site's own stylesheet if it has one.
 pub(super) fn all_jobs<'a>(config: &'a Config, plans: &'a [FeedPlan]) -> Vec<Job<'a>> {
     let metas: Vec<_> = plans.iter().map(|p| p.meta.clone()).collect();
     let opml_text = opml::render(&config.site.title, &metas, &config.feed.formats);
@@ -31,11 +31,25 @@ pub(super) fn all_jobs<'a>(config: &'a Config, plans: &'a [FeedPlan]) -> Vec<Job
         text_job(layout::OPML, opml_text),
         text_job(layout::STYLESHEET, page::FEED_XSL.to_string()),
     ];
+    if let Some(css) = config.templates.stylesheet() {
+        jobs.push(text_job(layout::SITE_STYLESHEET, css.to_string()));
+    }
     // The home page shows every feed, so it changes when any of them does.
     let mut home = blake3::Hasher::new();
     for plan in plans {
         home.update(&plan.signature);
     }
+    // A site's templates shape every listing page: pages rendered with other ones are not
+    // current (the built-ins alone leave the signatures as they always were).
+    let templated = |signature: Hash| match config.templates.digest() {
+        Some(digest) => {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(&signature);
+            hasher.update(&digest);
+            *hasher.finalize().as_bytes()
+        }
+        None => signature,
+    };
     for plan in plans {
         jobs.extend(config.feed.formats.iter().map(|&format| Job {
             key: layout::feed_key(&plan.scope, format),
@@ -48,7 +62,7 @@ pub(super) fn all_jobs<'a>(config: &'a Config, plans: &'a [FeedPlan]) -> Vec<Job
         };
         jobs.push(Job {
             key: layout::listing_key(&plan.scope),
-            signature,
+            signature: templated(signature),
             render: Render::Listing(plan),
         });
     }

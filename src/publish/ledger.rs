@@ -19,12 +19,14 @@ pub(super) const FEEDS_DIGEST: &str = "feeds_digest";
 /// Bumped whenever what is published besides feeds changes (pages, stylesheet).
 const LAYOUT_VERSION: &str = "feedfold-layout-2";
 
-/// Digest of everything besides articles that shapes the feeds and pages.
+/// Digest of everything besides articles that shapes the feeds and pages: the settings, and
+/// the site's templates and stylesheet when it has them (so that changing one rewrites every
+/// page once, and the built-ins alone leave the digest as it always was).
 pub(super) fn settings_digest(
     config: &Config,
     channels: &BTreeMap<String, ChannelConfig>,
 ) -> Vec<u8> {
-    let text = format!(
+    let mut text = format!(
         "{}{LAYOUT_VERSION}{:?}{:?}{:?}{:?}",
         feed::GENERATOR,
         config.site,
@@ -32,6 +34,9 @@ pub(super) fn settings_digest(
         config.websub,
         channels
     );
+    if let Some(templates) = config.templates.digest() {
+        text.push_str(&blake3::Hash::from(templates).to_hex());
+    }
     blake3::hash(text.as_bytes()).as_bytes().to_vec()
 }
 

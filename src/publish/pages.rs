@@ -17,7 +17,7 @@ use crate::index::PageOutput;
 use crate::index::store::{Output, Store};
 use crate::layout::page_key;
 use crate::lifecycle::Stage;
-use crate::page::{ArticlePage, article_page};
+use crate::page::{ArticlePage, Templates, article_page};
 use crate::workers;
 
 /// Pages rendered and written per index transaction: bounds memory on a cold build.
@@ -196,21 +196,34 @@ fn write_chunk(
     let config = layout.config;
     let metas: HashMap<&Scope, &FeedPlan> = layout.plans.iter().map(|p| (&p.scope, p)).collect();
     let written = workers::map(&work, |(sig, record, meta, _)| {
+        // Stopping (SIGTERM): render nothing more that would not be written.
+        if target.closed() {
+            anyhow::bail!("stopped: the publish was abandoned at shutdown");
+        }
         let stage = layout.stages.get(&record.rowid).copied();
         let item = build_item(config, record, meta, true, stage.unwrap_or(Stage::Live));
         let scope = Scope::Channel(record.channel.clone());
         let (Some(channel), Some(site)) = (metas.get(&scope), metas.get(&Scope::Site)) else {
             return Ok(None);
         };
-        let html = article_page(&ArticlePage {
+        let page = ArticlePage {
             site_title: &config.site.title,
             base_url: &config.site.base_url,
             channel: &channel.meta,
             site: &site.meta,
             item: &item,
             timezone: config.timezone().unwrap_or(chrono_tz::UTC),
-        });
+            templates: &config.templates,
+        };
         let key = page_key(&record.channel, &record.slug);
+        let html = article_page(&page).or_else(|problem| {
+            super::render::template_failed(config, &key, &problem);
+            let builtin = ArticlePage {
+                templates: Templates::builtin(),
+                ..page
+            };
+            article_page(&builtin).map_err(|p| anyhow::anyhow!("{key}: {p}"))
+        })?;
         let wrote = target.put_deferred(&key, html.as_bytes())?;
         let output = Output {
             content: *blake3::hash(html.as_bytes()).as_bytes(),

@@ -78,6 +78,17 @@ fn run_all(jobs: &[Job], ctx: &Context) -> Result<Vec<Outcome>> {
         .collect())
 }
 
+/// Logs that the site's template failed on the page at `key` (which is then rendered with
+/// the built-in one, so that the page stays up).
+pub(super) fn template_failed(config: &Config, key: &str, problem: &page::TemplateProblem) {
+    let folder = config.paths.templates.display();
+    tracing::warn!(
+        key,
+        template = %format!("{folder}/{problem}"),
+        "the site's template failed on this page; the built-in template was used"
+    );
+}
+
 /// Renders and checks one job: its bytes and what is recorded of them, or why it failed.
 fn render(job: &Job, ctx: &Context) -> Result<(String, Output), String> {
     let items_of = |plan: &FeedPlan| -> Vec<Item> {
@@ -100,7 +111,14 @@ fn render(job: &Job, ctx: &Context) -> Result<(String, Output), String> {
             fitted.text
         }
         Render::Listing(plan) => {
-            page::feed_page(&ctx.config.site, plan, ctx.plans, &items_of(plan))
+            let items = items_of(plan);
+            let page_with = |templates: &page::Templates| {
+                page::feed_page(&ctx.config.site, templates, plan, ctx.plans, &items)
+            };
+            page_with(&ctx.config.templates).or_else(|problem| {
+                template_failed(ctx.config, &job.key, &problem);
+                page_with(page::Templates::builtin()).map_err(|p| p.to_string())
+            })?
         }
     };
     verify::check(&job.key, &text)?;

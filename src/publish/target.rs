@@ -39,6 +39,11 @@ pub trait Target: Sync {
         let _ = keys;
         self.flush()
     }
+    /// True once the target refuses every put (the daemon is stopping): a long run of
+    /// renders asks before each one rather than render what would be refused.
+    fn closed(&self) -> bool {
+        false
+    }
 }
 
 /// Folder inside the publish folder where files are written before being renamed into

@@ -1,10 +1,13 @@
 //! One published file as the server holds it: its media type, validators (strong ETag
 //! from the content hash, Last-Modified from the publish time) and body. Feeds and other
-//! small, hot files live in memory with gzip and brotli variants made once, when they are
-//! published; article pages stay on disk and are read when asked for.
+//! small, hot files live in memory, with gzip and brotli variants made once each, by the
+//! first request that accepts them (not at publish: a publish of thousands of feeds would
+//! wait for all of them, most of which no reader may ask for in that coding); article
+//! pages stay on disk and are read when asked for.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
@@ -55,13 +58,52 @@ pub enum Body {
         hash: String,
         /// The bytes as published.
         raw: Bytes,
-        /// The gzip-compressed bytes; `None` for files too small to be worth it.
-        gzip: Option<Bytes>,
-        /// The Brotli-compressed bytes; `None` for files too small to be worth it.
-        brotli: Option<Bytes>,
+        /// The compressed variants, made when first asked for.
+        variants: Variants,
     },
     /// An article page, read on request; its tag comes from the bytes read.
     File(PathBuf),
+}
+
+/// The gzip and Brotli variants of an in-memory file, each compressed once, by the first
+/// request that accepts it; `None` inside for a file too small to be worth it (or one that
+/// failed to compress: it is sent as it is).
+#[derive(Debug, Default)]
+pub struct Variants {
+    gzip: OnceLock<Option<Bytes>>,
+    brotli: OnceLock<Option<Bytes>>,
+}
+
+impl Variants {
+    /// The bytes of `raw` in `coding`, compressing them now if no request did before.
+    pub fn get(&self, coding: Coding, raw: &[u8]) -> Option<Bytes> {
+        let cell = match coding {
+            Coding::Identity => return None,
+            Coding::Gzip => &self.gzip,
+            Coding::Brotli => &self.brotli,
+        };
+        let compress = || match coding {
+            Coding::Brotli => brotli(raw),
+            _ => gzip(raw, 6),
+        };
+        cell.get_or_init(|| {
+            (raw.len() >= MIN_COMPRESS)
+                .then(|| blocking(compress).ok())
+                .flatten()
+        })
+        .clone()
+    }
+}
+
+/// Runs `work` (a compression: milliseconds to tens of them) so that the HTTP runtime's
+/// other connections move on meanwhile, when it runs on the server's multi-threaded
+/// runtime; elsewhere (tests on a single-threaded one, or no runtime) it just runs.
+fn blocking<R>(work: impl FnOnce() -> R) -> R {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
 }
 
 /// A servable file.
@@ -90,7 +132,7 @@ pub fn short_hash(bytes: &[u8]) -> String {
 }
 
 /// Reads one published file into an asset; with `in_memory` (feeds, listing pages) its
-/// bytes and their compressed variants are kept, otherwise (article pages) only its path:
+/// bytes are kept (compressed when first asked for), otherwise (article pages) only its path:
 /// a page is read, and tagged, when asked for. The file must be a regular file whose real
 /// path lies beneath `root` (canonical): a folder swapped for a symlink is not followed.
 pub fn load(root: &Path, key: &str, in_memory: bool) -> Result<Asset> {
@@ -101,12 +143,10 @@ pub fn load(root: &Path, key: &str, in_memory: bool) -> Result<Asset> {
     let body = if in_memory {
         let mut raw = Vec::with_capacity(meta.len() as usize);
         file.read_to_end(&mut raw)?;
-        let big = raw.len() >= MIN_COMPRESS;
         Body::Memory {
             hash: short_hash(&raw),
-            gzip: big.then(|| gzip(&raw, 6)).transpose()?,
-            brotli: big.then(|| brotli(&raw)).transpose()?,
             raw: Bytes::from(raw),
+            variants: Variants::default(),
         }
     } else {
         Body::File(path)
@@ -146,6 +186,34 @@ mod tests {
     fn each_coding_has_its_own_strong_etag() {
         assert_eq!(etag("ab", Coding::Identity), "\"ab\"");
         assert_eq!(etag("ab", Coding::Gzip), "\"ab-gz\"");
+    }
+
+    #[test]
+    fn variants_are_made_once_when_first_asked_for_and_never_for_small_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let text = "<rss>".to_string() + &"<item>news</item>".repeat(100) + "</rss>";
+        std::fs::write(root.join("rss.xml"), &text).unwrap();
+        std::fs::write(root.join("small.xml"), "<rss/>").unwrap();
+        let asset = load(&root, "rss.xml", true).unwrap();
+        let Body::Memory { raw, variants, .. } = &asset.body else {
+            panic!("a feed is held in memory");
+        };
+        assert!(variants.gzip.get().is_none(), "nothing compressed at load");
+        let gz = variants.get(Coding::Gzip, raw).unwrap();
+        let mut back = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut back)
+            .unwrap();
+        assert_eq!(back, text);
+        assert_eq!(variants.get(Coding::Gzip, raw).unwrap(), gz);
+        assert!(variants.brotli.get().is_none());
+        assert!(variants.get(Coding::Brotli, raw).is_some());
+        let small = load(&root, "small.xml", true).unwrap();
+        let Body::Memory { raw, variants, .. } = &small.body else {
+            panic!("a feed is held in memory");
+        };
+        assert!(variants.get(Coding::Gzip, raw).is_none());
     }
 
     #[test]

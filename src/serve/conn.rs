@@ -21,7 +21,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tracing::debug;
 
-use super::http::Limits;
+use super::http::{Limits, Peer};
 use super::registry::Admission;
 use super::slots::{STALLED_MS, Slot, Timeouts, Verdict, verdict};
 
@@ -32,7 +32,13 @@ const MAX_HEADERS: usize = 48;
 const CLOSE_GRACE: Duration = Duration::from_secs(10);
 
 /// Serves one connection until the client closes it or [`verdict`] ends it.
-pub async fn serve(stream: TcpStream, app: Router, limits: Limits, admission: Admission) {
+pub async fn serve(
+    stream: TcpStream,
+    app: Router,
+    limits: Limits,
+    admission: Admission,
+    peer: Peer,
+) {
     let slot = admission.slot.clone();
     let timeouts = Timeouts {
         header: limits.header_timeout.as_millis() as u64,
@@ -44,7 +50,8 @@ pub async fn serve(stream: TcpStream, app: Router, limits: Limits, admission: Ad
     });
     let inner = TowerToHyperService::new(app);
     let counted = slot.clone();
-    let service = service_fn(move |request| {
+    let service = service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+        request.extensions_mut().insert(peer);
         let done = Answering::begin(counted.clone());
         let answer = inner.call(request);
         async move {

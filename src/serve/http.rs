@@ -1,9 +1,11 @@
-//! The HTTP/1.1 server: the router, and a hardened accept loop (TCP_NODELAY, a connection
-//! limit that makes room for new clients, backoff on EMFILE instead of exiting) handing
-//! each connection to [`conn::serve`].
+//! The HTTP/1.1 server: the router (`/healthz`, `/readyz`, `/metrics`, the published files,
+//! and the access log), and a hardened accept loop (TCP_NODELAY, a connection limit that
+//! makes room for new clients, backoff on EMFILE instead of exiting) handing each
+//! connection to [`conn::serve`].
 
+use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -13,6 +15,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tracing::{debug, warn};
 
+use super::access;
 use super::conn;
 use super::registry::{NotAdmitted, Registry};
 use super::respond::{self, With};
@@ -32,24 +35,33 @@ pub struct Limits {
     pub per_address: usize,
 }
 
-/// The router: `/healthz`, `/metrics`, and the published files.
+/// The client's address, which [`conn::serve`] puts in each request's extensions.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub IpAddr);
+
+/// Policy for what is not a page (`/healthz`, `/metrics`, `/readyz`): nothing to run or
+/// embed.
+const DATA_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// The router: `/healthz`, `/readyz`, `/metrics`, and the published files.
 pub fn router(site: Arc<Site>) -> Router {
     Router::new().fallback(handle).with_state(site)
 }
 
 async fn handle(State(site): State<Arc<Site>>, request: Request) -> Response {
+    let started = Instant::now();
     let path = request.uri().path();
     let reply = match path {
         "/healthz" => health(&site),
+        "/readyz" => ready(&site),
         "/metrics" => {
             let status = site.status();
-            let text = site.metrics.render(&status);
-            let mut r = Response::new(axum::body::Body::from(text));
-            r = r.with(
-                header::CONTENT_TYPE,
+            let text = site.metrics.render(&status, site.is_ready());
+            data(
+                StatusCode::OK,
+                text,
                 "text/plain; version=0.0.4; charset=utf-8",
-            );
-            r
+            )
         }
         _ => respond::file(
             &site,
@@ -59,23 +71,49 @@ async fn handle(State(site): State<Arc<Site>>, request: Request) -> Response {
             SystemTime::now(),
         ),
     };
+    // Every response, errors and redirects too: no client may sniff another type.
+    let reply = reply.with(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     site.metrics.count_request(reply.status().as_u16());
+    if site.logs_access() {
+        access::log(&request, &reply, started.elapsed());
+    }
     reply
 }
 
+/// A small answer that is data, not a page: never cached, never framed.
+fn data(status: StatusCode, body: String, content_type: &str) -> Response {
+    let mut r = Response::new(axum::body::Body::from(body));
+    *r.status_mut() = status;
+    r.with(header::CONTENT_TYPE, content_type)
+        .with(header::CACHE_CONTROL, "no-store")
+        .with(header::CONTENT_SECURITY_POLICY, DATA_POLICY)
+}
+
+/// Liveness: always `200` while the process serves; `ready` says whether the first publish
+/// is done.
 fn health(site: &Site) -> Response {
     let status = site.status();
     let body = serde_json::json!({
         "status": "ok",
+        "ready": site.is_ready(),
         "last_publish": status.last_publish.map(|t| t.to_rfc3339()),
         "articles": status.articles,
         "scheduled": status.scheduled,
         "files": site.len(),
     });
-    let mut r = Response::new(axum::body::Body::from(format!("{body}\n")));
-    *r.status_mut() = StatusCode::OK;
-    r.with(header::CONTENT_TYPE, "application/json")
-        .with(header::CACHE_CONTROL, "no-store")
+    data(StatusCode::OK, format!("{body}\n"), "application/json")
+}
+
+/// Readiness, for a load balancer: `503` (with `Retry-After`) until the first publish is
+/// done, then `200`.
+fn ready(site: &Site) -> Response {
+    let ready = site.is_ready();
+    let body = format!("{}\n", serde_json::json!({ "ready": ready }));
+    if ready {
+        return data(StatusCode::OK, body, "application/json");
+    }
+    data(StatusCode::SERVICE_UNAVAILABLE, body, "application/json")
+        .with(header::RETRY_AFTER, &respond::RETRY_AFTER_SECS.to_string())
 }
 
 /// Accepts connections until `stop` turns true; never exits on accept errors. At the
@@ -102,7 +140,8 @@ pub async fn accept_loop(
                 let peer = peer.ip().to_canonical();
                 match registry.admit(peer, &mut stop).await {
                     Ok(admission) => {
-                        tokio::spawn(conn::serve(stream, app.clone(), limits, admission));
+                        let peer = Peer(peer);
+                        tokio::spawn(conn::serve(stream, app.clone(), limits, admission, peer));
                     }
                     Err(NotAdmitted::AddressFull) => {
                         debug!(%peer, "address at serve.max_connections_per_address; closed");

@@ -68,8 +68,9 @@ impl Metrics {
         let _ = write!(out, "{name}_sum {sum}\n{name}_count {total}\n");
     }
 
-    /// The Prometheus text exposition, with the gauges `status` knows.
-    pub fn render(&self, status: &super::Status) -> String {
+    /// The Prometheus text exposition, with the gauges `status` knows and whether the first
+    /// publish is done (`ready`).
+    pub fn render(&self, status: &super::Status, ready: bool) -> String {
         let (articles, rejected) = (status.articles, status.rejected);
         let last_publish = status.last_publish.map(|t| t.timestamp());
         let mut out = String::new();
@@ -79,6 +80,12 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"
             );
         };
+        gauge(
+            "feedfold_ready",
+            "1 once the first publish is done (see /readyz), 0 before.",
+            "gauge",
+            u8::from(ready).to_string(),
+        );
         gauge(
             "feedfold_articles",
             "Articles published.",
@@ -155,7 +162,8 @@ mod tests {
             scheduled: 2,
             last_publish: None,
         };
-        let text = m.render(&status);
+        let text = m.render(&status, true);
+        assert!(text.contains("feedfold_ready 1"), "{text}");
         assert!(text.contains("feedfold_scheduled_articles 2"), "{text}");
         assert!(text.contains("feedfold_scheduled_publish_delay_seconds_bucket{le=\"0.05\"} 1"));
         assert!(text.contains("feedfold_scheduled_publish_delay_seconds_bucket{le=\"1\"} 2"));

@@ -1,7 +1,9 @@
 //! `feedfold serve`'s HTTP side: serves the published set ([`Site`]) to feed readers and
-//! browsers with conditional GET, precompressed feeds, `/healthz` and `/metrics`. The daemon
-//! keeps the set current; this module only answers requests.
+//! browsers with conditional GET, compressed feeds, the site's "not found" page,
+//! `/healthz`, `/readyz` and `/metrics`, and an optional access log. The daemon keeps the
+//! set current and says when its first publish is done; this module only answers requests.
 
+mod access;
 pub mod admin;
 pub mod asset;
 mod conn;

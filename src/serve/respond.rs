@@ -1,5 +1,6 @@
-//! One request, one response: method and path checks, content negotiation and conditional
-//! GET (`If-None-Match` before `If-Modified-Since`, as RFC 9110 orders them).
+//! One request, one response: method and path checks, content negotiation (a browser
+//! asking for a feed gets the feed's page) and conditional GET (`If-None-Match` before
+//! `If-Modified-Since`, as RFC 9110 orders them).
 
 use std::io::Read;
 use std::path::Path;
@@ -19,6 +20,9 @@ type Reply = Response<Body>;
 
 /// Policy for HTML pages: no scripts at all, styles inline, images from anywhere.
 const HTML_POLICY: &str = "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// Seconds a client is asked to wait (`Retry-After`) while `serve` is starting.
+pub const RETRY_AFTER_SECS: u32 = 5;
 
 /// Answers a request for a published file; `now` is the server's clock, for the
 /// validity of `If-Modified-Since`.
@@ -41,13 +45,62 @@ pub fn file(
             return plain(StatusCode::PERMANENT_REDIRECT, "")
                 .with(header::LOCATION, &format!("{path}/"));
         }
-        return plain(StatusCode::NOT_FOUND, "not found\n");
+        return missing(site);
     };
     let request = Conditional { headers, now };
-    match send(site, &key, &asset, method == Method::HEAD, &request) {
-        Ok(reply) => reply,
-        Err(_) => plain(StatusCode::NOT_FOUND, "not found\n"),
+    let head = method == Method::HEAD;
+    // A browser asking for a feed gets the feed's page (browsers are dropping XSLT, which
+    // showed the feed itself as one); feed readers keep getting the feed.
+    if layout::is_feed(&key) && prefers_page(headers) {
+        let page = feed_page_key(&key);
+        if let Some(page_asset) = site.get(&page) {
+            let folder = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+            return match send(site, &page, &page_asset, head, &request) {
+                Ok(reply) => reply
+                    .with(header::VARY, "Accept, Accept-Encoding")
+                    .with(header::CONTENT_LOCATION, folder),
+                Err(_) => missing(site),
+            };
+        }
     }
+    match send(site, &key, &asset, head, &request) {
+        Ok(reply) => reply,
+        Err(_) => missing(site),
+    }
+}
+
+/// The key of the page of the feed at `key`: the listing page in the feed's folder
+/// (`world/rss.xml` → `world/index.html`, `rss.xml` → the home page).
+fn feed_page_key(key: &str) -> String {
+    match key.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/{INDEX}"),
+        None => INDEX.to_string(),
+    }
+}
+
+/// The answer for a path the published set does not hold: `404` with the site's "not
+/// found" page, or, while the first publish is under way, `503` with `Retry-After`: the
+/// file may be about to be published.
+fn missing(site: &Site) -> Reply {
+    if !site.is_ready() {
+        return plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "starting: the first publish is under way; try again in a moment\n",
+        )
+        .with(header::RETRY_AFTER, &RETRY_AFTER_SECS.to_string())
+        .with(header::CACHE_CONTROL, "no-store");
+    }
+    let Some(page) = site.not_found() else {
+        return plain(StatusCode::NOT_FOUND, "not found\n");
+    };
+    let length = page.len();
+    let mut r = Response::new(Body::from(page));
+    *r.status_mut() = StatusCode::NOT_FOUND;
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, length.into());
+    r.with(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .with(header::CONTENT_SECURITY_POLICY, HTML_POLICY)
+        .with(header::CACHE_CONTROL, "no-cache")
 }
 
 /// A request's headers and the moment it is answered: all a conditional GET decides on.
@@ -69,9 +122,11 @@ fn send(
     let max_age = site.max_age;
     let (hash, coding, bytes) = representation(site.root(), asset, &accepted_codings(headers))?;
     let etag = asset::etag(&hash, coding);
-    let is_feed = layout::format_of(key).is_some_and(Format::is_xml);
-    // Browsers show RSS and Atom as plain text; as XML they apply the feed's stylesheet.
-    let content_type = if is_feed && wants_page(headers) {
+    let is_feed = layout::is_feed(key);
+    let is_xml_feed = layout::format_of(key).is_some_and(Format::is_xml);
+    // A browser that names HTML but not first, and no feed type, still gets RSS and Atom as
+    // XML, through the feed's stylesheet where it still applies one (as text otherwise).
+    let content_type = if is_xml_feed && wants_page(headers) {
         "application/xml; charset=utf-8"
     } else {
         asset.content_type
@@ -130,14 +185,14 @@ fn representation(
         asset::Body::Memory {
             hash,
             raw,
-            gzip,
-            brotli,
+            variants,
         } => {
-            let pick = [(Coding::Brotli, brotli), (Coding::Gzip, gzip)]
+            let pick = [Coding::Brotli, Coding::Gzip]
                 .into_iter()
-                .find_map(|(c, b)| Some((c, b.as_ref()?)).filter(|(c, _)| accepted.contains(c)));
-            let (coding, bytes) = pick.unwrap_or((Coding::Identity, raw));
-            (hash.clone(), coding, bytes.clone())
+                .filter(|c| accepted.contains(c))
+                .find_map(|c| Some((c, variants.get(c, raw)?)));
+            let (coding, bytes) = pick.unwrap_or((Coding::Identity, raw.clone()));
+            (hash.clone(), coding, bytes)
         }
         asset::Body::File(path) => {
             let mut raw = Vec::new();
@@ -189,13 +244,45 @@ fn not_modified(headers: &HeaderMap, hash: &str, modified: SystemTime, now: Syst
     since.is_some_and(|since| unix_seconds(modified) <= unix_seconds(since))
 }
 
+/// The request's `Accept`, lowercased (every `Accept` line, joined).
+fn accept(headers: &HeaderMap) -> String {
+    let lines: Vec<&str> = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    lines.join(",").to_ascii_lowercase()
+}
+
+/// True when the client names a feed type: a feed reader, whatever else it accepts.
+fn names_a_feed_type(accept: &str) -> bool {
+    ["rss+xml", "atom+xml", "feed+json", "application/json"]
+        .iter()
+        .any(|t| accept.contains(t))
+}
+
 /// True for a browser: it asks for HTML and does not name a feed type.
 fn wants_page(headers: &HeaderMap) -> bool {
-    let accept = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    accept.contains("text/html") && !accept.contains("rss+xml") && !accept.contains("atom+xml")
+    let accept = accept(headers);
+    accept.contains("text/html") && !names_a_feed_type(&accept)
+}
+
+/// True for a browser navigating to a feed: the first type it accepts is HTML
+/// (`text/html` or `application/xhtml+xml`, not refused with `q=0`), and it names no feed
+/// type. Feed readers name a feed type or `*/*`, or put XML first.
+fn prefers_page(headers: &HeaderMap) -> bool {
+    let accept = accept(headers);
+    let first = accept.split(',').next().unwrap_or_default();
+    let mut fields = first.split(';').map(str::trim);
+    let media = fields.next().unwrap_or_default();
+    let refused = fields.any(|f| {
+        f.strip_prefix("q=")
+            .and_then(|q| q.parse::<f32>().ok())
+            .is_some_and(|q| q <= 0.0)
+    });
+    matches!(media, "text/html" | "application/xhtml+xml")
+        && !refused
+        && !names_a_feed_type(&accept)
 }
 
 /// Codings the client accepts (`q=0` refuses one).
@@ -262,6 +349,42 @@ mod tests {
         let value = HeaderValue::from_str(&httpdate::fmt_http_date(date)).unwrap();
         headers.insert(header::IF_MODIFIED_SINCE, value);
         headers
+    }
+
+    fn accepting(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn browsers_navigating_prefer_the_page_and_feed_readers_the_feed() {
+        let firefox = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        let chromium = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,\
+                        image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
+        let safari = "application/xhtml+xml,text/html;q=0.9,*/*;q=0.8";
+        for browser in [firefox, chromium, safari] {
+            assert!(prefers_page(&accepting(browser)), "{browser}");
+        }
+        for reader in [
+            "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.8",
+            "application/atom+xml,application/rss+xml;q=0.9,text/html;q=0.1",
+            "text/html, application/rss+xml",
+            "application/feed+json, application/json;q=0.9",
+            "*/*",
+            "application/xml, text/html",
+            "text/html;q=0, */*",
+        ] {
+            assert!(!prefers_page(&accepting(reader)), "{reader}");
+        }
+        assert!(!prefers_page(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn a_feed_page_is_the_listing_in_its_folder() {
+        assert_eq!(feed_page_key("world/rss.xml"), "world/index.html");
+        assert_eq!(feed_page_key("tags/x/feed.json"), "tags/x/index.html");
+        assert_eq!(feed_page_key("atom.xml"), "index.html");
     }
 
     #[test]

@@ -4,15 +4,19 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use tracing::warn;
 
 use super::asset::{self, Asset, Body};
 use super::metrics::Metrics;
+use crate::config::Config;
 use crate::layout;
+use crate::page;
 
 /// Facts `/healthz` and `/metrics` report.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +42,12 @@ pub struct Site {
     pub metrics: Metrics,
     /// `Cache-Control` max-age, from the feeds' `ttl`.
     pub max_age: u64,
+    /// False until the daemon's first publish is done (see [`Site::set_ready`]).
+    ready: AtomicBool,
+    /// Whether each request is logged (`serve.access_log`).
+    access_log: AtomicBool,
+    /// The "not found" page, in the site's language (`None`: a plain-text answer).
+    not_found: RwLock<Option<Bytes>>,
 }
 
 /// What one publish changed.
@@ -62,31 +72,11 @@ impl Site {
     /// Builds the served set from what the index says is published: `outputs` are kept in
     /// memory, `pages` (article pages) are served from disk, each opened confined beneath
     /// the publish folder `root` (resolved once, here, to its real path).
+    /// It is ready: every request is answered from the set as loaded (see
+    /// [`Site::set_ready`]).
     pub fn load(root: &Path, outputs: &[String], pages: &[String], max_age: u64) -> Site {
         let root = &real_root(root);
-        let mut assets = HashMap::with_capacity(outputs.len() + pages.len());
-        for key in outputs {
-            match asset::load(root, key, true) {
-                Ok(a) => {
-                    assets.insert(key.clone(), Arc::new(a));
-                }
-                Err(e) => {
-                    warn!(key, error = %format!("{e:#}"), "published file unreadable; not served")
-                }
-            }
-        }
-        for key in pages {
-            let path = root.join(key);
-            let Ok(modified) = std::fs::symlink_metadata(&path).and_then(|m| m.modified()) else {
-                continue;
-            };
-            let page = Asset {
-                content_type: layout::media_type(key),
-                modified,
-                body: Body::File(path),
-            };
-            assets.insert(key.clone(), Arc::new(page));
-        }
+        let assets = load_assets(root, outputs, pages);
         let newest = assets.values().map(|a| a.modified).max();
         let status = Status {
             last_publish: newest.map(DateTime::<Utc>::from),
@@ -99,6 +89,59 @@ impl Site {
             status: RwLock::new(status),
             metrics: Metrics::default(),
             max_age,
+            ready: AtomicBool::new(true),
+            access_log: AtomicBool::new(false),
+            not_found: RwLock::new(None),
+        }
+    }
+
+    /// Takes in what `config` says about answering (the "not found" page in the site's
+    /// title and language, `serve.access_log`); at start and after every publish, so that a
+    /// reloaded configuration is in force.
+    pub fn configure(&self, config: &Config) {
+        let site = &config.site;
+        let html = page::not_found_page(&page::NotFound {
+            site_title: &site.title,
+            base_url: &site.base_url,
+            lang: &site.language,
+        });
+        if let Ok(mut page) = self.not_found.write() {
+            *page = Some(Bytes::from(html));
+        }
+        self.access_log
+            .store(config.serve.access_log, Ordering::Relaxed);
+    }
+
+    /// The "not found" page, if [`Site::configure`] made one.
+    pub fn not_found(&self) -> Option<Bytes> {
+        self.not_found.read().ok()?.clone()
+    }
+
+    /// Whether requests are logged (`serve.access_log`).
+    pub fn logs_access(&self) -> bool {
+        self.access_log.load(Ordering::Relaxed)
+    }
+
+    /// Whether the first publish is done. Until then (`serve` starting) `/readyz` answers
+    /// `503`, and a request for a file the set does not hold `503` with `Retry-After`
+    /// rather than `404`: it may be about to be published. Files a previous run published
+    /// are served meanwhile.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Relaxed)
+    }
+
+    /// Marks the first publish done (or, at start, not yet).
+    pub fn set_ready(&self, ready: bool) {
+        self.ready.store(ready, Ordering::Relaxed);
+    }
+
+    /// Replaces the whole set with what the index records as published: after the first
+    /// publish, and after one that followed a failed publish, whose files may be on disk
+    /// without the report naming them (a page written before a stop, found unchanged).
+    pub fn reload(&self, outputs: &[String], pages: &[String]) {
+        let assets = load_assets(&self.root, outputs, pages);
+        if let Ok(mut held) = self.assets.write() {
+            *held = assets;
         }
     }
 
@@ -172,6 +215,34 @@ impl Site {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// The assets of a published set: `outputs` held in memory, `pages` served from disk.
+fn load_assets(root: &Path, outputs: &[String], pages: &[String]) -> HashMap<String, Arc<Asset>> {
+    let mut assets = HashMap::with_capacity(outputs.len() + pages.len());
+    for key in outputs {
+        match asset::load(root, key, true) {
+            Ok(a) => {
+                assets.insert(key.clone(), Arc::new(a));
+            }
+            Err(e) => {
+                warn!(key, error = %format!("{e:#}"), "published file unreadable; not served")
+            }
+        }
+    }
+    for key in pages {
+        let path = root.join(key);
+        let Ok(modified) = std::fs::symlink_metadata(&path).and_then(|m| m.modified()) else {
+            continue;
+        };
+        let page = Asset {
+            content_type: layout::media_type(key),
+            modified,
+            body: Body::File(path),
+        };
+        assets.insert(key.clone(), Arc::new(page));
+    }
+    assets
 }
 
 /// The real path of the publish folder. One not created yet (the server starts before the

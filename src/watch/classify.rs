@@ -63,14 +63,16 @@ impl fmt::Display for Change {
     }
 }
 
-/// Decides what `batch` asks for. `root` is the content root and `config_file` the
-/// configuration file (both absolute, as the watcher reports paths); `is_channel` tells
-/// the channels the last full scan found. A reload wins over a full rescan, a full rescan
+/// Decides what `batch` asks for. `root` is the content root, `config_file` the
+/// configuration file and `templates` the site's templates folder (all absolute, as the
+/// watcher reports paths: the folder or anything in it changing asks for a reload, which
+/// reads the templates again); `is_channel` tells the channels the last full scan found. A reload wins over a full rescan, a full rescan
 /// over a channel change, and any of them over a path scan; a publish is retried only
 /// when nothing else is to be done (any scan publishes).
 pub fn classify(
     root: &Path,
     config_file: &Path,
+    templates: &Path,
     is_channel: impl Fn(&str) -> bool,
     batch: &[Notice],
 ) -> Change {
@@ -79,7 +81,9 @@ pub fn classify(
     for notice in batch {
         match notice {
             Notice::Path(_, kind) if !is_change(kind) => {}
-            Notice::Path(path, _) if path == config_file => reload = true,
+            Notice::Path(path, _) if path == config_file || is_template(templates, path) => {
+                reload = true
+            }
             Notice::Path(path, _) if path.starts_with(root) => paths.push(path),
             Notice::Path(..) => {}
             Notice::Lost(reason) => full = Some(reason.clone()),
@@ -112,6 +116,22 @@ pub fn classify(
         (true, true) => Change::Republish,
         (true, false) => Change::Nothing,
     }
+}
+
+/// True for the templates folder itself and what feedfold reads in it (`*.html`,
+/// `style.css`), not an editor's swap or backup files (`.article.html.swp`, `article.html~`).
+fn is_template(templates: &Path, path: &Path) -> bool {
+    if path == templates {
+        return true;
+    }
+    if path.parent() != Some(templates) {
+        return false;
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    !name.starts_with('.') && (name.ends_with(".html") || name == "style.css")
 }
 
 /// Reads (our own scans included) are not changes; a close after writing is.
@@ -163,6 +183,7 @@ mod tests {
 
     const ROOT: &str = "/srv/news/feeds";
     const CONFIG: &str = "/srv/news/config.toml";
+    const TEMPLATES: &str = "/srv/news/templates";
     const CREATE: EventKind = EventKind::Create(CreateKind::File);
 
     /// `rel` (under the content root) touched as `kind`.
@@ -194,7 +215,13 @@ mod tests {
 
     fn decide(batch: &[Notice]) -> Change {
         let known = |c: &str| ["news", "world"].contains(&c);
-        classify(Path::new(ROOT), Path::new(CONFIG), known, batch)
+        classify(
+            Path::new(ROOT),
+            Path::new(CONFIG),
+            Path::new(TEMPLATES),
+            known,
+            batch,
+        )
     }
 
     #[test]
@@ -231,6 +258,19 @@ mod tests {
             (vec![Notice::Path(CONFIG.into(), read)], Change::Nothing),
             (vec![new("news/a.md"), at(CONFIG)], Change::Reload),
             (vec![Notice::Reload], Change::Reload),
+            // The templates folder, or a template in it: a reload, which reads them again.
+            (vec![at("/srv/news/templates/article.html")], Change::Reload),
+            (vec![at(TEMPLATES)], Change::Reload),
+            (vec![at("/srv/news/templates/style.css")], Change::Reload),
+            (vec![at("/srv/news/templates-old/a.html")], Change::Nothing),
+            (
+                vec![at("/srv/news/templates/.article.html.swp")],
+                Change::Nothing,
+            ),
+            (
+                vec![at("/srv/news/templates/article.html~")],
+                Change::Nothing,
+            ),
             (vec![lost(), Notice::Reload], Change::Reload),
             // A channel itself, or what is not in a known channel: a full scan.
             (vec![new("news")], channel("news")),

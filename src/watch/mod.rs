@@ -65,10 +65,13 @@ pub enum Mode {
     Poll,
 }
 
-/// Starts watching `feeds` (recursively) and the configuration file; events go to `tx`.
+/// Starts watching `feeds` (recursively), the configuration file and the templates folder
+/// `templates` (when it exists: one created later next to the configuration file is noticed
+/// there); events go to `tx`.
 pub fn start(
     feeds: &Path,
     config_file: &Path,
+    templates: &Path,
     debounce: Duration,
     poll: bool,
     tx: Sender<Event>,
@@ -79,7 +82,7 @@ pub fn start(
     }
     let root = file_id(feeds);
     if !want_poll {
-        match start_notify(feeds, config_file, debounce, tx.clone()) {
+        match start_notify(feeds, config_file, templates, debounce, tx.clone()) {
             Ok(watch) => {
                 let backend = Backend::Notify(watch);
                 return Ok((
@@ -96,8 +99,8 @@ pub fn start(
             Err(e) => return Err(e).context("cannot watch the content folder"),
         }
     }
-    let watch =
-        start_poll(feeds, config_file, debounce, tx).context("cannot poll the content folder")?;
+    let watch = start_poll(feeds, config_file, templates, debounce, tx)
+        .context("cannot poll the content folder")?;
     let backend = Backend::Poll(watch);
     Ok((
         Watch {
@@ -130,11 +133,12 @@ fn handler(tx: Sender<Event>) -> impl FnMut(DebounceEventResult) + Send + 'stati
 
 /// Starts a debouncer over watcher `W`, watching `feeds` recursively (symbolic links to
 /// folders are not followed), the folder that holds `feeds` (so that a replaced content
-/// folder is noticed), and `config_target` (the configuration file's folder, or the file
-/// itself when polling).
+/// folder is noticed), `config_target` (the configuration file's folder, or the file
+/// itself when polling), and the templates folder if there is one.
 fn start_with<W: notify::Watcher>(
     feeds: &Path,
     config_target: Option<&Path>,
+    templates: &Path,
     debounce: Duration,
     watcher_config: notify::Config,
     tx: Sender<Event>,
@@ -151,22 +155,29 @@ fn start_with<W: notify::Watcher>(
     if let Some(target) = config_target {
         debouncer.watch(target, RecursiveMode::NonRecursive)?;
     }
+    if templates.is_dir()
+        && let Err(e) = debouncer.watch(templates, RecursiveMode::NonRecursive)
+    {
+        warn!(path = %templates.display(), error = %e, "cannot watch the templates folder; reload by SIGHUP after changing it");
+    }
     Ok(debouncer)
 }
 
 fn start_notify(
     feeds: &Path,
     config_file: &Path,
+    templates: &Path,
     debounce: Duration,
     tx: Sender<Event>,
 ) -> notify::Result<Debouncer<RecommendedWatcher, NoCache>> {
     let config = notify::Config::default();
-    start_with(feeds, config_file.parent(), debounce, config, tx)
+    start_with(feeds, config_file.parent(), templates, debounce, config, tx)
 }
 
 fn start_poll(
     feeds: &Path,
     config_file: &Path,
+    templates: &Path,
     debounce: Duration,
     tx: Sender<Event>,
 ) -> notify::Result<Debouncer<PollWatcher, NoCache>> {
@@ -174,7 +185,7 @@ fn start_poll(
     let config = notify::Config::default()
         .with_poll_interval(Duration::from_secs(2))
         .with_compare_contents(true);
-    start_with(feeds, Some(config_file), debounce, config, tx)
+    start_with(feeds, Some(config_file), templates, debounce, config, tx)
 }
 
 /// One batch of debounced notifications as notices: every path touched, with its kind, or

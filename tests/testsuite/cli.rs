@@ -3,6 +3,7 @@
 use std::process::Command;
 
 use crate::support::Site;
+use crate::support::free_port;
 
 /// Runs the binary with `args` and `--config` on `site`: exit code, stdout, stderr.
 pub fn feedfold(site: &Site, args: &[&str]) -> (i32, String, String) {
@@ -377,14 +378,6 @@ fn quiet_logs_warnings_and_nothing_less() {
         "{text}"
     );
     assert!(!text.contains("INFO"), "{text}");
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[test]

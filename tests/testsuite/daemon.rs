@@ -295,3 +295,120 @@ fn a_content_folder_missing_at_start_is_waited_for() {
     wait_for("watched after", || has_title(&site, "Watched after"));
     assert_eq!(daemon.stop(), 0);
 }
+
+/// Every published file (the temp folder aside) with its modification time and bytes.
+fn published_files(site: &Site) -> Vec<(std::path::PathBuf, std::time::SystemTime, Vec<u8>)> {
+    let public = site.root().join("public");
+    files_under(&public)
+        .into_iter()
+        .filter(|p| !p.starts_with(public.join(".tmp")))
+        .map(|p| {
+            let modified = fs::metadata(&p).unwrap().modified().unwrap();
+            let bytes = fs::read(&p).unwrap();
+            (p, modified, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn a_restart_with_nothing_changed_writes_nothing() {
+    let site = Site::new();
+    site.append_config("[serve]\nlisten = \"127.0.0.1:0\"\n");
+    site.write("news/a.md", md("Standing story"));
+    site.write("news/gone.md", md("Soon removed"));
+    let daemon = Daemon::start_command(&site, "serve", &[]);
+    // Dated by the daemon's clock: first seen, changed, and removed while it runs.
+    site.write("news/b.txt", "Arrived while running\nIts lede.\n");
+    wait_for("the new article", || {
+        has_title(&site, "Arrived while running")
+    });
+    site.write("news/a.md", md("Standing story, updated"));
+    wait_for("the edit", || has_title(&site, "Standing story, updated"));
+    site.remove("news/gone.md");
+    wait_for("the removal", || !has_title(&site, "Soon removed"));
+    daemon.signal(2);
+    let mut daemon = daemon;
+    let status = daemon.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let before = published_files(&site);
+    assert!(before.len() > 10, "{} files", before.len());
+
+    let daemon = Daemon::start_command(&site, "serve", &[]);
+    assert_eq!(daemon.stop(), 0);
+    let after = published_files(&site);
+    let changed: Vec<_> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b != a)
+        .map(|(b, _)| b.0.display().to_string())
+        .collect();
+    assert_eq!(before.len(), after.len());
+    assert!(changed.is_empty(), "rewritten after a restart: {changed:?}");
+}
+
+#[test]
+fn sigterm_during_a_large_first_publish_stops_within_two_seconds() {
+    let site = Site::new();
+    site.append_config("[serve]\nlisten = \"127.0.0.1:0\"\n");
+    let paragraph = "A paragraph long enough to make each page take its time to render. ";
+    for i in 0..3000 {
+        site.write(
+            &format!("news/{i:05}.md"),
+            format!(
+                "---\ntitle: \"Story {i}\"\ndate: 2025-01-01\n---\n{}\n",
+                paragraph.repeat(40)
+            ),
+        );
+    }
+    let log = site.root().join("serve.log");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_feedfold"))
+        .args(["serve", "--config"])
+        .arg(site.config_path())
+        .env("RUST_LOG", "info,feedfold=debug")
+        .stdout(std::process::Stdio::null())
+        .stderr(fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let text = || fs::read_to_string(&log).unwrap_or_default();
+    wait_for("the scan to end and the pages to begin", || {
+        text().contains("scan done")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = std::time::Instant::now();
+    let kill = std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(30),
+            "still running"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let took = signalled.elapsed();
+    assert_eq!(status.code(), Some(0), "{}", text());
+    assert!(
+        text().contains("stopped before the first publish was done"),
+        "the stop came during the publish: {}",
+        text()
+    );
+    assert!(took < Duration::from_secs(2), "SIGTERM took {took:?}");
+    let temp = site.root().join("public/.tmp");
+    assert_eq!(files_under(&temp), Vec::<std::path::PathBuf>::new());
+    // What was published is consistent: the next start finishes the publish, and every
+    // item leads to its page.
+    let daemon = Daemon::start_command(&site, "serve", &[]);
+    assert_eq!(daemon.stop(), 0);
+    let listed = items(&site, "news/feed.json");
+    assert_eq!(listed.len(), 50);
+    let pages = files_under(&site.root().join("public/news"))
+        .into_iter()
+        .filter(|p| p.ends_with("index.html"))
+        .count();
+    assert_eq!(pages, 3000 + 1, "every article's page and the channel's");
+}

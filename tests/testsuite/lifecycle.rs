@@ -11,16 +11,8 @@ use std::time::{Duration, Instant};
 use chrono::{SecondsFormat, Utc};
 
 use crate::daemon_support::{Daemon, wait_for};
+use crate::support::free_port;
 use crate::support::{Site, files_under};
-
-/// A free loopback port.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// `GET path` on the server: status and body (any status, no redirect followed).
 fn get(port: u16, path: &str) -> (u16, String) {

@@ -6,15 +6,8 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use crate::daemon_support::{Daemon, wait_for};
+use crate::support::free_port;
 use crate::support::{BASE_URL, Site};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn article(title: &str) -> String {
     format!("{title}\nA first paragraph that says what happened.\nA second paragraph.\n")

@@ -280,24 +280,176 @@ fn the_home_page_announces_every_feed_and_lists_recent_articles() {
     assert!(html.contains("Rust at the desk"));
 }
 
+const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
 #[test]
-fn a_browser_gets_a_feed_as_xml_with_a_stylesheet_and_readers_get_rss() {
+fn a_browser_asking_for_a_feed_gets_its_page_and_readers_get_the_feed() {
     let site = built();
     let app = router(&site);
-    let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-    let (r, body) = get(&app, "/world/rss.xml", &[("accept", browser)]);
+    for (feed, folder) in [
+        ("/world/rss.xml", "/world/"),
+        ("/world/atom.xml", "/world/"),
+        ("/world/feed.json", "/world/"),
+        ("/rss.xml", "/"),
+    ] {
+        let (page, page_body) = get(&app, folder, &[]);
+        let (r, body) = get(&app, feed, &[("accept", BROWSER)]);
+        assert_eq!(r.status(), StatusCode::OK, "{feed}");
+        assert_eq!(header(&r, "content-type"), "text/html; charset=utf-8");
+        assert_eq!(body, page_body, "{feed} shows the page of {folder}");
+        assert_eq!(header(&r, "etag"), header(&page, "etag"), "{feed}");
+        assert_eq!(header(&r, "vary"), "Accept, Accept-Encoding", "{feed}");
+        assert_eq!(header(&r, "content-location"), folder, "{feed}");
+        assert!(header(&r, "content-security-policy").contains("default-src 'none'"));
+        // The page's own validators hold at the feed's address too.
+        let tag = header(&r, "etag").to_string();
+        let headers = [("accept", BROWSER), ("if-none-match", tag.as_str())];
+        assert_eq!(
+            get(&app, feed, &headers).0.status(),
+            StatusCode::NOT_MODIFIED
+        );
+    }
+    // Readers keep getting the feed, whatever else they accept.
+    for reader in [
+        "application/rss+xml, application/atom+xml, */*;q=0.1",
+        "text/html, application/rss+xml",
+        "*/*",
+    ] {
+        let (r, body) = get(&app, "/world/rss.xml", &[("accept", reader)]);
+        assert_eq!(
+            header(&r, "content-type"),
+            "application/rss+xml; charset=utf-8",
+            "{reader}"
+        );
+        assert!(String::from_utf8(body).unwrap().starts_with("<?xml"));
+        assert!(header(&r, "vary").contains("Accept"));
+    }
+    let (r, _) = get(&app, "/world/rss.xml", &[]);
+    assert_eq!(
+        header(&r, "content-type"),
+        "application/rss+xml; charset=utf-8"
+    );
+    let (r, _) = get(
+        &app,
+        "/world/feed.json",
+        &[("accept", "application/feed+json")],
+    );
+    assert_eq!(
+        header(&r, "content-type"),
+        "application/feed+json; charset=utf-8"
+    );
+    // A client that takes HTML but not first gets XML, through the stylesheet.
+    let (r, body) = get(
+        &app,
+        "/world/rss.xml",
+        &[("accept", "application/xml, text/html")],
+    );
     assert_eq!(header(&r, "content-type"), "application/xml; charset=utf-8");
     let text = String::from_utf8(body).unwrap();
     assert!(text.contains("<?xml-stylesheet type=\"text/xsl\" href=\"../feed.xsl\"?>"));
     let (xsl, _) = get(&app, "/feed.xsl", &[]);
     assert_eq!(xsl.status(), StatusCode::OK);
-    let reader = "application/rss+xml, application/atom+xml, */*;q=0.1";
-    let (r, _) = get(&app, "/world/rss.xml", &[("accept", reader)]);
-    assert_eq!(
-        header(&r, "content-type"),
-        "application/rss+xml; charset=utf-8"
+}
+
+#[test]
+fn a_missing_path_gets_the_sites_not_found_page_in_its_language() {
+    let site = Site::with_config(
+        "[site]\ntitle = \"أخبار الاختبار\"\nbase_url = \"https://news.example.org\"\n\
+         language = \"ar\"\n",
     );
-    assert!(header(&r, "vary").contains("Accept"));
+    site.write("world/river.txt", ARABIC);
+    site.build();
+    let served = published_site(&site.config()).unwrap();
+    served.configure(&site.config());
+    let app = serve::router(Arc::new(served));
+    for path in ["/missing", "/world/no-such-article/", "/world/rss.json"] {
+        let (r, body) = get(&app, path, &[]);
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(header(&r, "content-type"), "text/html; charset=utf-8");
+        assert!(header(&r, "content-security-policy").contains("default-src 'none'"));
+        assert_eq!(header(&r, "x-content-type-options"), "nosniff");
+        let html = String::from_utf8(body).unwrap();
+        assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");
+        assert!(html.contains("الصفحة غير موجودة"), "{html}");
+        assert!(html.contains("أخبار الاختبار"), "the site's title: {html}");
+        assert!(
+            html.contains("href=\"https://news.example.org/\""),
+            "{html}"
+        );
+    }
+    // HEAD: the same status and headers, no body.
+    let (r, body) = send(&app, Request::head("/missing").body(Body::empty()).unwrap());
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(body.is_empty());
+}
+
+#[test]
+fn until_the_first_publish_readyz_and_missing_files_answer_503_with_retry_after() {
+    let site = built();
+    let served = Arc::new(published_site(&site.config()).unwrap());
+    served.configure(&site.config());
+    served.set_ready(false);
+    let app = serve::router(served.clone());
+    let (r, body) = get(&app, "/readyz", &[]);
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(header(&r, "retry-after"), "5");
+    let ready: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(ready["ready"], false);
+    let (r, body) = get(&app, "/healthz", &[]);
+    assert_eq!(r.status(), StatusCode::OK);
+    let health: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(health["ready"], false, "{health}");
+    for path in ["/missing", "/world/not-yet/", "/tags/new/rss.xml"] {
+        let (r, _) = get(&app, path, &[]);
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert_eq!(header(&r, "retry-after"), "5", "{path}");
+        assert_eq!(header(&r, "cache-control"), "no-store", "{path}");
+    }
+    // What a previous run published is served meanwhile.
+    assert_eq!(get(&app, "/world/rss.xml", &[]).0.status(), StatusCode::OK);
+    let (_, text) = get(&app, "/metrics", &[]);
+    assert!(
+        String::from_utf8(text)
+            .unwrap()
+            .contains("feedfold_ready 0")
+    );
+
+    served.set_ready(true);
+    let (r, _) = get(&app, "/readyz", &[]);
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(get(&app, "/missing", &[]).0.status(), StatusCode::NOT_FOUND);
+    let (_, text) = get(&app, "/metrics", &[]);
+    assert!(
+        String::from_utf8(text)
+            .unwrap()
+            .contains("feedfold_ready 1")
+    );
+}
+
+#[test]
+fn health_readiness_and_metrics_carry_the_security_headers() {
+    let site = built();
+    let app = router(&site);
+    for path in ["/healthz", "/readyz", "/metrics"] {
+        let (r, _) = get(&app, path, &[]);
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(header(&r, "x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header(&r, "cache-control"), "no-store", "{path}");
+        assert!(
+            header(&r, "content-security-policy").contains("default-src 'none'"),
+            "{path}"
+        );
+    }
+    // Errors and redirects too.
+    for (path, status) in [
+        ("/world", StatusCode::PERMANENT_REDIRECT),
+        ("/%zz", StatusCode::BAD_REQUEST),
+        ("/missing", StatusCode::NOT_FOUND),
+    ] {
+        let (r, _) = get(&app, path, &[]);
+        assert_eq!(r.status(), status, "{path}");
+        assert_eq!(header(&r, "x-content-type-options"), "nosniff", "{path}");
+    }
 }
 
 #[test]
