@@ -93,7 +93,7 @@ fn a_scheduled_story_leaks_nowhere_goes_out_by_itself_and_is_then_corrected_retr
         "world/open.md",
         "---\ntitle: Open story\n---\nAlready public.\n",
     );
-    let due = in_secs(6.0);
+    let due = in_secs(8.0);
     site.write("world/embargo.md", embargoed(&due, ""));
     let daemon = Daemon::start_command(&site, "serve", &[]);
     let due_at = chrono::DateTime::parse_from_rfc3339(&due).unwrap();
@@ -105,7 +105,7 @@ fn a_scheduled_story_leaks_nowhere_goes_out_by_itself_and_is_then_corrected_retr
             .contains("feedfold_scheduled_articles 1")
     );
     // Just before its moment, still nothing.
-    while Utc::now() < due_at - chrono::TimeDelta::milliseconds(400) {
+    while Utc::now() < due_at - chrono::TimeDelta::milliseconds(1500) {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(leaks(&site, port, "EMBARGO-7F3A"), Vec::<String>::new());
@@ -178,7 +178,7 @@ fn a_story_scheduled_before_a_restart_goes_out_at_its_moment_after_it() {
         "world/open.md",
         "---\ntitle: Open story\n---\nAlready public.\n",
     );
-    let due = in_secs(5.0);
+    let due = in_secs(8.0);
     site.write("world/embargo.md", embargoed(&due, ""));
     let first = Daemon::start_command(&site, "serve", &[]);
     assert!(!get(port, "/rss.xml").1.contains("EMBARGO-7F3A"));
@@ -198,15 +198,15 @@ fn a_rescheduled_or_cancelled_story_was_never_public() {
         "world/open.md",
         "---\ntitle: Open story\n---\nAlready public.\n",
     );
-    site.write("world/later.md", embargoed(&in_secs(3.0), ""));
+    site.write("world/later.md", embargoed(&in_secs(6.0), ""));
     site.write(
         "world/cancelled.md",
-        "---\ntitle: Cancelled CANCEL-91B\ndate: ".to_string() + &in_secs(3.0) + "\n---\nBody.\n",
+        "---\ntitle: Cancelled CANCEL-91B\ndate: ".to_string() + &in_secs(6.0) + "\n---\nBody.\n",
     );
     let daemon = Daemon::start_command(&site, "serve", &[]);
     site.write("world/later.md", embargoed(&in_secs(3600.0), ""));
     site.remove("world/cancelled.md");
-    let until = Instant::now() + Duration::from_secs(5);
+    let until = Instant::now() + Duration::from_secs(8);
     while Instant::now() < until {
         std::thread::sleep(Duration::from_millis(250));
     }
@@ -226,7 +226,7 @@ fn an_expired_story_leaves_every_feed_by_itself_and_its_page_answers_410() {
         "world/brief.md",
         format!(
             "---\ntitle: Road closed BRIEF-55C\nslug: brief\nexpires: {}\n---\nUntil noon.\n",
-            in_secs(4.0)
+            in_secs(6.0)
         ),
     );
     let daemon = Daemon::start_command(&site, "serve", &[]);
