@@ -54,6 +54,10 @@ fn run(config_path: &Path, with_server: bool, overrides: Overrides) -> Result<()
     let (tx, rx) = mpsc::channel();
     forward_signals(tx.clone(), stop.clone())?;
     let rx = pause::install(rx)?;
+    if with_server {
+        // Before any folder is created: a taken port fails the start at once, leaving nothing.
+        probe_addresses(&config)?;
+    }
     let mut daemon = Daemon::open(config_path.to_path_buf(), overrides, config, stop.clone())?;
     let server = if with_server {
         Some(start_server(&mut daemon)?)
@@ -116,6 +120,15 @@ fn watch_loop(
     stop: &AtomicBool,
 ) -> Result<()> {
     pause::before_first_sync(stop);
+    let feeds = daemon.config().paths.feeds.clone();
+    let missing = !feeds.is_dir();
+    if missing {
+        error!(
+            "the content folder {} does not exist (paths.feeds): create it, and feedfold \
+             publishes it as soon as it appears",
+            feeds.display()
+        );
+    }
     let first = daemon.sync_all();
     if stopped_during(&first, stop) {
         return Ok(());
@@ -128,8 +141,12 @@ fn watch_loop(
     if stopped_during(&first, stop) {
         return Ok(());
     }
-    if let Err(e) = &first {
-        error!(error = %format!("{e:#}"), "reconciliation failed; published feeds kept, retrying");
+    match &first {
+        Err(e) if missing => debug!(error = %format!("{e:#}"), "no content folder yet"),
+        Err(e) => {
+            error!(error = %format!("{e:#}"), "reconciliation failed; what is published stays, retrying")
+        }
+        Ok(()) => {}
     }
     let failing = first.is_err();
     let mut health = Health {
@@ -142,7 +159,15 @@ fn watch_loop(
         },
     };
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
-    info!("watching {}", daemon.config().paths.feeds.display());
+    if watcher.is_some() {
+        info!("watching {}", feeds.display());
+    } else {
+        info!(
+            "waiting for {}: trying again every {} s",
+            feeds.display(),
+            RETRY.as_secs()
+        );
+    }
     while let Some(mut notices) = next_batch(daemon, &health, rx) {
         if stop.load(Ordering::Relaxed) {
             break;
@@ -382,11 +407,32 @@ fn start_watch(daemon: &Daemon, tx: &Sender<Event>) -> Option<watch::Watch> {
             info!(mode = ?mode, debounce_ms = config.watch.debounce_ms, "watcher started");
             Some(watch)
         }
+        // A missing content folder was said once, at start: retried quietly.
+        Err(e) if !feeds.is_dir() => {
+            debug!(error = %format!("{e:#}"), "cannot watch {} yet", feeds.display());
+            None
+        }
         Err(e) => {
             error!(error = %format!("{e:#}"), "cannot watch {}; retrying", feeds.display());
             None
         }
     }
+}
+
+/// Binds and releases the public and the operator's addresses, so that a taken port stops
+/// `serve` before it creates any folder.
+fn probe_addresses(config: &Config) -> Result<()> {
+    let addresses = [
+        (Some(config.serve.addr()?), "serve.listen"),
+        (config.serve.admin_addr()?, "serve.admin_listen"),
+    ];
+    for (addr, key) in addresses {
+        if let Some(addr) = addr {
+            std::net::TcpListener::bind(addr)
+                .with_context(|| format!("cannot listen on {addr} ({key})"))?;
+        }
+    }
+    Ok(())
 }
 
 fn forward_signals(tx: Sender<Event>, stop: Arc<AtomicBool>) -> Result<()> {

@@ -174,7 +174,11 @@ impl Daemon {
         }
         self.unsettled = false;
         log_published(&synced.scan, &published.report, published.articles, elapsed);
-        Ok(())
+        // Additions and edits went out; the held-back removals keep the retries going.
+        match synced.scan.refused {
+            Some(refused) => Err(refused.into()),
+            None => Ok(()),
+        }
     }
 
     fn log_rejections(&mut self, report: &ScanReport) {

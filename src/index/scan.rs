@@ -48,6 +48,9 @@ pub struct ScanReport {
     pub channels: BTreeMap<String, ChannelConfig>,
     /// What extraction needs per channel (kept for path scans).
     pub contexts: HashMap<String, ChannelContext>,
+    /// The removals the mass-deletion guard held back: the scan applied what was added and
+    /// changed, and kept every vanished article published.
+    pub refused: Option<ScanRefused>,
 }
 
 impl ScanReport {
@@ -154,8 +157,11 @@ fn reconcile(
     mut report: ScanReport,
 ) -> Result<ScanReport> {
     let (dropped, published) = (changes.missing.len(), catalog.live_count());
+    let mut changes = changes;
     if opts.guard_mass_delete && dropped >= MASS_DELETE_FLOOR && dropped * 2 > published {
-        return Err(ScanRefused::MassDelete { dropped, published }.into());
+        // What was added or edited still goes through; what vanished stays published.
+        report.refused = Some(ScanRefused::MassDelete { dropped, published });
+        changes.missing.clear();
     }
     let contexts = report.contexts.clone();
     let (to_read, known) = to_read(changes.present, catalog, &contexts, &mut report);

@@ -288,7 +288,15 @@ fn a_content_folder_missing_at_start_is_waited_for() {
     let site = Site::new();
     fs::remove_dir(site.root().join("feeds")).unwrap();
     let daemon = Daemon::start(&site);
-    assert!(daemon.log().contains("cannot read the content folder"));
+    // One clear error, then a calm wait: no claim that feeds were kept, no "watching".
+    let log = daemon.log();
+    assert_eq!(log.matches("ERROR").count(), 1, "{log}");
+    assert!(log.contains("does not exist (paths.feeds)"), "{log}");
+    assert!(
+        log.contains("waiting for") && !log.contains("watching"),
+        "{log}"
+    );
+    assert!(!log.contains("published feeds kept"), "{log}");
     site.write("news/late.md", md("Arrived late"));
     wait_for("late article", || has_title(&site, "Arrived late"));
     site.write("news/later.md", md("Watched after"));
@@ -411,4 +419,32 @@ fn sigterm_during_a_large_first_publish_stops_within_two_seconds() {
         .filter(|p| p.ends_with("index.html"))
         .count();
     assert_eq!(pages, 3000 + 1, "every article's page and the channel's");
+}
+
+#[test]
+fn serve_on_a_taken_port_fails_before_creating_any_folder() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let site = Site::new();
+    site.append_config(&format!("[serve]\nlisten = \"127.0.0.1:{port}\"\n"));
+    site.write("news/a.md", md("A"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_feedfold"))
+        .args(["serve", "--config"])
+        .arg(site.config_path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    assert!(
+        !site.root().join(".feedfold").exists(),
+        "state folder created"
+    );
+    assert!(
+        !site.root().join("public").exists(),
+        "publish folder created"
+    );
 }

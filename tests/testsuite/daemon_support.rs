@@ -48,9 +48,13 @@ impl Daemon {
             .spawn()
             .unwrap();
         let daemon = Daemon { child, log };
-        wait_for("the daemon to start watching", || {
-            daemon.log().contains("watching")
-        });
+        wait_for(
+            "the daemon to start watching (or waiting for its folder)",
+            || {
+                let log = daemon.log();
+                log.contains("watching") || log.contains("waiting for")
+            },
+        );
         daemon
     }
 
