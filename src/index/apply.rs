@@ -166,15 +166,7 @@ impl<'a, 'b> Applier<'a, 'b> {
         let slug = identity::next_slug(&old.slug, meta, |s| catalog.is_slug_taken(&old.channel, s));
         catalog.claim_slug(&old.channel, &slug);
         let changed = if same { old.changed } else { Some(self.now) };
-        Record {
-            rowid: old.rowid,
-            id: old.id,
-            slug,
-            changed,
-            first_seen: old.first_seen,
-            retracted_at: identity::retracted_at(meta, old.retracted_at, self.now),
-            ..base
-        }
+        self.carried(old, base, slug, changed, meta)
     }
 
     /// Content seen before at another path (a move, or a restore within the tombstone
@@ -195,6 +187,19 @@ impl<'a, 'b> Applier<'a, 'b> {
         } else {
             old.changed
         };
+        self.carried(old, base, slug, changed, meta)
+    }
+
+    /// The record of a new reading that keeps `old`'s identity (row, id, first-seen date,
+    /// retraction moment) with `slug` and `changed`.
+    fn carried(
+        &self,
+        old: Record,
+        base: Record,
+        slug: String,
+        changed: Option<DateTime<Utc>>,
+        meta: &Meta,
+    ) -> Record {
         Record {
             rowid: old.rowid,
             id: old.id,
