@@ -62,6 +62,14 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Config> {
         return Err(invalid(config::located(&text, e).into()).into());
     }
     config.templates = templates_file::load(&config.paths.templates, &dir)?;
+    if config.preview {
+        config.templates = config.templates.for_preview().map_err(|problems| {
+            templates_file::InvalidTemplates {
+                folder: config.paths.templates.clone(),
+                problems: problems.iter().map(ToString::to_string).collect(),
+            }
+        })?;
+    }
     Ok(config)
 }
 

@@ -77,6 +77,11 @@ enum Command {
         /// a configuration reload).
         #[arg(long, value_name = "ADDR")]
         listen: Option<SocketAddr>,
+        /// Preview the site on loopback: links at the listen address, drafts and scheduled
+        /// articles shown and marked, pages that reload when an article changes; published
+        /// into a folder of its own under the state folder, never mirrored or announced.
+        #[arg(long)]
+        preview: bool,
     },
     /// Create a working site in DIR (default: here): a commented `config.toml`, sample
     /// Arabic and English channels in `feeds/` and a `.gitignore`; never overwrites.
@@ -121,9 +126,10 @@ fn main() -> ExitCode {
         Command::Check => commands::run_check(config),
         Command::Status { json } => status::run(config, json),
         Command::Watch => daemon::watch(config).map(|()| ExitCode::SUCCESS),
-        Command::Serve { listen } => {
+        Command::Serve { listen, preview } => {
             let overrides = Overrides {
                 listen: listen.map(|addr| addr.to_string()),
+                preview,
             };
             daemon::serve(config, overrides).map(|()| ExitCode::SUCCESS)
         }

@@ -8,6 +8,7 @@
 
 mod channel;
 mod paths;
+mod preview;
 mod publish;
 mod schema;
 mod serve;
@@ -23,6 +24,7 @@ use url::Url;
 
 pub use channel::ChannelConfig;
 pub use paths::{Paths, check_layout, layout_problems, templates_problems};
+pub use preview::{PREVIEW_PUBLISH, PREVIEW_STATE};
 pub use publish::{PublishSettings, S3Settings, TargetKind};
 pub use serve::{ServeSettings, WebSubSettings};
 pub use settings::{ContentMode, FeedSettings, WatchSettings};
@@ -81,6 +83,9 @@ pub struct Config {
     /// ([`crate::config_file`]); the built-in ones until then.
     #[serde(skip)]
     pub templates: crate::page::Templates,
+    /// Whether this is `serve --preview`'s configuration (see `preview`): not in the file.
+    #[serde(skip)]
+    pub preview: bool,
 }
 
 /// `[site]`: who publishes, where the site lives, and the defaults every article inherits.
@@ -129,8 +134,10 @@ impl Config {
         let Some(mut config) = schema::read(text, &mut doc, &mut found) else {
             return Err(Problems::sorted(found));
         };
-        overrides.apply(&mut config);
         let mut invalid = Vec::new();
+        if let Err(e) = overrides.apply(&mut config) {
+            invalid.push(e);
+        }
         config.validate(&mut invalid);
         config.publish.validate(&mut invalid);
         // As the URL parser writes it, so that every reader sees the same host and path
@@ -139,6 +146,9 @@ impl Config {
             .map_or_else(|_| config.site.base_url.clone(), String::from);
         config.site.base_url = base.trim_end_matches('/').to_string();
         config.paths.resolve(dir);
+        if config.preview {
+            preview::move_paths(&mut config);
+        }
         let p = &config.paths;
         invalid.extend(layout_problems(&p.feeds, &p.publish, &p.state, dir));
         invalid.extend(templates_problems(p));
@@ -262,19 +272,25 @@ impl Config {
     }
 }
 
-/// What the command line sets instead of the configuration file (`serve --listen`):
-/// applied at every load, reloads included, before the checks.
+/// What the command line sets instead of the configuration file (`serve --listen`,
+/// `serve --preview`): applied at every load, reloads included, before the checks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Overrides {
     /// `serve.listen`.
     pub listen: Option<String>,
+    /// `serve --preview`: the site as its preview (see `preview`).
+    pub preview: bool,
 }
 
 impl Overrides {
-    fn apply(&self, config: &mut Config) {
+    fn apply(&self, config: &mut Config) -> Result<(), ConfigError> {
         if let Some(listen) = &self.listen {
             config.serve.listen.clone_from(listen);
         }
+        if self.preview {
+            preview::apply(config, self.listen.is_some())?;
+        }
+        Ok(())
     }
 }
 
@@ -563,6 +579,7 @@ mod tests {
             format!("{MINIMAL}[serve]\nlisten = \"127.0.0.1:1\"\nadmin_listen = \"127.0.0.1:2\"\n");
         let listen = |addr: &str| Overrides {
             listen: Some(addr.into()),
+            ..Overrides::default()
         };
         let dir = Path::new("/srv");
         let c = Config::parse_with(&text, dir, &listen("127.0.0.1:9")).unwrap();

@@ -58,6 +58,7 @@ pub(super) fn exemplar() -> Config {
             ..PublishSettings::default()
         },
         templates: Default::default(),
+        preview: false,
     }
 }
 

@@ -321,7 +321,16 @@ fn start_server(daemon: &mut Daemon) -> Result<serve::Server> {
     site.configure(config);
     site.set_ready(false);
     let server = serve::start(&config.serve, site.clone())?;
-    info!(address = %server.addr, files = site.len(), "serving http://{}/", server.addr);
+    if config.preview {
+        info!(
+            address = %server.addr,
+            folder = %config.paths.publish.display(),
+            "preview at http://{}/ (drafts and scheduled stories shown; loopback only; never mirrored)",
+            server.addr
+        );
+    } else {
+        info!(address = %server.addr, files = site.len(), "serving http://{}/", server.addr);
+    }
     // The operator's page, opt-in, on its own address (never the public listener).
     if let Some(addr) = config.serve.admin_addr()? {
         serve::admin::start(addr, config.clone())?;

@@ -25,7 +25,8 @@ pub fn resilient(config: &Config) -> Result<(Store, Catalog)> {
             );
         }
     }
-    let entries = store.entries(&mut catalog.interner)?;
+    catalog.drafts_planned = config.preview;
+    let entries = store.entries_of(&mut catalog.interner, config.preview)?;
     catalog.track_entries(entries);
     Ok((store, catalog))
 }

@@ -52,11 +52,18 @@ impl Engine {
         let entries = match self.catalog.entries() {
             Some(tracked) => tracked,
             None => {
-                loaded = self.store.entries(&mut Interner::default())?;
+                loaded = self
+                    .store
+                    .entries_of(&mut Interner::default(), config.preview)?;
                 loaded.iter().collect()
             }
         };
-        let showing = lifecycle::showing(&entries, now, config.feed.tombstone_period());
+        let period = config.feed.tombstone_period();
+        let showing = if config.preview {
+            lifecycle::previewing(&entries, now, period)
+        } else {
+            lifecycle::showing(&entries, now, period)
+        };
         let (store, items) = (&mut self.store, &mut self.items);
         // The daemon's publish ends at the next file once it is asked to stop.
         let stoppable;

@@ -120,6 +120,15 @@ pub fn build(
             }),
             ..live
         },
+        // Only a preview plans drafts and scheduled articles; it marks their titles.
+        Stage::Scheduled { at } => Item {
+            title: notice::preview_title(&live.title, &live.lang, Some(at), site.timezone),
+            ..live
+        },
+        Stage::Live | Stage::Hidden if meta.draft => Item {
+            title: notice::preview_title(&live.title, &live.lang, None, site.timezone),
+            ..live
+        },
         Stage::Live | Stage::Hidden => live,
     }
 }

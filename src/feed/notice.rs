@@ -23,6 +23,10 @@ pub struct Words {
     pub removed_notice: &'static str,
     /// The word before a reason.
     pub reason: &'static str,
+    /// A preview's mark on a draft's title.
+    pub draft: &'static str,
+    /// A preview's mark on a scheduled article's title; `{date}` is replaced.
+    pub scheduled: &'static str,
 }
 
 const ARABIC: Words = Words {
@@ -32,6 +36,8 @@ const ARABIC: Words = Words {
     retracted_on: "سُحب هذا المقال في {date}.",
     removed_notice: "أُزيل هذا المقال ولم يعد متاحًا.",
     reason: "السبب:",
+    draft: "مسودة",
+    scheduled: "مجدول: {date}",
 };
 
 const ENGLISH: Words = Words {
@@ -41,6 +47,8 @@ const ENGLISH: Words = Words {
     retracted_on: "This article was retracted on {date}.",
     removed_notice: "This article was removed and is no longer available.",
     reason: "Reason:",
+    draft: "Draft",
+    scheduled: "Scheduled: {date}",
 };
 
 /// The words for a BCP 47 language tag: Arabic for `ar` and its variants, else English.
@@ -55,6 +63,21 @@ pub fn words(lang: &str) -> &'static Words {
 /// A date as a notice shows it: the day in the site's time zone (`2030-01-05`).
 pub fn day(at: DateTime<Utc>, tz: Tz) -> String {
     at.with_timezone(&tz).format("%Y-%m-%d").to_string()
+}
+
+/// A preview's title for a draft (`scheduled` is `None`) or a scheduled article: the
+/// mark, in the article's language, before the title (`[Draft] …`, `[مجدول: 2030-01-05
+/// 09:00] …`, the moment in the site's time zone).
+pub fn preview_title(title: &str, lang: &str, scheduled: Option<DateTime<Utc>>, tz: Tz) -> String {
+    let w = words(lang);
+    let mark = match scheduled {
+        Some(at) => {
+            let when = at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+            w.scheduled.replace("{date}", &when)
+        }
+        None => w.draft.to_string(),
+    };
+    format!("[{mark}] {title}")
 }
 
 /// The dated text of each correction: an undated one is dated `fallback` (when the article
@@ -112,6 +135,19 @@ pub fn retraction_text(lang: &str, at: DateTime<Utc>, reason: &str, tz: Tz) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_preview_marks_drafts_and_scheduled_titles_in_the_article_language() {
+        let at = DateTime::from_timestamp(1_900_000_000, 0).unwrap();
+        let riyadh: Tz = "Asia/Riyadh".parse().unwrap();
+        assert_eq!(preview_title("T", "en", None, riyadh), "[Draft] T");
+        assert_eq!(preview_title("ع", "ar", None, riyadh), "[مسودة] ع");
+        assert_eq!(
+            preview_title("T", "en", Some(at), riyadh),
+            "[Scheduled: 2030-03-17 20:46] T"
+        );
+        assert!(preview_title("ع", "ar", Some(at), riyadh).starts_with("[مجدول: 2030-03-17"));
+    }
 
     #[test]
     fn arabic_articles_get_arabic_notices_and_others_english() {

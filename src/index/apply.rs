@@ -88,7 +88,7 @@ impl<'a, 'b> Applier<'a, 'b> {
                 let mut entry = identity::entry(&record, &meta, &mut self.catalog.interner);
                 record.rowid = self.batch.put_article(&record, &meta, &entry)?;
                 entry.rowid = record.rowid;
-                self.catalog.put(record, (!meta.draft).then_some(entry));
+                self.catalog.put(record, Some(entry));
             }
         }
         Ok(())

@@ -28,6 +28,8 @@ pub struct Catalog {
     pub recovered: Recovered,
     /// Shared strings of the planning entries.
     pub interner: Interner,
+    /// Whether drafts are planned like published articles (a preview's catalog).
+    pub drafts_planned: bool,
 }
 
 fn key(parts: &[&str]) -> u64 {
@@ -165,8 +167,10 @@ impl Catalog {
         }
     }
 
-    /// Stores a record as live, with its planning entry (`None` for drafts).
+    /// Stores a record as live, with its planning entry; a draft's is kept only when
+    /// [`Catalog::drafts_planned`].
     pub fn put(&mut self, record: Record, entry: Option<Entry>) {
+        let entry = entry.filter(|_| !record.draft || self.drafts_planned);
         self.taken.insert(key(&[&record.channel, &record.slug]));
         self.ids.insert(key(&[&record.id]));
         if let Some(entries) = &mut self.entries {

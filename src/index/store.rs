@@ -137,11 +137,16 @@ impl Store {
     /// Non-draft articles, live and removed (within the tombstone period), in the slim
     /// form feed planning uses.
     pub fn entries(&self, interner: &mut Interner) -> Result<Vec<Entry>> {
+        self.entries_of(interner, false)
+    }
+
+    /// [`Store::entries`], drafts too when `drafts` (a preview's).
+    pub fn entries_of(&self, interner: &mut Interner, drafts: bool) -> Result<Vec<Entry>> {
         let mut stmt = self.conn.prepare(
             "SELECT rowid, channel, tags, lang, published, updated, version, expires,
-                retracted, deleted_at FROM articles WHERE draft = 0",
+                retracted, deleted_at FROM articles WHERE draft = 0 OR ?1",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([drafts])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let tags: String = r.get(2)?;

@@ -9,6 +9,7 @@
 //! tags/{tag}/…  lang/{code}/…             generated feeds (and `authors/`, reserved)
 //! _/…                                     paths readers never type (images, assets…)
 //! _/site.css                              the site's own stylesheet (`templates/style.css`)
+//! _/preview.js _/preview-version         `serve --preview` only: the page reload
 //! ```
 //!
 //! Feeds people subscribe to by hand keep plain names; everything else generated goes
@@ -43,6 +44,12 @@ pub const FILES: &str = "_";
 
 /// Key of the site's own stylesheet (`templates/style.css`), linked from every page.
 pub const SITE_STYLESHEET: &str = "_/site.css";
+
+/// Key of the reload script of `serve --preview`'s pages (served by a preview only).
+pub const PREVIEW_SCRIPT: &str = "_/preview.js";
+
+/// Key of `serve --preview`'s publish counter, which the reload script asks for.
+pub const PREVIEW_VERSION: &str = "_/preview-version";
 
 /// Top-level names no channel folder may take: their feeds would collide with generated ones.
 pub const RESERVED_CHANNELS: [&str; 4] = [TAGS, LANG, AUTHORS, FILES];

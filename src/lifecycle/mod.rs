@@ -41,6 +41,12 @@ pub enum Stage {
         /// When it was deleted or expired.
         at: DateTime<Utc>,
     },
+    /// Scheduled for `at`, shown ahead of time by a preview only (`serve --preview`),
+    /// marked as such: the real site keeps it [`Stage::Hidden`].
+    Scheduled {
+        /// Its moment.
+        at: DateTime<Utc>,
+    },
     /// Deleted or expired longer ago: gone (`404`); its moment still dates its feeds.
     Forgotten {
         /// When it was deleted or expired.
@@ -53,7 +59,10 @@ impl Stage {
     pub fn in_feeds(&self) -> bool {
         matches!(
             self,
-            Stage::Live | Stage::Retracted { in_feeds: true, .. } | Stage::Removed { .. }
+            Stage::Live
+                | Stage::Scheduled { .. }
+                | Stage::Retracted { in_feeds: true, .. }
+                | Stage::Removed { .. }
         )
     }
 
@@ -133,7 +142,7 @@ pub struct Counts {
 /// What is public at one moment.
 #[derive(Debug, Default)]
 pub struct Showing<'a> {
-    /// Live articles, as the index holds them.
+    /// Live articles, as the index holds them (in a preview, scheduled ones too).
     pub live: Vec<&'a Entry>,
     /// Retracted and removed articles feeds still show (notice, tombstone), their version
     /// marked with their stage and their `updated` moved to the moment they ended.
@@ -163,6 +172,21 @@ impl<'a> Showing<'a> {
 
 /// Sorts `entries` by how they show at `now`, tombstones kept for `period`.
 pub fn showing<'a>(entries: &[&'a Entry], now: DateTime<Utc>, period: TimeDelta) -> Showing<'a> {
+    sort(entries, now, period, false)
+}
+
+/// [`showing`] for a preview (`serve --preview`): scheduled articles are shown too, each
+/// at [`Stage::Scheduled`] until its moment, when it turns live as on the real site.
+pub fn previewing<'a>(entries: &[&'a Entry], now: DateTime<Utc>, period: TimeDelta) -> Showing<'a> {
+    sort(entries, now, period, true)
+}
+
+fn sort<'a>(
+    entries: &[&'a Entry],
+    now: DateTime<Utc>,
+    period: TimeDelta,
+    preview: bool,
+) -> Showing<'a> {
     let mut out = Showing::default();
     for &entry in entries {
         if ends_before_its_date(entry) {
@@ -178,10 +202,16 @@ pub fn showing<'a>(entries: &[&'a Entry], now: DateTime<Utc>, period: TimeDelta)
                 if entry.published > now && !ends_before_its_date(entry) {
                     out.counts.scheduled += 1;
                     out.scheduled.push((entry.rowid, entry.published));
+                    if preview {
+                        out.live.push(entry);
+                        let at = entry.published;
+                        out.stages.insert(entry.rowid, Stage::Scheduled { at });
+                    }
                 }
                 continue;
             }
-            Stage::Live => {
+            // (`stage` never says `Scheduled`: only a preview does, above.)
+            Stage::Live | Stage::Scheduled { .. } => {
                 out.counts.live += 1;
                 out.live.push(entry);
                 continue;

@@ -106,3 +106,25 @@ fn what_ends_before_its_date_was_never_public_and_leaves_no_trace() {
     let waiting = showing(&[&deleted, &retracted], at(4), PERIOD);
     assert_eq!(waiting.counts.scheduled, 0, "neither will ever be public");
 }
+
+#[test]
+fn a_preview_shows_a_scheduled_article_marked_until_its_moment_and_the_real_site_does_not() {
+    let e = entry(1, 10);
+    let cancelled = Entry {
+        removed: Some(at(5)),
+        ..entry(2, 10)
+    };
+    let preview = previewing(&[&e, &cancelled], at(9), PERIOD);
+    assert_eq!(preview.live.len(), 1);
+    assert_eq!(
+        preview.stages.get(&1),
+        Some(&Stage::Scheduled { at: at(10) })
+    );
+    assert!(Stage::Scheduled { at: at(10) }.in_feeds());
+    // It turns plain live at its moment, in the preview as on the site.
+    assert_eq!(preview.next_change, Some(at(10)));
+    let later = previewing(&[&e], at(10), PERIOD);
+    assert!(later.stages.is_empty() && later.live.len() == 1);
+    let public = showing(&[&e, &cancelled], at(9), PERIOD);
+    assert!(public.live.is_empty() && public.stages.is_empty());
+}

@@ -8,12 +8,14 @@
 mod article;
 mod listing;
 mod not_found;
+mod preview;
 mod samples;
 mod templates;
 
 pub use article::{ArticlePage, article_page};
 pub use listing::{Listing, feed_page, listing_page};
 pub use not_found::{NotFound, not_found_page};
+pub use preview::RELOAD_SCRIPT;
 pub use templates::{BUILTIN, MAX_TEMPLATES, TemplateProblem, TemplateSources, Templates};
 
 use crate::article::escape_html as esc;

@@ -51,6 +51,9 @@ pub struct TemplateSources {
     /// `style.css`: published at [`crate::layout::SITE_STYLESHEET`], linked from every page
     /// after the built-in style, so that its rules win.
     pub stylesheet: Option<String>,
+    /// Whether pages are a preview's (`serve --preview`): marked `noindex`, with a banner
+    /// and the reload script (see `preview`). Not read from the folder.
+    pub preview: bool,
 }
 
 /// One thing wrong with a template: the file (its name in the templates folder), the line,
@@ -272,7 +275,21 @@ impl Templates {
             .env
             .get_template(name)
             .and_then(|t| t.render(ctx))
+            .map(|html| {
+                if self.0.sources.preview && name.ends_with(".html") {
+                    super::preview::mark(html)
+                } else {
+                    html
+                }
+            })
             .map_err(|e| TemplateProblem::of(&e, name))
+    }
+
+    /// These templates for a preview's pages (see [`TemplateSources::preview`]).
+    pub fn for_preview(&self) -> Result<Templates, Vec<TemplateProblem>> {
+        let mut sources = self.0.sources.clone();
+        sources.preview = true;
+        Templates::compile(sources)
     }
 
     /// Renders each page kind from sample values; every distinct problem.
@@ -307,6 +324,9 @@ fn digest(sources: &TemplateSources) -> [u8; 32] {
     if let Some(css) = &sources.stylesheet {
         field(b"style.css");
         field(css.as_bytes());
+    }
+    if sources.preview {
+        field(b"preview");
     }
     *hasher.finalize().as_bytes()
 }
@@ -603,6 +623,26 @@ mod tests {
                 .map(|(n, s)| (n.to_string(), s.to_string()))
                 .collect(),
             stylesheet: None,
+            preview: false,
+        }
+    }
+
+    #[test]
+    fn preview_pages_are_marked_whoever_wrote_the_templates() {
+        let own = "<!DOCTYPE html><html><head><title>{{ title }}</title></head>\
+                   <body>{% block content %}{% endblock %}</body></html>";
+        let site = Templates::compile(sources(&[("base.html", own)])).unwrap();
+        for templates in [Templates::builtin(), &site] {
+            let preview = templates.for_preview().unwrap();
+            assert_ne!(preview.digest(), templates.digest());
+            for page in render_all(&preview) {
+                let page = page.unwrap();
+                assert!(page.contains("content=\"noindex\""), "{page}");
+                assert!(page.contains("/_/preview.js"));
+            }
+            for page in render_all(templates) {
+                assert!(!page.unwrap().contains("noindex"));
+            }
         }
     }
 

@@ -72,7 +72,7 @@ pub(super) fn build_item(
 ) -> Item {
     let base = &config.site.base_url;
     let content = match stage {
-        Stage::Live | Stage::Hidden if full => {
+        Stage::Live | Stage::Hidden | Stage::Scheduled { .. } if full => {
             content_html(config, record, &item::link(base, record, meta), meta)
         }
         // The notice's own content, in full mode.

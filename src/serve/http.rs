@@ -20,6 +20,7 @@ use super::conn;
 use super::registry::{NotAdmitted, Registry};
 use super::respond::{self, With};
 use super::site::Site;
+use crate::{layout, page};
 
 /// Connection limits.
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +64,14 @@ async fn handle(State(site): State<Arc<Site>>, request: Request) -> Response {
                 "text/plain; version=0.0.4; charset=utf-8",
             )
         }
+        _ if site.is_preview() && path.strip_prefix('/') == Some(layout::PREVIEW_SCRIPT) => data(
+            StatusCode::OK,
+            page::RELOAD_SCRIPT.to_string(),
+            "text/javascript; charset=utf-8",
+        ),
+        _ if site.is_preview() && path.strip_prefix('/') == Some(layout::PREVIEW_VERSION) => {
+            data(StatusCode::OK, site.generation().to_string(), "text/plain")
+        }
         _ => respond::file(
             &site,
             request.method(),
@@ -72,7 +81,11 @@ async fn handle(State(site): State<Arc<Site>>, request: Request) -> Response {
         ),
     };
     // Every response, errors and redirects too: no client may sniff another type.
-    let reply = reply.with(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    let mut reply = reply.with(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    if site.is_preview() {
+        // Nothing of a preview is for search engines, should one ever reach it.
+        reply = reply.with(header::HeaderName::from_static("x-robots-tag"), "noindex");
+    }
     site.metrics.count_request(reply.status().as_u16());
     if site.logs_access() {
         access::log(&request, &reply, started.elapsed());

@@ -21,6 +21,19 @@ type Reply = Response<Body>;
 /// Policy for HTML pages: no scripts at all, styles inline, images from anywhere.
 const HTML_POLICY: &str = "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/// A preview's policy for its pages: the same, and its own reload script, which may ask
+/// its own origin for the publish counter.
+const PREVIEW_POLICY: &str = "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// The policy `site`'s pages are served with.
+fn html_policy(site: &Site) -> &'static str {
+    if site.is_preview() {
+        PREVIEW_POLICY
+    } else {
+        HTML_POLICY
+    }
+}
+
 /// Seconds a client is asked to wait (`Retry-After`) while `serve` is starting.
 pub const RETRY_AFTER_SECS: u32 = 5;
 
@@ -99,7 +112,7 @@ fn missing(site: &Site) -> Reply {
     r.headers_mut()
         .insert(header::CONTENT_LENGTH, length.into());
     r.with(header::CONTENT_TYPE, "text/html; charset=utf-8")
-        .with(header::CONTENT_SECURITY_POLICY, HTML_POLICY)
+        .with(header::CONTENT_SECURITY_POLICY, html_policy(site))
         .with(header::CACHE_CONTROL, "no-cache")
 }
 
@@ -156,7 +169,7 @@ fn send(
         reply = reply.with(header::CONTENT_ENCODING, encoding);
     }
     if asset.content_type.starts_with("text/html") {
-        reply = reply.with(header::CONTENT_SECURITY_POLICY, HTML_POLICY);
+        reply = reply.with(header::CONTENT_SECURITY_POLICY, html_policy(site));
     }
     Ok(reply
         .with(header::ETAG, &etag)

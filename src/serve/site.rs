@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
@@ -48,6 +48,10 @@ pub struct Site {
     access_log: AtomicBool,
     /// The "not found" page, in the site's language (`None`: a plain-text answer).
     not_found: RwLock<Option<Bytes>>,
+    /// Whether this is a preview (`serve --preview`): `noindex`, and the reload script.
+    preview: AtomicBool,
+    /// How many publishes changed something: what a preview's reload script watches.
+    generation: AtomicU64,
 }
 
 /// What one publish changed.
@@ -92,6 +96,8 @@ impl Site {
             ready: AtomicBool::new(true),
             access_log: AtomicBool::new(false),
             not_found: RwLock::new(None),
+            preview: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -110,6 +116,17 @@ impl Site {
         }
         self.access_log
             .store(config.serve.access_log, Ordering::Relaxed);
+        self.preview.store(config.preview, Ordering::Relaxed);
+    }
+
+    /// Whether this is a preview (`serve --preview`).
+    pub fn is_preview(&self) -> bool {
+        self.preview.load(Ordering::Relaxed)
+    }
+
+    /// How many publishes changed something since the server started.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Relaxed)
     }
 
     /// The "not found" page, if [`Site::configure`] made one.
@@ -183,6 +200,7 @@ impl Site {
                 Err(e) => warn!(key, error = %format!("{e:#}"), "page unreadable; not served"),
             }
         }
+        let changed = !(fresh.is_empty() && change.removed.is_empty());
         if let Ok(mut assets) = self.assets.write() {
             for key in change.removed {
                 assets.remove(key);
@@ -191,6 +209,10 @@ impl Site {
         }
         if let Ok(mut gone) = self.gone.write() {
             *gone = change.gone.iter().cloned().collect();
+        }
+        // After the swap: a page reloaded for this count gets the new set.
+        if changed {
+            self.generation.fetch_add(1, Ordering::Relaxed);
         }
         for late in change.released_late {
             self.metrics

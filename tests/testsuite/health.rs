@@ -5,7 +5,7 @@ use std::fs;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::daemon_support::wait_for;
+use crate::daemon_support::{http_get, wait_for};
 use crate::support::Site;
 
 /// A running `feedfold serve` on a port of its own, and its log.
@@ -56,23 +56,7 @@ impl Serve {
 
     /// GET `path`: the status, the headers (names lowercased) and the body.
     fn get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, Vec<(String, String)>, String) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let mut request = agent.get(format!("{}{path}", self.base));
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let mut response = request.call().unwrap();
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap().to_string()))
-            .collect();
-        let body = response.body_mut().read_to_string().unwrap_or_default();
-        (status, headers, body)
+        http_get(&format!("{}{path}", self.base), headers)
     }
 
     fn metrics(&self) -> String {

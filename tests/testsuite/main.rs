@@ -19,6 +19,7 @@ mod lifecycle;
 mod on_change;
 mod pages;
 mod parse_back;
+mod preview;
 mod properties;
 mod rejections;
 mod s3;
