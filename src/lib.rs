@@ -17,7 +17,7 @@
 //! [`commands`] (`build`, `publish`, `check`), [`status`] (`status`: the index, read only),
 //! [`watch`] (notifications; the pure [`watch::classify()`] decides what they ask for),
 //! [`daemon`] (`watch`, `serve`), [`journal`] (what its workers tell the operator),
-//! [`serve`] and [`mirror`].
+//! [`serve`] and [`mirror`]; [`progress`] shows long steps on a terminal.
 
 pub mod article;
 pub mod commands;
@@ -36,6 +36,7 @@ pub mod lifecycle;
 pub mod logging;
 pub mod mirror;
 pub mod page;
+pub mod progress;
 pub mod publish;
 pub mod serve;
 pub mod status;

@@ -109,7 +109,8 @@ pub struct Escaping<W>(pub W);
 impl<W: Write> Write for Escaping<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
-        self.0.write_all(escape_controls(&text).as_bytes())?;
+        let line = escape_controls(&text);
+        crate::progress::around_log(|| self.0.write_all(line.as_bytes()))?;
         Ok(buf.len())
     }
 
@@ -126,8 +127,8 @@ pub struct KeepingColours<W>(pub W);
 impl<W: Write> Write for KeepingColours<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
-        self.0
-            .write_all(escape_controls_keeping_colours(&text).as_bytes())?;
+        let line = escape_controls_keeping_colours(&text);
+        crate::progress::around_log(|| self.0.write_all(line.as_bytes()))?;
         Ok(buf.len())
     }
 

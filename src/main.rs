@@ -48,7 +48,7 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum LogFormat {
     Human,
     Json,
@@ -119,6 +119,11 @@ fn main() -> ExitCode {
         LogFormat::Json => logging::Style::Json,
     };
     logging::init(style, logging::filter(cli.verbose, cli.quiet));
+    feedfold::progress::init(feedfold::progress::mode_for(
+        cli.quiet > 0,
+        cli.log_format == LogFormat::Json,
+        io::stderr().is_terminal(),
+    ));
     let config = &cli.config;
     let result = match cli.command {
         Command::Build => commands::run_build(config, false),

@@ -108,7 +108,12 @@ pub fn analyze_each(
         let known = known.get(i).copied().flatten();
         analyze(root, file, known, &contexts[&file.channel], max)
     };
-    workers::stream(files, CHUNK, read, apply)
+    let step = crate::progress::step("reading articles", files.len() as u64);
+    let mut apply = apply;
+    workers::stream(files, CHUNK, read, |i, analysis| {
+        step.advance(1);
+        apply(i, analysis)
+    })
 }
 
 /// Reads one file (confined beneath `root`, the real content root) and extracts its

@@ -59,6 +59,7 @@ enum Node {
 pub fn walk(root: &Path) -> Result<Tree> {
     let real_root = real_root(root)?;
     let mut tree = Tree::default();
+    let step = crate::progress::step("scanning files", 0);
     let entries = fs::read_dir(root)
         .with_context(|| format!("cannot read the content folder {}", root.display()))?;
     for entry in entries {
@@ -94,7 +95,7 @@ pub fn walk(root: &Path) -> Result<Tree> {
                         None
                     }
                 };
-                walk_channel(&real_root, &entry.path(), &name, &name, &mut tree);
+                walk_channel(&real_root, &entry.path(), &name, &name, &mut tree, &step);
                 tree.channels.insert(name, channel_toml);
             }
             Node::File(_) if Kind::of_file_name(&name).is_some() => {
@@ -115,8 +116,16 @@ pub fn real_root(root: &Path) -> Result<PathBuf> {
         .with_context(|| format!("cannot read the content folder {}", root.display()))
 }
 
-/// Walks one folder of channel `channel` (`rel` being its path under the content root).
-fn walk_channel(real_root: &Path, dir: &Path, rel: &str, channel: &str, tree: &mut Tree) {
+/// Walks one folder of channel `channel` (`rel` being its path under the content root),
+/// counting the articles it finds on `step`.
+fn walk_channel(
+    real_root: &Path,
+    dir: &Path,
+    rel: &str,
+    channel: &str,
+    tree: &mut Tree,
+    step: &crate::progress::Step,
+) {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => return unreadable(rel, &e, tree),
@@ -135,7 +144,7 @@ fn walk_channel(real_root: &Path, dir: &Path, rel: &str, channel: &str, tree: &m
         }
         let path = format!("{rel}/{name}");
         if file_type.is_dir() {
-            walk_channel(real_root, &entry.path(), &path, channel, tree);
+            walk_channel(real_root, &entry.path(), &path, channel, tree, step);
         } else if file_type.is_file() {
             if Kind::of_file_name(&name).is_some() {
                 articles.push((entry, path));
@@ -158,6 +167,7 @@ fn walk_channel(real_root: &Path, dir: &Path, rel: &str, channel: &str, tree: &m
         let meta = entry.metadata().ok().filter(fs::Metadata::is_file)?;
         Some(stat(path.clone(), channel, &meta))
     });
+    step.advance(stats.len() as u64);
     tree.files.extend(stats.into_iter().flatten());
 }
 
@@ -275,7 +285,10 @@ pub fn walk_path(real_root: &Path, path: &Path, rel: &str, channel: &str, tree: 
         return;
     }
     match classify(real_root, path, name, meta.file_type()) {
-        Node::Folder => walk_channel(real_root, path, rel, channel, tree),
+        Node::Folder => {
+            let step = crate::progress::step("scanning files", 0);
+            walk_channel(real_root, path, rel, channel, tree, &step)
+        }
         Node::File(meta) if Kind::of_file_name(name).is_some() => {
             tree.files.push(stat(rel.to_string(), channel, &meta));
         }

@@ -130,8 +130,10 @@ pub(super) fn publish_pages(
             pending = write_chunk(layout, &todo, store, target, report)?;
             return Ok(());
         }
+        let step = crate::progress::step("writing pages", todo.len() as u64);
         for chunk in todo.chunks(CHUNK) {
             let done = write_chunk(layout, chunk, store, target, report)?;
+            step.advance(chunk.len() as u64);
             // The pages must be durable before the index says they are published.
             target.flush()?;
             record_pages(&done, store, &mut known, &mut leaving)?;

@@ -544,3 +544,25 @@ fn escapes_from_data_are_shown_not_obeyed_in_coloured_lines() {
     );
     assert!(!coloured.contains("\u{1b}]0") && !coloured.contains("\u{1b}[2J"));
 }
+
+#[test]
+fn no_progress_bar_reaches_a_log_that_is_not_a_terminal() {
+    let site = Site::new();
+    for i in 0..300 {
+        site.write(
+            &format!("news/{i:03}.md"),
+            format!("# Story {i}\n\nText.\n"),
+        );
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_feedfold"))
+        .args(["build", "--config"])
+        .arg(site.config_path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains('\r') && !err.contains("\u{1b}[") && !err.contains("[="),
+        "{err}"
+    );
+}
