@@ -19,7 +19,8 @@ use std::ffi::OsStr;
 use std::fmt;
 use std::io::{self, Write};
 
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 use tracing_subscriber::field::RecordFields;
 use tracing_subscriber::fmt::FormatFields;
 use tracing_subscriber::fmt::format::{DefaultFields, Writer};
@@ -185,26 +186,40 @@ pub enum Style {
     Json,
 }
 
-/// Sets up the process's log: to standard error, `RUST_LOG` if set (and valid), else
-/// `default_filter` (see [`filter`]).
+/// Sets up the process's log: to standard error, `RUST_LOG` if set (and valid: `level`
+/// or `target=level` directives, comma-separated), else `default_filter` (see [`filter`]).
 pub fn init(style: Style, default_filter: &str) {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
-    let builder = tracing_subscriber::fmt()
-        .with_target(false)
-        .with_env_filter(filter);
+    // `Targets`, not `EnvFilter`: the same directives feedfold documents, without a regex
+    // engine to compile.
+    let filter: Targets = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .or_else(|| default_filter.parse().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
+    let layer = tracing_subscriber::fmt::layer().with_target(false);
+    let registry = tracing_subscriber::registry();
     match style {
-        Style::Human { colour: false } => builder
-            .fmt_fields(EscapedFields::default())
-            .with_ansi(false)
-            .with_writer(|| Escaping(io::stderr()))
+        Style::Human { colour: false } => registry
+            .with(
+                layer
+                    .fmt_fields(EscapedFields::default())
+                    .with_ansi(false)
+                    .with_writer(|| Escaping(io::stderr()))
+                    .with_filter(filter),
+            )
             .init(),
-        Style::Human { colour: true } => builder
-            .fmt_fields(EscapedFields::default())
-            .with_ansi(true)
-            .with_writer(|| KeepingColours(io::stderr()))
+        Style::Human { colour: true } => registry
+            .with(
+                layer
+                    .fmt_fields(EscapedFields::default())
+                    .with_ansi(true)
+                    .with_writer(|| KeepingColours(io::stderr()))
+                    .with_filter(filter),
+            )
             .init(),
-        Style::Json => builder.with_writer(io::stderr).json().init(),
+        Style::Json => registry
+            .with(layer.json().with_writer(io::stderr).with_filter(filter))
+            .init(),
     }
 }
 
