@@ -28,9 +28,11 @@ pub const RELOAD_SCRIPT: &str = concat!(
     "})();\n",
 );
 
-/// The banner's words, in both of the desk's languages.
-const BANNER: &str = "Preview: not public. Drafts and scheduled stories are shown. \
-    · معاينة: غير منشورة، تظهر فيها المسودات والقصص المجدولة.";
+/// The banner's words, in both of the desk's languages, each isolated in its own
+/// direction so that neither's punctuation lands on the other's side.
+const BANNER: &str = "<span lang=\"en\" dir=\"ltr\">Preview: not public. Drafts and \
+    scheduled stories are shown.</span> · <span lang=\"ar\" dir=\"rtl\">معاينة: غير منشورة، \
+    تظهر فيها المسودات والقصص المجدولة.</span>";
 
 /// `html` with the preview's marks: `noindex` and the script in its head, the banner at
 /// the top of its body. A page without those elements is returned as it is.
