@@ -106,7 +106,8 @@ pub fn publish(
     pages::settle(&mut pages, store, target, cache)?;
     ledger::record(store, target, &previous, &outputs, &mut report, |batch| {
         batch.set_state(FEEDS_STALE, stale)?;
-        batch.set_state(ledger::FEEDS_DIGEST, &settings)
+        batch.set_state(ledger::FEEDS_DIGEST, &settings)?;
+        batch.set_state(sitemaps::SITEMAP_SETTINGS, &sitemaps::settings(config))
     })?;
     pages::remove_pages(&pages.leaving, store, target, cache, &mut report)?;
     report.gone_pages = pages::gone_pages(&showing.stages, store)?;

@@ -90,6 +90,15 @@ pub(super) fn jobs<'a>(config: &'a Config, sources: &'a Sources<'a>) -> Vec<Job<
     jobs
 }
 
+/// State key: the settings the sitemap files were chosen with, besides those of the
+/// feeds' digest (see `ledger`).
+pub(super) const SITEMAP_SETTINGS: &str = "sitemap_settings";
+
+/// What of `config` decides which sitemap files exist and the feeds' digest does not hold.
+pub(super) fn settings(config: &Config) -> Vec<u8> {
+    format!("robots={}", config.publish.robots).into_bytes()
+}
+
 /// Whether the log already said why there is no `robots.txt`.
 static NO_ROBOTS_SAID: AtomicBool = AtomicBool::new(false);
 
