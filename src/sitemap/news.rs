@@ -181,7 +181,10 @@ mod tests {
             published: now(),
         };
         let xml = render("A & B", &[story]);
-        assert!(xml.contains("<news:title>Q&amp;A &lt;b&gt;</news:title>"), "{xml}");
+        assert!(
+            xml.contains("<news:title>Q&amp;A &lt;b&gt;</news:title>"),
+            "{xml}"
+        );
         assert!(xml.contains("<news:name>A &amp; B</news:name>"));
         assert!(xml.contains("<loc>https://n.example/a/b&amp;c/</loc>"));
         assert!(roxmltree::Document::parse(&xml).is_ok());

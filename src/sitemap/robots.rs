@@ -32,7 +32,10 @@ mod tests {
     #[test]
     fn every_sitemap_gets_its_line() {
         let text = render(&["https://n.example/sitemap.xml".into()]);
-        assert!(text.ends_with("\nSitemap: https://n.example/sitemap.xml\n"), "{text}");
+        assert!(
+            text.ends_with("\nSitemap: https://n.example/sitemap.xml\n"),
+            "{text}"
+        );
         assert!(text.contains("User-agent: *\nAllow: /\n"));
     }
 }

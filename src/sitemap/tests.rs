@@ -48,11 +48,16 @@ fn urls_are_percent_encoded_like_the_pages_links_and_escaped_once() {
     let e = entry(1, "العالم", "a&b", 0);
     let xml = urlset(BASE, &locations(&[&e], [("tags/q&a/", at(0))]));
     assert!(
-        xml.contains("<loc>https://news.example/%D8%A7%D9%84%D8%B9%D8%A7%D9%84%D9%85/a&amp;b/</loc>"),
+        xml.contains(
+            "<loc>https://news.example/%D8%A7%D9%84%D8%B9%D8%A7%D9%84%D9%85/a&amp;b/</loc>"
+        ),
         "{xml}"
     );
     assert!(xml.contains("<loc>https://news.example/tags/q&amp;a/</loc>"));
-    assert!(xml.contains("<lastmod>2030-03-17T17:46:40Z</lastmod>"), "{xml}");
+    assert!(
+        xml.contains("<lastmod>2030-03-17T17:46:40Z</lastmod>"),
+        "{xml}"
+    );
     let doc = roxmltree::Document::parse(&xml).unwrap();
     assert_eq!(doc.root_element().tag_name().namespace(), Some(NAMESPACE));
 }
@@ -65,7 +70,10 @@ fn splitting_keeps_every_item_once_within_both_limits() {
     assert_eq!(parts, [0..3, 3..4, 4..7, 7..8, 8..9, 9..10]);
     for part in &parts {
         let bytes: usize = sizes[part.clone()].iter().sum::<usize>() + 1;
-        assert!(part.len() <= 3 && (bytes <= 10 || part.len() == 1), "{part:?}");
+        assert!(
+            part.len() <= 3 && (bytes <= 10 || part.len() == 1),
+            "{part:?}"
+        );
     }
     let empty: [usize; 0] = [];
     assert_eq!(split(&empty, |n| *n, 1, limits), [0..0]);
@@ -104,13 +112,19 @@ fn a_part_signature_follows_its_urls_and_dates_only() {
         updated: at(7),
         ..b.clone()
     };
-    assert_ne!(signature(BASE, &one), signature(BASE, &locations(&[&a, &later], [])));
+    assert_ne!(
+        signature(BASE, &one),
+        signature(BASE, &locations(&[&a, &later], []))
+    );
     assert_ne!(signature(BASE, &one), signature("https://x.example", &one));
 }
 
 #[test]
 fn the_index_lists_each_part_with_its_newest_date() {
-    let xml = index(&[("https://news.example/_/sitemaps/sitemap-1.xml".into(), at(0))]);
+    let xml = index(&[(
+        "https://news.example/_/sitemaps/sitemap-1.xml".into(),
+        at(0),
+    )]);
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "sitemapindex");

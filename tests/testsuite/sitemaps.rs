@@ -36,12 +36,28 @@ fn newsroom() -> Site {
     );
     site.write(
         "world/river.md",
-        md("ارتفاع منسوب النهر", &hours_ago(47), "slug: قمة-الرياض\nlang: ar\n"),
+        md(
+            "ارتفاع منسوب النهر",
+            &hours_ago(47),
+            "slug: قمة-الرياض\nlang: ar\n",
+        ),
     );
-    site.write("world/old.md", md("Forty-nine hours", &hours_ago(49), "lang: en\n"));
-    site.write("q&a/ask.md", md("Readers ask", "2024-12-01T08:00:00Z", "lang: en\n"));
-    site.write("world/draft.md", md("DRAFT-MARKER", &hours_ago(1), "draft: true\n"));
-    site.write("world/later.md", md("SCHEDULED-MARKER", "2025-01-02T06:00:00Z", ""));
+    site.write(
+        "world/old.md",
+        md("Forty-nine hours", &hours_ago(49), "lang: en\n"),
+    );
+    site.write(
+        "q&a/ask.md",
+        md("Readers ask", "2024-12-01T08:00:00Z", "lang: en\n"),
+    );
+    site.write(
+        "world/draft.md",
+        md("DRAFT-MARKER", &hours_ago(1), "draft: true\n"),
+    );
+    site.write(
+        "world/later.md",
+        md("SCHEDULED-MARKER", "2025-01-02T06:00:00Z", ""),
+    );
     site.write(
         "world/gone.md",
         md("RETRACTED-MARKER", &hours_ago(2), "retracted: \"wrong\"\n"),
@@ -94,11 +110,17 @@ fn the_sitemap_lists_every_live_article_page_once_and_every_listing_page() {
     let unique: BTreeSet<&str> = locs.iter().copied().collect();
     assert_eq!(unique.len(), locs.len(), "a URL listed twice: {locs:?}");
     assert_eq!(
-        articles.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>(),
+        articles
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<_>>(),
         live_links(&site)
     );
     for listing in ["/", "/world/", "/q&a/", "/lang/ar/", "/lang/en/"] {
-        assert!(locs.contains(&format!("{BASE_URL}{listing}").as_str()), "{listing}: {locs:?}");
+        assert!(
+            locs.contains(&format!("{BASE_URL}{listing}").as_str()),
+            "{listing}: {locs:?}"
+        );
     }
     // Every URL leads to a published page, and nothing unpublished shows.
     for loc in &locs {
@@ -106,9 +128,18 @@ fn the_sitemap_lists_every_live_article_page_once_and_every_listing_page() {
         let key = percent_encoding::percent_decode_str(&path[1..]).decode_utf8_lossy();
         assert!(site.is_published(&format!("{key}index.html")), "{loc}");
     }
-    assert!(!xml.contains("marker"), "a draft, scheduled or retracted page: {xml}");
-    let lastmod: HashMap<&str, &str> = listed.iter().map(|(l, m)| (l.as_str(), m.as_str())).collect();
-    assert_eq!(lastmod[format!("{BASE_URL}/world/summit-opens/").as_str()], "2025-01-01T10:30:00Z");
+    assert!(
+        !xml.contains("marker"),
+        "a draft, scheduled or retracted page: {xml}"
+    );
+    let lastmod: HashMap<&str, &str> = listed
+        .iter()
+        .map(|(l, m)| (l.as_str(), m.as_str()))
+        .collect();
+    assert_eq!(
+        lastmod[format!("{BASE_URL}/world/summit-opens/").as_str()],
+        "2025-01-01T10:30:00Z"
+    );
 }
 
 #[test]
@@ -116,11 +147,17 @@ fn urls_are_escaped_for_xml_and_percent_encoded_like_the_pages_links() {
     let site = newsroom();
     site.build();
     let xml = site.published("sitemap.xml");
-    assert!(xml.contains("<loc>https://news.example.org/q&amp;a/readers-ask/</loc>"), "{xml}");
+    assert!(
+        xml.contains("<loc>https://news.example.org/q&amp;a/readers-ask/</loc>"),
+        "{xml}"
+    );
     let arabic = article_url(BASE_URL, "world", "قمة-الرياض");
     assert!(arabic.contains("%D9%82%D9%85%D8%A9"), "{arabic}");
     assert!(urls(&xml).iter().any(|(loc, _)| *loc == arabic));
-    assert!(live_links(&site).contains(&arabic), "the feed links the page the same way");
+    assert!(
+        live_links(&site).contains(&arabic),
+        "the feed links the page the same way"
+    );
     let news = site.published("news-sitemap.xml");
     assert!(news.contains(&format!("<loc>{arabic}</loc>")), "{news}");
 }
@@ -144,7 +181,9 @@ fn news(xml: &str) -> Vec<[String; 5]> {
         .map(|url| {
             let article = url
                 .children()
-                .find(|n| n.tag_name().namespace() == Some(NEWS_NS) && n.tag_name().name() == "news")
+                .find(|n| {
+                    n.tag_name().namespace() == Some(NEWS_NS) && n.tag_name().name() == "news"
+                })
                 .expect("news:news");
             let publication = article
                 .children()
@@ -170,7 +209,10 @@ fn the_news_sitemap_holds_the_last_48_hours_newest_first() {
     assert_eq!(titles, ["Summit opens", "ارتفاع منسوب النهر"]);
     let summit = &stories[0];
     assert_eq!(summit[0], format!("{BASE_URL}/world/summit-opens/"));
-    assert_eq!((summit[1].as_str(), summit[2].as_str()), ("Test News", "en"));
+    assert_eq!(
+        (summit[1].as_str(), summit[2].as_str()),
+        ("Test News", "en")
+    );
     assert_eq!(summit[3], "2025-01-01T09:00:00Z");
     assert_eq!(stories[1][2], "ar");
 }
@@ -181,7 +223,12 @@ fn a_later_publish_lets_articles_age_out_of_the_news_sitemap() {
     site.build();
     let later = now() + TimeDelta::hours(2);
     let report = commands::build(&site.config(), later).unwrap();
-    assert!(report.publish.written.contains(&"news-sitemap.xml".to_string()));
+    assert!(
+        report
+            .publish
+            .written
+            .contains(&"news-sitemap.xml".to_string())
+    );
     let titles: Vec<String> = news(&site.published("news-sitemap.xml"))
         .into_iter()
         .map(|s| s[4].clone())
@@ -199,12 +246,21 @@ fn a_publish_that_changes_nothing_rewrites_no_sitemap() {
     site.write("world/new.md", md("Another story", &hours_ago(400), ""));
     let second = site.build();
     assert!(second.publish.written.contains(&"sitemap.xml".to_string()));
-    assert!(!second.publish.written.contains(&"news-sitemap.xml".to_string()), "too old for it");
+    assert!(
+        !second
+            .publish
+            .written
+            .contains(&"news-sitemap.xml".to_string()),
+        "too old for it"
+    );
     site.write("world/unrelated.txt.bak", "not an article");
     let third = commands::build(&site.config(), now() + TimeDelta::minutes(1)).unwrap();
     let sitemaps = ["sitemap.xml", "news-sitemap.xml", "robots.txt"];
     for key in sitemaps {
-        assert!(!third.publish.written.contains(&key.to_string()), "{key} rewritten");
+        assert!(
+            !third.publish.written.contains(&key.to_string()),
+            "{key} rewritten"
+        );
     }
 }
 
@@ -222,7 +278,11 @@ fn the_news_sitemap_holds_at_most_1000_articles() {
     assert_eq!(stories.len(), 1_000);
     assert_eq!(stories[0][4], "Story 1002");
     assert_eq!(stories[999][4], "Story 3");
-    assert_eq!(urls(&site.published("sitemap.xml")).len(), 1_003 + 2, "and the home and channel pages");
+    assert_eq!(
+        urls(&site.published("sitemap.xml")).len(),
+        1_003 + 2,
+        "and the home and channel pages"
+    );
 }
 
 #[test]
@@ -242,7 +302,11 @@ fn below_a_path_there_is_no_robots_txt_and_the_sitemaps_stay_under_the_path() {
     site.build();
     assert!(!site.is_published("robots.txt"));
     let listed = urls(&site.published("sitemap.xml"));
-    assert!(listed.iter().all(|(loc, _)| loc.starts_with("https://example.org/news/")));
+    assert!(
+        listed
+            .iter()
+            .all(|(loc, _)| loc.starts_with("https://example.org/news/"))
+    );
 }
 
 #[test]
@@ -252,7 +316,10 @@ fn an_operator_may_keep_robots_txt_to_themselves() {
     assert!(site.is_published("robots.txt"));
     site.append_config("[publish]\nrobots = false\n");
     site.build();
-    assert!(!site.is_published("robots.txt"), "the one feedfold wrote is removed");
+    assert!(
+        !site.is_published("robots.txt"),
+        "the one feedfold wrote is removed"
+    );
     assert!(site.is_published("sitemap.xml"));
 }
 
@@ -272,10 +339,15 @@ fn feeds_served_over_http_link_themselves_and_their_hubs() {
         .spawn()
         .unwrap();
     let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
-    wait_for("the server to listen", || read_log().contains("serving http://"));
+    wait_for("the server to listen", || {
+        read_log().contains("serving http://")
+    });
     let text = read_log();
     let at = text.find("serving http://").unwrap() + "serving http://".len();
-    let base = format!("http://{}", &text[at..].split(['/', ' ', '"']).next().unwrap());
+    let base = format!(
+        "http://{}",
+        &text[at..].split(['/', ' ', '"']).next().unwrap()
+    );
     wait_for("the first publish", || {
         http_get(&format!("{base}/readyz"), &[]).0 == 200
     });
@@ -293,9 +365,18 @@ fn feeds_served_over_http_link_themselves_and_their_hubs() {
     assert_eq!(header("/", "link"), None, "pages carry no feed links");
     let xml = "application/xml; charset=utf-8";
     assert_eq!(header("/sitemap.xml", "content-type").as_deref(), Some(xml));
-    assert_eq!(header("/news-sitemap.xml", "content-type").as_deref(), Some(xml));
+    assert_eq!(
+        header("/news-sitemap.xml", "content-type").as_deref(),
+        Some(xml)
+    );
     let text = "text/plain; charset=utf-8";
     assert_eq!(header("/robots.txt", "content-type").as_deref(), Some(text));
-    assert!(Command::new("kill").arg(child.id().to_string()).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .arg(child.id().to_string())
+            .status()
+            .unwrap()
+            .success()
+    );
     assert!(child.wait().unwrap().success());
 }
