@@ -108,6 +108,8 @@ pub struct Entry {
     pub rowid: i64,
     /// The channel name.
     pub channel: Sym,
+    /// Its URL slug ([`Record::slug`]): its page is `{channel}/{slug}/`.
+    pub slug: Box<str>,
     /// The article's tags.
     pub tags: Box<[Sym]>,
     /// The article's BCP 47 language.
@@ -224,6 +226,7 @@ pub fn entry(record: &Record, meta: &Meta, interner: &mut Interner) -> Entry {
     Entry {
         rowid: record.rowid,
         channel: interner.intern(&record.channel),
+        slug: record.slug.as_str().into(),
         // A legal removal leaves its tag feeds at once: a tag can name the story.
         tags: if meta.retraction.as_ref().is_some_and(|r| r.takedown) {
             Box::new([])

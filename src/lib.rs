@@ -9,7 +9,8 @@
 //!   retracted, removed), and how;
 //! - [`layout`]: where each file lives in the publish folder, and its media type;
 //! - [`feed`]: which feeds exist and their RSS, Atom, JSON Feed and OPML text;
-//! - [`page`]: the HTML pages for visitors.
+//! - [`page`]: the HTML pages for visitors;
+//! - [`sitemap`]: the sitemaps and `robots.txt`, for search engines.
 //!
 //! Imperative shell: [`init`] (a new site), [`config_file`] (loading the configuration, and
 //! with it [`templates_file`], the site's page templates),
@@ -39,6 +40,7 @@ pub mod page;
 pub mod progress;
 pub mod publish;
 pub mod serve;
+pub mod sitemap;
 pub mod status;
 pub mod templates_file;
 pub mod watch;

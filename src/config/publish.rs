@@ -32,6 +32,9 @@ pub struct PublishSettings {
     pub on_change: Option<String>,
     /// Seconds `on_change` may run before its process group is killed (1 to 3600).
     pub on_change_timeout_seconds: u64,
+    /// Whether feedfold writes `robots.txt`, announcing the sitemaps (only ever when
+    /// `site.base_url` is a host root); `false` leaves the file to the operator's server.
+    pub robots: bool,
 }
 
 impl Default for PublishSettings {
@@ -41,6 +44,7 @@ impl Default for PublishSettings {
             s3: None,
             on_change: None,
             on_change_timeout_seconds: 30,
+            robots: true,
         }
     }
 }

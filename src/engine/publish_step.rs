@@ -59,11 +59,14 @@ impl Engine {
             }
         };
         let period = config.feed.tombstone_period();
-        let showing = if config.preview {
+        let mut showing = if config.preview {
             lifecycle::previewing(&entries, now, period)
         } else {
             lifecycle::showing(&entries, now, period)
         };
+        // The news sitemap changes as its articles age out: the timer wakes for that too.
+        let news = publish::news_changes(config, &showing);
+        showing.next_change = showing.next_change.into_iter().chain(news).min();
         let (store, items) = (&mut self.store, &mut self.items);
         // The daemon's publish ends at the next file once it is asked to stop.
         let stoppable;

@@ -144,7 +144,7 @@ impl Store {
     pub fn entries_of(&self, interner: &mut Interner, drafts: bool) -> Result<Vec<Entry>> {
         let mut stmt = self.conn.prepare(
             "SELECT rowid, channel, tags, lang, published, updated, version, expires,
-                retracted, deleted_at FROM articles WHERE draft = 0 OR ?1",
+                retracted, deleted_at, slug FROM articles WHERE draft = 0 OR ?1",
         )?;
         let mut rows = stmt.query([drafts])?;
         let mut out = Vec::new();
@@ -153,6 +153,7 @@ impl Store {
             out.push(Entry {
                 rowid: r.get(0)?,
                 channel: interner.intern(&r.get::<_, String>(1)?),
+                slug: r.get::<_, String>(10)?.into(),
                 tags: tags
                     .split('\u{1f}')
                     .filter(|t| !t.is_empty())

@@ -4,11 +4,13 @@
 //! ```text
 //! rss.xml atom.xml feed.json index.html   the site feed and the home page
 //! feeds.opml feed.xsl                     every feed; the stylesheet feeds point at
+//! sitemap.xml news-sitemap.xml robots.txt  for search engines (see `crate::sitemap`)
 //! {channel}/rss.xml … index.html          a channel's feed and its page
 //! {channel}/{slug}/index.html             an article's page
 //! tags/{tag}/…  lang/{code}/…             generated feeds (and `authors/`, reserved)
 //! _/…                                     paths readers never type (images, assets…)
 //! _/site.css                              the site's own stylesheet (`templates/style.css`)
+//! _/sitemaps/sitemap-{n}.xml              the parts of a sitemap too large for one file
 //! _/preview.js _/preview-version         `serve --preview` only: the page reload
 //! ```
 //!
@@ -29,6 +31,20 @@ pub const OPML: &str = "feeds.opml";
 
 /// Key of the XSLT stylesheet feeds point at, at the root.
 pub const STYLESHEET: &str = "feed.xsl";
+
+/// Key of the sitemap (sitemaps.org): every page, or the index of its parts.
+pub const SITEMAP: &str = "sitemap.xml";
+
+/// Key of the Google News sitemap: the articles of the last 48 hours.
+pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
+
+/// Key of `robots.txt`, which announces the sitemaps to crawlers.
+pub const ROBOTS: &str = "robots.txt";
+
+/// The key of part `n` (from 1) of a sitemap too large for one file.
+pub fn sitemap_part_key(n: usize) -> String {
+    format!("{FILES}/sitemaps/sitemap-{n}.xml")
+}
 
 /// Folder of the tag feeds: `tags/{tag}/`.
 pub const TAGS: &str = "tags";
@@ -62,7 +78,7 @@ pub const ENDPOINTS: [&str; 2] = ["healthz", "metrics"];
 /// that name would stand where the file must be written, and stop every publish.
 pub fn reserved(name: &str) -> Option<&'static str> {
     let root_file = Format::ALL.iter().any(|f| f.file_name() == name)
-        || [INDEX, OPML, STYLESHEET].contains(&name);
+        || [INDEX, OPML, STYLESHEET, SITEMAP, NEWS_SITEMAP, ROBOTS].contains(&name);
     match name {
         TAGS | LANG | AUTHORS => Some("channel name is reserved for generated feeds"),
         FILES => Some("channel name is reserved for generated files (images, assets, archives)"),
@@ -136,6 +152,8 @@ pub fn media_type(key: &str) -> &'static str {
         None if name.ends_with(".xsl") => "text/xsl; charset=utf-8",
         None if name.ends_with(".html") => "text/html; charset=utf-8",
         None if name.ends_with(".css") => "text/css; charset=utf-8",
+        None if name.ends_with(".xml") => "application/xml; charset=utf-8",
+        None if name.ends_with(".txt") => "text/plain; charset=utf-8",
         None => "application/octet-stream",
     }
 }
@@ -175,6 +193,18 @@ mod tests {
     }
 
     #[test]
+    fn sitemaps_are_xml_and_robots_is_plain_text() {
+        assert_eq!(media_type(SITEMAP), "application/xml; charset=utf-8");
+        assert_eq!(media_type(NEWS_SITEMAP), "application/xml; charset=utf-8");
+        assert_eq!(
+            media_type(&sitemap_part_key(2)),
+            "application/xml; charset=utf-8"
+        );
+        assert_eq!(sitemap_part_key(2), "_/sitemaps/sitemap-2.xml");
+        assert_eq!(media_type(ROBOTS), "text/plain; charset=utf-8");
+    }
+
+    #[test]
     fn every_feed_lives_in_its_scope_folder_under_its_format_name() {
         let tag = Scope::Tag("economy".into());
         assert_eq!(feed_key(&Scope::Site, Format::Json), "feed.json");
@@ -199,6 +229,9 @@ mod tests {
             "index.html",
             "feeds.opml",
             "feed.xsl",
+            "sitemap.xml",
+            "news-sitemap.xml",
+            "robots.txt",
             "healthz",
         ] {
             assert!(reserved(name).is_some(), "{name}");

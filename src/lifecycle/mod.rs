@@ -142,6 +142,8 @@ pub struct Counts {
 /// What is public at one moment.
 #[derive(Debug, Default)]
 pub struct Showing<'a> {
+    /// The moment it is for.
+    pub now: DateTime<Utc>,
     /// Live articles, as the index holds them (in a preview, scheduled ones too).
     pub live: Vec<&'a Entry>,
     /// Retracted and removed articles feeds still show (notice, tombstone), their version
@@ -187,7 +189,10 @@ fn sort<'a>(
     period: TimeDelta,
     preview: bool,
 ) -> Showing<'a> {
-    let mut out = Showing::default();
+    let mut out = Showing {
+        now,
+        ..Showing::default()
+    };
     for &entry in entries {
         if ends_before_its_date(entry) {
             // Never public: nothing about it will ever change what is published.

@@ -12,6 +12,7 @@ fn entry(rowid: i64, published: i64) -> Entry {
     Entry {
         rowid,
         channel: interner.intern("world"),
+        slug: format!("s{rowid}").into(),
         tags: Box::new([]),
         lang: interner.intern("ar"),
         published: at(published),

@@ -30,7 +30,7 @@ pub(super) fn build_items(
         .iter()
         .filter_map(|job| match job.render {
             Render::Feed(plan, _) | Render::Listing(plan) => Some(plan.items.iter().copied()),
-            Render::Text(_) => None,
+            Render::Text(_) | Render::Sitemap(_) | Render::News(_) => None,
         })
         .flatten()
         .collect();

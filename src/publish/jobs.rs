@@ -1,12 +1,13 @@
 //! The job model: every keyed output a publish may write (each feed in each format, its
-//! listing page, the OPML list, the stylesheets) with the signature that says whether the
+//! listing page, the OPML list, the stylesheets, the sitemaps) with the signature that says whether the
 //! published copy is still current.
 
 use crate::config::{Config, Format};
 use crate::feed::{FeedPlan, Scope, opml};
-use crate::identity::Hash;
+use crate::identity::{Entry, Hash};
 use crate::layout;
 use crate::page;
+use crate::sitemap::Location;
 
 /// One file to render and publish.
 pub(super) struct Job<'a> {
@@ -20,6 +21,10 @@ pub(super) enum Render<'a> {
     /// The HTML page listing a feed's articles (the home page for the site feed).
     Listing(&'a FeedPlan),
     Text(String),
+    /// A `<urlset>` sitemap of these pages: `sitemap.xml` whole, or one of its parts.
+    Sitemap(&'a [Location<'a>]),
+    /// The news sitemap of these articles, newest first.
+    News(&'a [&'a Entry]),
 }
 
 /// Every keyed output: each feed in each format, its listing page, the OPML list, the
@@ -69,7 +74,7 @@ pub(super) fn all_jobs<'a>(config: &'a Config, plans: &'a [FeedPlan]) -> Vec<Job
     jobs
 }
 
-fn text_job(key: &str, text: String) -> Job<'static> {
+pub(super) fn text_job(key: &str, text: String) -> Job<'static> {
     Job {
         key: key.to_string(),
         signature: *blake3::hash(text.as_bytes()).as_bytes(),

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use anyhow::Result;
 
 use super::report::PublishReport;
+use super::sitemaps;
 use super::target::Target;
 use crate::config::{ChannelConfig, Config};
 use crate::feed;
@@ -50,6 +51,7 @@ pub fn is_current(
 ) -> Result<bool> {
     if store.state(FEEDS_STALE)?.as_deref() != Some(b"0")
         || store.state(FEEDS_DIGEST)? != Some(settings_digest(config, channels))
+        || store.state(sitemaps::SITEMAP_SETTINGS)? != Some(sitemaps::settings(config))
     {
         return Ok(false);
     }

@@ -2,7 +2,8 @@
 //!
 //! 1. **plan** ([`crate::feed::plan()`]): which feeds exist and which items each shows;
 //! 2. **pages** (`pages`): the page of every article whose page is missing or out of date;
-//! 3. **jobs** (`jobs`): every keyed output, less those the ledger says are current;
+//! 3. **jobs** (`jobs`, `sitemaps`): every keyed output, less those the ledger says are
+//!    current;
 //! 4. **items** (`items`, kept in `cache`): the feed items those jobs need;
 //! 5. **render, verify, write** (`render`): each job rendered, parsed back, put at its key
 //!    through a [`Target`]; a feed that fails the check is not published, the last good
@@ -16,6 +17,7 @@ mod ledger;
 mod pages;
 mod render;
 mod report;
+mod sitemaps;
 pub mod target;
 mod verify;
 
@@ -27,6 +29,7 @@ use tracing::error;
 pub use cache::ItemCache;
 pub use ledger::is_current;
 pub use report::PublishReport;
+pub use sitemaps::news_changes;
 pub use target::{DirTarget, Target};
 
 use crate::config::{ChannelConfig, Config};
@@ -77,7 +80,9 @@ pub fn publish(
     let mut pages = pages::publish_pages(&layout, entries, store, target, cache, &mut report)?;
     let mut outputs: Vec<(String, Output)> = Vec::new();
     let mut jobs = Vec::new();
-    for job in jobs::all_jobs(config, &plans) {
+    let sitemaps = sitemaps::sources(config, showing, &plans);
+    let all = jobs::all_jobs(config, &plans).into_iter();
+    for job in all.chain(sitemaps::jobs(config, &sitemaps)) {
         match previous.get(&job.key) {
             Some(old) if old.signature == job.signature && target.exists(&job.key) => {
                 report.unchanged += 1;
@@ -87,10 +92,12 @@ pub fn publish(
         }
     }
     let items = items::build_items(&jobs, &plans, config, store, cache, &showing.stages)?;
+    let titles = sitemaps::titles(&jobs, store)?;
     let ctx = render::Context {
         config,
         plans: &plans,
         items: &items,
+        titles: &titles,
         target,
     };
     let results = render::run(&mut jobs, &ctx)?;
@@ -99,7 +106,8 @@ pub fn publish(
     pages::settle(&mut pages, store, target, cache)?;
     ledger::record(store, target, &previous, &outputs, &mut report, |batch| {
         batch.set_state(FEEDS_STALE, stale)?;
-        batch.set_state(ledger::FEEDS_DIGEST, &settings)
+        batch.set_state(ledger::FEEDS_DIGEST, &settings)?;
+        batch.set_state(sitemaps::SITEMAP_SETTINGS, &sitemaps::settings(config))
     })?;
     pages::remove_pages(&pages.leaving, store, target, cache, &mut report)?;
     report.gone_pages = pages::gone_pages(&showing.stages, store)?;

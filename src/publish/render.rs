@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::feed::{self, FeedPlan, Item, fit::fit};
 use crate::index::store::Output;
 use crate::page;
+use crate::sitemap;
 use crate::workers;
 
 /// Runs every job, feeds first (sorting `jobs` so); one outcome per job, in their new order.
@@ -44,6 +45,8 @@ pub(super) struct Context<'a> {
     pub config: &'a Config,
     pub plans: &'a [FeedPlan],
     pub items: &'a HashMap<i64, Item>,
+    /// The titles of the news sitemap's articles, by rowid.
+    pub titles: &'a HashMap<i64, String>,
     pub target: &'a dyn Target,
 }
 
@@ -99,6 +102,8 @@ fn render(job: &Job, ctx: &Context) -> Result<(String, Output), String> {
     };
     let text = match &job.render {
         Render::Text(text) => text.clone(),
+        Render::Sitemap(locations) => sitemap::urlset(&ctx.config.site.base_url, locations),
+        Render::News(entries) => super::sitemaps::news_text(ctx.config, entries, ctx.titles),
         Render::Feed(plan, format) => {
             let max = ctx.config.feed.max_bytes;
             let fitted = fit(&items_of(plan), max, |it| {

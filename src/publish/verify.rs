@@ -1,10 +1,10 @@
 //! The parse-back check every feed passes before it is published: strict XML for RSS,
-//! Atom, OPML and the stylesheet, strict JSON for JSON Feed. HTML pages and the site's CSS are
-//! not checked.
+//! Atom, OPML, the sitemaps and the stylesheet, strict JSON for JSON Feed. HTML pages, the
+//! site's CSS and `robots.txt` are not checked.
 
 /// Checks that `text`, to be published at `key`, parses back.
 pub fn check(key: &str, text: &str) -> Result<(), String> {
-    if key.ends_with(".html") || key.ends_with(".css") {
+    if key.ends_with(".html") || key.ends_with(".css") || key.ends_with(".txt") {
         return Ok(());
     }
     if key.ends_with(".json") {

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod asset;
 mod conn;
 mod http;
+mod links;
 mod metrics;
 pub mod path;
 mod registry;

@@ -171,6 +171,10 @@ fn send(
     if asset.content_type.starts_with("text/html") {
         reply = reply.with(header::CONTENT_SECURITY_POLICY, html_policy(site));
     }
+    // The feed's own URL and its hubs (RFC 8288), on every answer about a feed.
+    if let Some(links) = is_feed.then(|| site.feed_links(key)).flatten() {
+        reply = reply.with(header::LINK, &links);
+    }
     Ok(reply
         .with(header::ETAG, &etag)
         .with(header::LAST_MODIFIED, &http_date(asset.modified))

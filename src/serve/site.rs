@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use tracing::warn;
 
 use super::asset::{self, Asset, Body};
+use super::links::FeedLinks;
 use super::metrics::Metrics;
 use crate::config::Config;
 use crate::layout;
@@ -52,6 +53,8 @@ pub struct Site {
     preview: AtomicBool,
     /// How many publishes changed something: what a preview's reload script watches.
     generation: AtomicU64,
+    /// What feed responses' `Link` header says (the feed's URL, the hubs).
+    links: RwLock<FeedLinks>,
 }
 
 /// What one publish changed.
@@ -98,11 +101,13 @@ impl Site {
             not_found: RwLock::new(None),
             preview: AtomicBool::new(false),
             generation: AtomicU64::new(0),
+            links: RwLock::new(FeedLinks::default()),
         }
     }
 
     /// Takes in what `config` says about answering (the "not found" page in the site's
-    /// title and language, `serve.access_log`); at start and after every publish, so that a
+    /// title and language, `serve.access_log`, the feeds' `Link` header); at start and after
+    /// every publish, so that a
     /// reloaded configuration is in force.
     pub fn configure(&self, config: &Config) {
         let site = &config.site;
@@ -117,6 +122,15 @@ impl Site {
         self.access_log
             .store(config.serve.access_log, Ordering::Relaxed);
         self.preview.store(config.preview, Ordering::Relaxed);
+        if let Ok(mut links) = self.links.write() {
+            *links = FeedLinks::of(config);
+        }
+    }
+
+    /// The `Link` header of the feed at `key` (`None` before [`Site::configure`]).
+    pub fn feed_links(&self, key: &str) -> Option<String> {
+        let links = self.links.read().ok()?;
+        (*links != FeedLinks::default()).then(|| links.header(key))
     }
 
     /// Whether this is a preview (`serve --preview`).

@@ -26,6 +26,7 @@ mod s3;
 mod serve_e2e;
 mod serve_http;
 mod serve_limits;
+mod sitemaps;
 mod status;
 mod support;
 mod templates;
