@@ -19,11 +19,11 @@ use std::ffi::OsStr;
 use std::fmt;
 use std::io::{self, Write};
 
-use tracing_subscriber::filter::Targets;
-use tracing_subscriber::prelude::*;
 use tracing_subscriber::field::RecordFields;
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::FormatFields;
 use tracing_subscriber::fmt::format::{DefaultFields, Writer};
+use tracing_subscriber::prelude::*;
 
 /// `text` with every control character but the final line end written as `\n`, `\t`,
 /// `\u{1b}`...

@@ -38,7 +38,7 @@ pub struct ArchivePlan {
     /// The next newer month of the same feed that has an archive.
     pub next: Option<Month>,
     /// The feed-level facts: its own URLs, and `history` with `archive` and `current` set
-    /// (the neighbours' links depend on the parts, see [`ArchivePlan::history`]).
+    /// (the neighbours' links depend on the parts, see [`ArchivePlan::part_meta`]).
     pub meta: FeedMeta,
     /// Rowids and versions of every article of its month, newest first.
     pub items: Vec<(i64, Hash)>,
@@ -49,14 +49,26 @@ pub struct ArchivePlan {
 impl ArchivePlan {
     /// The feed-level facts of part `part` of `parts` (1 = the newest), its next month
     /// having `next_parts` parts in this format.
-    pub fn part_meta(&self, base_url: &str, part: usize, parts: usize, next_parts: usize) -> FeedMeta {
-        let dir = |month, part| layout::key_url(base_url, &layout::archive_dir(&self.scope, month, part));
+    pub fn part_meta(
+        &self,
+        base_url: &str,
+        part: usize,
+        parts: usize,
+        next_parts: usize,
+    ) -> FeedMeta {
+        let dir =
+            |month, part| layout::key_url(base_url, &layout::archive_dir(&self.scope, month, part));
         let mut meta = self.meta.clone();
         let own = layout::archive_dir(&self.scope, self.month, part);
         meta.stylesheet = Some(layout::stylesheet_href(&own));
         meta.self_urls = FORMATS
             .iter()
-            .map(|f| (*f, layout::key_url(base_url, &format!("{own}{}", f.file_name()))))
+            .map(|f| {
+                (
+                    *f,
+                    layout::key_url(base_url, &format!("{own}{}", f.file_name())),
+                )
+            })
             .collect();
         let mut history = meta.history.take().unwrap_or_default();
         history.prev = if part < parts {
@@ -77,7 +89,12 @@ impl ArchivePlan {
     pub fn sizing_meta(&self, base_url: &str) -> FeedMeta {
         let mut meta = self.part_meta(base_url, usize::MAX, usize::MAX, usize::MAX);
         if let Some(history) = meta.history.as_mut() {
-            let far = |month| layout::key_url(base_url, &layout::archive_dir(&self.scope, month, usize::MAX));
+            let far = |month| {
+                layout::key_url(
+                    base_url,
+                    &layout::archive_dir(&self.scope, month, usize::MAX),
+                )
+            };
             history.prev = Some(far(self.prev.unwrap_or(self.month)));
             history.next = Some(far(self.next.unwrap_or(self.month)));
         }
@@ -137,18 +154,23 @@ pub fn plan(
             out.push(plan);
         }
         if let Some(newest) = list.last() {
-            let prev = layout::key_url(base, &layout::archive_dir(&current.scope, *newest, 1));
-            current.meta.history = Some(History {
-                prev: Some(prev),
-                ..History::default()
-            });
-            let mut hasher = blake3::Hasher::new();
-            hasher.update(&current.signature);
-            hasher.update(format!("{:?}", current.meta.history).as_bytes());
-            current.signature = *hasher.finalize().as_bytes();
+            link_current(current, *newest, base);
         }
     }
     out
+}
+
+/// Links the current feed to the archive of its newest month, which its signature counts.
+fn link_current(current: &mut FeedPlan, newest: Month, base_url: &str) {
+    let prev = layout::key_url(base_url, &layout::archive_dir(&current.scope, newest, 1));
+    current.meta.history = Some(History {
+        prev: Some(prev),
+        ..History::default()
+    });
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&current.signature);
+    hasher.update(format!("{:?}", current.meta.history).as_bytes());
+    current.signature = *hasher.finalize().as_bytes();
 }
 
 /// The entries of the site and of each channel, by month, each month newest first.
@@ -160,7 +182,11 @@ fn by_month<'a>(
     for &entry in entries {
         let month = Month::of(entry.published, tz);
         for scope in [Scope::Site, Scope::Channel(entry.channel.to_string())] {
-            out.entry(scope).or_default().entry(month).or_default().push(entry);
+            out.entry(scope)
+                .or_default()
+                .entry(month)
+                .or_default()
+                .push(entry);
         }
     }
     for months in out.values_mut() {

@@ -94,7 +94,8 @@ pub fn archive_month(key: &str) -> Option<Month> {
         return Some(month);
     }
     let part = !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit());
-    part.then(|| folders.next().and_then(Month::parse)).flatten()
+    part.then(|| folders.next().and_then(Month::parse))
+        .flatten()
 }
 
 /// The `Cache-Control` max-age of `key` at `now`: [`CLOSED_MAX_AGE`] for the archive of a

@@ -71,9 +71,7 @@ pub(super) fn publish(
         .map(|u| {
             let head = u.key(1);
             let current = ctx.previous.get(&head).map(|o| o.signature);
-            u.recorded == 0
-                || current != Some(signature(&units, u))
-                || !ctx.target.exists(&head)
+            u.recorded == 0 || current != Some(signature(&units, u)) || !ctx.target.exists(&head)
         })
         .collect();
     loop {
@@ -126,9 +124,18 @@ fn units<'a>(archives: &'a [ArchivePlan], ctx: &Context) -> Vec<Unit<'a>> {
     for plan in archives {
         for &format in &formats {
             let recorded = (1..)
-                .take_while(|n| ctx.previous.contains_key(&archive_key(&plan.scope, plan.month, *n, format)))
+                .take_while(|n| {
+                    ctx.previous
+                        .contains_key(&archive_key(&plan.scope, plan.month, *n, format))
+                })
                 .count();
-            units.push(Unit { plan, format, next: None, recorded, split: None });
+            units.push(Unit {
+                plan,
+                format,
+                next: None,
+                recorded,
+                split: None,
+            });
         }
     }
     let index: std::collections::BTreeMap<_, usize> = units
@@ -156,7 +163,12 @@ fn unit_signature(unit: &Unit, next_parts: usize) -> Hash {
 }
 
 /// Splits the units `todo` into their parts, building the items they need.
-fn split_units(units: &mut [Unit], todo: &[usize], ctx: &Context, cache: &mut ItemCache) -> Result<()> {
+fn split_units(
+    units: &mut [Unit],
+    todo: &[usize],
+    ctx: &Context,
+    cache: &mut ItemCache,
+) -> Result<()> {
     let needed: BTreeSet<(i64, Hash)> = todo
         .iter()
         .flat_map(|&i| units[i].plan.items.iter().copied())
@@ -167,7 +179,11 @@ fn split_units(units: &mut [Unit], todo: &[usize], ctx: &Context, cache: &mut It
         let unit = &units[i];
         let sizing = unit.plan.sizing_meta(&config.site.base_url);
         let render = |part: &[Item]| feed::render(unit.format, &sizing, part);
-        fit::split(&archive::items_of(unit.plan, &items), config.feed.max_bytes, render)
+        fit::split(
+            &archive::items_of(unit.plan, &items),
+            config.feed.max_bytes,
+            render,
+        )
     });
     for (&i, split) in todo.iter().zip(splits) {
         for id in &split.skipped {
@@ -180,7 +196,11 @@ fn split_units(units: &mut [Unit], todo: &[usize], ctx: &Context, cache: &mut It
 }
 
 /// Renders and checks every part of unit `i`: `(key, text)`, or the key that failed and why.
-fn render_unit(units: &[Unit], i: usize, config: &Config) -> Result<Vec<(String, String)>, (String, String)> {
+fn render_unit(
+    units: &[Unit],
+    i: usize,
+    config: &Config,
+) -> Result<Vec<(String, String)>, (String, String)> {
     let unit = &units[i];
     let parts = unit.split.as_deref().unwrap_or_default();
     let next_parts = unit.next.map_or(0, |n| units[n].parts());
@@ -208,7 +228,10 @@ fn put(
     report: &mut PublishReport,
     outputs: &mut Vec<(String, Output)>,
 ) -> Result<()> {
-    let refs: Vec<(&str, &[u8])> = files.iter().map(|(k, t)| (k.as_str(), t.as_bytes())).collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(k, t)| (k.as_str(), t.as_bytes()))
+        .collect();
     let written = ctx.target.put_all(&refs)?;
     for ((key, text), written) in files.iter().zip(written) {
         if written {

@@ -5,9 +5,10 @@
 //! 2. **pages** (`pages`): the page of every article whose page is missing or out of date;
 //! 3. **jobs** (`jobs`): every keyed output, less those the ledger says are current;
 //! 4. **items** (`items`, kept in `cache`): the feed items those jobs need;
-//! 5. **render, verify, write** (`render`): each job rendered, parsed back, put at its key
-//!    through a [`Target`]; a feed that fails the check is not published, the last good
-//!    one stays; then the archives of the months that changed (`archives`);
+//! 5. **render, verify, write** (`archives`, then `render`): the archives of the months
+//!    that changed first (a feed never links an archive not there yet), then each job
+//!    rendered, parsed back, put at its key through a [`Target`]; a feed that fails the
+//!    check is not published, the last good one stays;
 //! 6. **record** (`ledger`): what was published, and what to remove.
 
 mod archives;
@@ -92,6 +93,20 @@ pub fn publish(
     }
     let needed = items::needed_by(&jobs);
     let items = items::build_items(&needed, config, store, cache, &showing.stages)?;
+    // Archives before the feeds that link to them: no `prev-archive` leads nowhere.
+    let archive_ctx = archives::Context {
+        config,
+        previous: &previous,
+        store,
+        target,
+        stages: &showing.stages,
+    };
+    outputs.extend(archives::publish(
+        &archived,
+        &archive_ctx,
+        cache,
+        &mut report,
+    )?);
     let ctx = render::Context {
         config,
         plans: &plans,
@@ -100,14 +115,6 @@ pub fn publish(
     };
     let results = render::run(&mut jobs, &ctx)?;
     tally(&jobs, results, &previous, &mut outputs, &mut report);
-    let archive_ctx = archives::Context {
-        config,
-        previous: &previous,
-        store,
-        target,
-        stages: &showing.stages,
-    };
-    outputs.extend(archives::publish(&archived, &archive_ctx, cache, &mut report)?);
     // The newest month of each feed changes with every new article: its items stay cached.
     let newest = archived.iter().filter(|a| a.next.is_none());
     let newest = newest.flat_map(|a| a.items.iter().map(|(rowid, _)| *rowid));

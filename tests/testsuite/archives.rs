@@ -23,7 +23,10 @@ fn channel(site: &Site, count: usize, hours: i64) {
     for i in 0..count {
         let at = start + TimeDelta::hours(hours * i as i64);
         let date = at.to_rfc3339();
-        site.write(&format!("world/a{i:04}.md"), article(&format!("Story {i}"), &date, 20));
+        site.write(
+            &format!("world/a{i:04}.md"),
+            article(&format!("Story {i}"), &date, 20),
+        );
     }
 }
 
@@ -121,7 +124,10 @@ fn walking_prev_archive_from_a_500_article_channel_meets_every_id_exactly_once()
         let unique: HashSet<&String> = seen.iter().collect();
         assert_eq!(seen.len(), 500, "{format}: every item once");
         assert_eq!(unique.len(), 500);
-        assert!(shown.iter().all(|id| unique.contains(id)), "same ids as the current feed");
+        assert!(
+            shown.iter().all(|id| unique.contains(id)),
+            "same ids as the current feed"
+        );
         // And back: next-archive leads from the oldest document to the newest.
         let oldest = documents.last().unwrap();
         let mut forward = vec![oldest.clone()];
@@ -139,8 +145,14 @@ fn walking_prev_archive_from_a_500_article_channel_meets_every_id_exactly_once()
 #[test]
 fn a_closed_month_keeps_its_bytes_and_mtime_when_ten_articles_arrive_in_a_later_month() {
     let site = site_with("limit = 5");
-    for (i, date) in ["2024-10-05", "2024-10-20", "2024-11-03", "2024-12-01"].iter().enumerate() {
-        site.write(&format!("world/old{i}.md"), article(&format!("Old {i}"), date, 10));
+    for (i, date) in ["2024-10-05", "2024-10-20", "2024-11-03", "2024-12-01"]
+        .iter()
+        .enumerate()
+    {
+        site.write(
+            &format!("world/old{i}.md"),
+            article(&format!("Old {i}"), date, 10),
+        );
     }
     site.build();
     let october = "_/archive/world/2024-10/rss.xml";
@@ -150,7 +162,10 @@ fn a_closed_month_keeps_its_bytes_and_mtime_when_ten_articles_arrive_in_a_later_
     std::thread::sleep(std::time::Duration::from_millis(20));
     for i in 0..10 {
         let date = format!("2024-12-{:02} 10:00", 10 + i);
-        site.write(&format!("world/new{i}.md"), article(&format!("New {i}"), &date, 10));
+        site.write(
+            &format!("world/new{i}.md"),
+            article(&format!("New {i}"), &date, 10),
+        );
     }
     let report = site.build();
     let after = archives(&site);
@@ -158,24 +173,43 @@ fn a_closed_month_keeps_its_bytes_and_mtime_when_ten_articles_arrive_in_a_later_
         assert_eq!(before[key], after[key], "{key}");
     }
     assert_eq!((mtime(&site, october), mtime(&site, november)), times);
-    let rewritten: Vec<&String> = report.publish.written.iter().filter(|k| k.starts_with("_/")).collect();
-    assert!(rewritten.iter().all(|k| k.contains("2024-12")), "{rewritten:?}");
+    let rewritten: Vec<&String> = report
+        .publish
+        .written
+        .iter()
+        .filter(|k| k.starts_with("_/"))
+        .collect();
+    assert!(
+        rewritten.iter().all(|k| k.contains("2024-12")),
+        "{rewritten:?}"
+    );
 }
 
 #[test]
 fn a_correction_to_an_old_article_rewrites_exactly_its_months_archives() {
     let site = site_with("limit = 2");
-    for (i, date) in ["2024-08-05", "2024-09-05", "2024-09-20", "2024-10-05"].iter().enumerate() {
-        site.write(&format!("world/s{i}.md"), article(&format!("Story {i}"), date, 10));
+    for (i, date) in ["2024-08-05", "2024-09-05", "2024-09-20", "2024-10-05"]
+        .iter()
+        .enumerate()
+    {
+        site.write(
+            &format!("world/s{i}.md"),
+            article(&format!("Story {i}"), date, 10),
+        );
     }
     site.build();
     let before = archives(&site);
-    let corrected = article("Story 1", "2024-09-05", 10)
-        .replace("date: 2024-09-05\n", "date: 2024-09-05\ncorrection: \"The minister's name.\"\n");
+    let corrected = article("Story 1", "2024-09-05", 10).replace(
+        "date: 2024-09-05\n",
+        "date: 2024-09-05\ncorrection: \"The minister's name.\"\n",
+    );
     site.write("world/s1.md", corrected);
     site.build();
     let after = archives(&site);
-    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
     assert_eq!(
         changed,
         [
@@ -185,14 +219,19 @@ fn a_correction_to_an_old_article_rewrites_exactly_its_months_archives() {
             "_/archive/world/2024-09/rss.xml",
         ]
     );
-    assert!(String::from_utf8_lossy(&after["_/archive/world/2024-09/rss.xml"]).contains("minister"));
+    assert!(
+        String::from_utf8_lossy(&after["_/archive/world/2024-09/rss.xml"]).contains("minister")
+    );
 }
 
 #[test]
 fn a_scheduled_article_is_in_no_archive_before_its_moment() {
     let site = Site::new();
     site.write("world/past.md", article("Past story", "2024-12-20", 10));
-    site.write("world/later.md", article("Embargoed story", "2025-01-05 09:00", 10));
+    site.write(
+        "world/later.md",
+        article("Embargoed story", "2025-01-05 09:00", 10),
+    );
     site.build();
     let leaked = archives(&site)
         .iter()
@@ -201,7 +240,10 @@ fn a_scheduled_article_is_in_no_archive_before_its_moment() {
     assert!(!site.is_published("_/archive/world/2025-01/rss.xml"));
     let moment: DateTime<Utc> = now() + TimeDelta::days(5);
     commands::build(&site.config(), moment).unwrap();
-    assert!(site.published("_/archive/world/2025-01/rss.xml").contains("Embargoed"));
+    assert!(
+        site.published("_/archive/world/2025-01/rss.xml")
+            .contains("Embargoed")
+    );
     assert_eq!(
         link(&site, "world/rss.xml", "prev-archive").as_deref(),
         Some("_/archive/world/2025-01/rss.xml")
@@ -214,7 +256,10 @@ fn a_month_over_max_bytes_is_split_into_parts_chained_in_order() {
     let start = Utc.with_ymd_and_hms(2024, 11, 1, 6, 0, 0).unwrap();
     for i in 0..60 {
         let date = (start + TimeDelta::hours(10 * i)).to_rfc3339();
-        site.write(&format!("world/b{i:02}.md"), article(&format!("Big {i}"), &date, 150));
+        site.write(
+            &format!("world/b{i:02}.md"),
+            article(&format!("Big {i}"), &date, 150),
+        );
     }
     site.build();
     for format in ["rss.xml", "atom.xml"] {
@@ -244,9 +289,15 @@ fn a_retracted_article_shows_its_notice_in_its_archive_never_its_text() {
     site.write("world/c.md", article("Newest", "2024-12-30", 5));
     site.build();
     let rss = site.published("_/archive/world/2024-11/rss.xml");
-    assert!(rss.contains("Sources withdrew") && !rss.contains("Secret claims"), "{rss}");
+    assert!(
+        rss.contains("Sources withdrew") && !rss.contains("Secret claims"),
+        "{rss}"
+    );
     let atom = site.published("_/archive/world/2024-11/atom.xml");
-    assert!(atom.contains("at:deleted-entry") && !atom.contains("Secret claims"), "{atom}");
+    assert!(
+        atom.contains("at:deleted-entry") && !atom.contains("Secret claims"),
+        "{atom}"
+    );
 }
 
 #[test]
