@@ -41,6 +41,9 @@ pub struct FeedSettings {
     /// and a removed (deleted, expired or retracted) one as an Atom tombstone and a
     /// `410 Gone` page. Fractions are allowed (tests use seconds).
     pub tombstone_days: f64,
+    /// Whether the site feed and every channel feed link their history: RSS and Atom
+    /// archive documents, one per calendar month (RFC 5005 section 4).
+    pub archive: bool,
 }
 
 /// `feed.formats` as the file names them (`rss`, `atom`, `json`).
@@ -71,6 +74,7 @@ impl Default for FeedSettings {
             ttl_minutes: 30,
             max_tags: 20,
             tombstone_days: 30.0,
+            archive: true,
         }
     }
 }

@@ -387,13 +387,13 @@ fn published_keys(config: &Config) -> Result<(Vec<String>, Vec<String>)> {
     Ok((outputs, pages))
 }
 
-/// Public URLs of the feeds a publish rewrote.
+/// Public URLs of the feeds a publish rewrote (not archives: nobody subscribes to those).
 fn changed_feed_urls(config: &Config, event: &Published) -> Vec<String> {
     event
         .report
         .written
         .iter()
-        .filter(|key| crate::layout::is_feed(key))
+        .filter(|key| crate::layout::is_feed(key) && !crate::layout::is_archive(key))
         .map(|key| format!("{}/{}", config.site.base_url, encode_path(key)))
         .collect()
 }

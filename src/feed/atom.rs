@@ -63,6 +63,8 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
             Format::Atom.media_type(),
         ),
     ];
+    let history = meta.history.iter().flat_map(|h| h.links(Format::Atom));
+    links.extend(history.map(|(rel, href)| link(&href, rel, Format::Atom.media_type())));
     links.extend(meta.hubs.iter().map(|hub| Link {
         href: hub.clone(),
         rel: "hub".into(),
@@ -77,8 +79,19 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
             .filter_map(|item| Some(tombstone(item, item.removal.as_ref()?)))
             .collect();
         let by_name = BTreeMap::from([("deleted-entry".to_string(), tombstones)]);
-        feed.set_extensions(BTreeMap::from([("at".to_string(), by_name)]));
-        feed.set_namespaces(BTreeMap::from([("at".to_string(), TOMBSTONES.to_string())]));
+        feed.extensions.insert("at".to_string(), by_name);
+        feed.namespaces
+            .insert("at".to_string(), TOMBSTONES.to_string());
+    }
+    if meta.history.as_ref().is_some_and(|h| h.archive) {
+        let archive = Extension {
+            name: "fh:archive".into(),
+            ..Extension::default()
+        };
+        let by_name = BTreeMap::from([("archive".to_string(), vec![archive])]);
+        feed.extensions.insert("fh".to_string(), by_name);
+        feed.namespaces
+            .insert("fh".to_string(), super::HISTORY_NS.to_string());
     }
     super::with_stylesheet(feed.to_string(), meta.stylesheet.as_deref())
 }
@@ -175,6 +188,7 @@ mod tests {
             ttl_minutes: 30,
             hubs: vec![],
             stylesheet: None,
+            history: None,
         };
         let xml = render(&meta, std::slice::from_ref(&removed));
         assert!(

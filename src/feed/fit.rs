@@ -46,6 +46,63 @@ pub fn fit(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String)
     }
 }
 
+/// Items split into documents that each fit a byte budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    /// The parts, in order (the newest items first), each non-empty unless there is one.
+    pub parts: Vec<Vec<Item>>,
+    /// Ids of the items left out because they do not fit even alone as a summary.
+    pub skipped: Vec<String>,
+}
+
+/// Splits `items` (newest first) into as few consecutive parts as fit in `max_bytes` each,
+/// every item in exactly one: whole, else as its summary, else left out (and named).
+/// `render` must be the largest a part can be (its links to its neighbours included).
+pub fn split(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String) -> Split {
+    if items.is_empty() || render(items).len() <= max_bytes {
+        return Split {
+            parts: vec![items.to_vec()],
+            skipped: Vec::new(),
+        };
+    }
+    let mut skipped = Vec::new();
+    let mut kept: Vec<Item> = Vec::with_capacity(items.len());
+    for item in items {
+        match shrunk(item, max_bytes, &render) {
+            Some(item) => kept.push(item),
+            None => skipped.push(item.id.clone()),
+        }
+    }
+    let fits = |part: &[Item]| render(part).len() <= max_bytes;
+    let mut parts = Vec::new();
+    let mut rest = &kept[..];
+    while !rest.is_empty() {
+        // Gallop to a count that does not fit, then search between: each part costs
+        // renders of about its own size, not of the whole month's.
+        let mut good = 1;
+        let mut bad = 2;
+        while bad <= rest.len() && fits(&rest[..bad]) {
+            good = bad;
+            bad *= 2;
+        }
+        let mut bad = bad.min(rest.len() + 1);
+        while bad - good > 1 {
+            let mid = (good + bad) / 2;
+            if fits(&rest[..mid]) {
+                good = mid;
+            } else {
+                bad = mid;
+            }
+        }
+        parts.push(rest[..good].to_vec());
+        rest = &rest[good..];
+    }
+    if parts.is_empty() {
+        parts.push(Vec::new());
+    }
+    Split { parts, skipped }
+}
+
 /// The item as it can appear alone within `max_bytes`: whole, else as its summary, else
 /// `None`.
 fn shrunk(item: &Item, max_bytes: usize, render: impl Fn(&[Item]) -> String) -> Option<Item> {
@@ -126,6 +183,26 @@ mod tests {
             fitted.text,
             render(&[items[0].clone(), items[1].summary_only()])
         );
+    }
+
+    #[test]
+    fn a_split_keeps_every_item_once_in_parts_within_budget() {
+        let items: Vec<Item> = (0..23).map(|i| item(&i.to_string(), 90, 0)).collect();
+        let split = split(&items, 500, render);
+        assert!(split.parts.iter().all(|p| render(p).len() <= 500));
+        assert!(split.parts.iter().all(|p| !p.is_empty()));
+        let flat: Vec<Item> = split.parts.concat();
+        assert_eq!(flat, items);
+        assert_eq!(split.parts.len(), 5);
+    }
+
+    #[test]
+    fn a_split_that_fits_whole_is_one_part_and_a_huge_item_is_named() {
+        let items = [item("a", 5, 5), item("huge", 2_000, 0), item("b", 5, 5)];
+        assert_eq!(split(&items[..1], 100, render).parts, [items[..1].to_vec()]);
+        let split = split(&items, 100, render);
+        assert_eq!(split.skipped, ["huge"]);
+        assert_eq!(split.parts, [vec![items[0].clone(), items[2].clone()]]);
     }
 
     #[test]

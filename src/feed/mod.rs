@@ -1,6 +1,7 @@
 //! Feed rendering: which feeds exist and what they hold ([`plan()`]), and their text in RSS 2.0,
 //! Atom 1.0, JSON Feed 1.1 and OPML. Pure: values in, strings out; dates come from items.
 
+pub mod archive;
 pub mod atom;
 pub mod fit;
 pub mod item;
@@ -47,7 +48,40 @@ pub struct FeedMeta {
     pub hubs: Vec<String>,
     /// Relative URL of the XSLT stylesheet that makes RSS and Atom readable in a browser.
     pub stylesheet: Option<String>,
+    /// Its links to its archives (RFC 5005 section 4); `None`: it has none.
+    pub history: Option<History>,
 }
+
+/// A feed's place among its archive documents (RFC 5005 section 4). Links are folder URLs
+/// (`https://…/_/archive/world/2026-11/`): each format links the file of its own name there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// True for an archive document (`fh:archive`), false for the current feed.
+    pub archive: bool,
+    /// The current feed's folder (archive documents only).
+    pub current: Option<String>,
+    /// The folder of the immediately preceding (older) archive document.
+    pub prev: Option<String>,
+    /// The folder of the immediately following (newer) archive document.
+    pub next: Option<String>,
+}
+
+impl History {
+    /// The RFC 5005 links of this document in `format`: `(rel, href)`.
+    pub fn links(&self, format: Format) -> Vec<(&'static str, String)> {
+        [
+            ("current", &self.current),
+            ("prev-archive", &self.prev),
+            ("next-archive", &self.next),
+        ]
+        .into_iter()
+        .filter_map(|(rel, dir)| Some((rel, format!("{}{}", dir.as_ref()?, format.file_name()))))
+        .collect()
+    }
+}
+
+/// The feed-history namespace (RFC 5005), of `fh:archive`.
+pub const HISTORY_NS: &str = "http://purl.org/syndication/history/1.0";
 
 impl FeedMeta {
     /// This feed's own URL in `format`.

@@ -142,6 +142,7 @@ fn feed_meta(
         ttl_minutes: config.feed.ttl_minutes,
         hubs: config.websub.hubs.clone(),
         stylesheet: Some(layout::stylesheet_href(&dir)),
+        history: None,
     }
 }
 

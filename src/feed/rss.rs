@@ -30,7 +30,14 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
     } else {
         &meta.description
     };
-    let channel = ChannelBuilder::default()
+    let history = meta.history.iter().flat_map(|h| h.links(Format::Rss));
+    let history = history.map(|(rel, href)| Link {
+        href,
+        rel: rel.into(),
+        mime_type: Some(Format::Rss.media_type().into()),
+        ..Link::default()
+    });
+    let mut channel = ChannelBuilder::default()
         .title(meta.title.clone())
         .link(meta.home_url.clone())
         .description(description.clone())
@@ -39,7 +46,10 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         .generator(Some(GENERATOR.to_string()))
         .ttl(Some(meta.ttl_minutes.to_string()))
         .atom_ext(Some(AtomExtension {
-            links: std::iter::once(self_link).chain(hubs).collect(),
+            links: std::iter::once(self_link)
+                .chain(history)
+                .chain(hubs)
+                .collect(),
         }))
         .items(
             items
@@ -49,10 +59,26 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
                 .collect::<Vec<_>>(),
         )
         .build();
+    if meta.history.as_ref().is_some_and(|h| h.archive) {
+        mark_archive(&mut channel);
+    }
     super::with_stylesheet(
         hex_references(&channel.to_string()),
         meta.stylesheet.as_deref(),
     )
+}
+
+/// Marks an archive document: `<fh:archive/>` (RFC 5005 section 4).
+fn mark_archive(channel: &mut rss::Channel) {
+    let archive = Extension {
+        name: "fh:archive".into(),
+        ..Extension::default()
+    };
+    let by_name = BTreeMap::from([("archive".to_string(), vec![archive])]);
+    channel.extensions.insert("fh".into(), by_name);
+    channel
+        .namespaces
+        .insert("fh".into(), super::HISTORY_NS.into());
 }
 
 /// RSS leaves open whether element text is HTML, so readers and the W3C validator want `&`

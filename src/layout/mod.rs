@@ -11,15 +11,20 @@
 //! _/…                                     paths readers never type (images, assets…)
 //! _/site.css                              the site's own stylesheet (`templates/style.css`)
 //! _/sitemaps/sitemap-{n}.xml              the parts of a sitemap too large for one file
+//! _/archive/{scope folder}{YYYY-MM}/…      monthly archives of the site and channel feeds
 //! _/preview.js _/preview-version         `serve --preview` only: the page reload
 //! ```
 //!
 //! Feeds people subscribe to by hand keep plain names; everything else generated goes
 //! under [`FILES`].
 
+mod archive;
 mod format;
 mod urls;
 
+pub use archive::{
+    ARCHIVES, CLOSED_MAX_AGE, Month, archive_dir, archive_key, archive_month, is_archive, max_age,
+};
 pub use format::Format;
 pub use urls::{article_of_url, article_url, encode_path, encode_segment, key_url};
 
@@ -138,7 +143,7 @@ pub fn format_of(key: &str) -> Option<Format> {
     Format::of_file_name(file_name(key))
 }
 
-/// True for the feed files readers poll.
+/// True for the feed files readers poll (archive documents too: see [`is_archive`]).
 pub fn is_feed(key: &str) -> bool {
     format_of(key).is_some()
 }

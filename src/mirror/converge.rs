@@ -13,6 +13,7 @@ use tracing::warn;
 
 use super::bucket::{Bucket, Upload};
 use super::lease::LEASE_KEY;
+use super::worker::CachePolicy;
 use crate::identity::Hash;
 use crate::index::Store;
 use crate::layout::{self, is_feed, media_type};
@@ -51,7 +52,7 @@ pub fn converge(
     bucket: &Bucket,
     store: &mut Store,
     publish_dir: &Path,
-    cache_control: &str,
+    cache_control: &CachePolicy,
     list: bool,
     cancel: &AtomicBool,
 ) -> Result<MirrorReport> {
@@ -116,7 +117,7 @@ fn upload(
     bucket: &Bucket,
     store: &mut Store,
     publish_dir: &Path,
-    cache_control: &str,
+    cache_control: &CachePolicy,
     keys: &[&String],
     report: &mut MirrorReport,
 ) -> Result<()> {
@@ -141,7 +142,7 @@ fn upload(
             key: key.to_string(),
             bytes: Bytes::from(bytes),
             content_type: media_type(key),
-            cache_control: cache_control.to_string(),
+            cache_control: cache_control.of_key(key, chrono::Utc::now()),
         });
     }
     let (landed, error) = bucket.put_all(uploads);

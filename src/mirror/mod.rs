@@ -12,4 +12,4 @@ mod worker;
 pub use bucket::Bucket;
 pub use converge::{MirrorReport, converge};
 pub use lease::{Claim, LEASE_KEY, Lease};
-pub use worker::{Mirror, cache_control, mirror_once, probe};
+pub use worker::{CachePolicy, Mirror, cache_control, mirror_once, probe};

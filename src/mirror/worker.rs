@@ -141,7 +141,7 @@ impl Job {
     }
 
     fn sync(&mut self, list: bool) -> Result<()> {
-        let cache = cache_control(&self.config);
+        let cache = CachePolicy::of(&self.config);
         let report = converge(
             &self.bucket,
             &mut self.store,
@@ -157,12 +157,36 @@ impl Job {
     }
 }
 
-/// The `Cache-Control` of every object: the feeds' `ttl`.
+/// The `Cache-Control` of every object but archives: the feeds' `ttl`.
 pub fn cache_control(config: &Config) -> String {
     format!(
         "public, max-age={}",
         u64::from(config.feed.ttl_minutes) * 60
     )
+}
+
+/// The `Cache-Control` of each object: the feeds' `ttl`, and a long lifetime for the
+/// archive of a month that is over when it is uploaded (see [`crate::layout::max_age`]).
+#[derive(Debug, Clone)]
+pub struct CachePolicy {
+    ttl_secs: u64,
+    timezone: chrono_tz::Tz,
+}
+
+impl CachePolicy {
+    /// The policy of `config`'s site.
+    pub fn of(config: &Config) -> CachePolicy {
+        CachePolicy {
+            ttl_secs: u64::from(config.feed.ttl_minutes) * 60,
+            timezone: config.timezone().unwrap_or(chrono_tz::UTC),
+        }
+    }
+
+    /// The `Cache-Control` of `key` uploaded at `now`.
+    pub fn of_key(&self, key: &str, now: chrono::DateTime<Utc>) -> String {
+        let max_age = crate::layout::max_age(key, now, self.timezone, self.ttl_secs);
+        format!("public, max-age={max_age}")
+    }
 }
 
 /// Brings the bucket up to date once, for `feedfold build` and `feedfold publish`; with
@@ -194,7 +218,7 @@ pub fn mirror_once(config: &Config, again: bool) -> Result<Option<(String, Mirro
         &bucket,
         &mut store,
         publish,
-        &cache_control(config),
+        &CachePolicy::of(config),
         again,
         &never,
     );

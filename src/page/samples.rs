@@ -32,6 +32,7 @@ fn feed(title: &str, dir: &str, language: &str) -> FeedMeta {
         ttl_minutes: 15,
         hubs: Vec::new(),
         stylesheet: None,
+        history: None,
     }
 }
 

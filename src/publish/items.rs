@@ -15,27 +15,29 @@ use crate::index::store::Store;
 use crate::lifecycle::Stage;
 use crate::workers;
 
-/// Builds every item the jobs need that the cache does not hold, rendering full content on
-/// every core; then keeps only items some feed shows.
+/// The articles (rowid, version) the feed and listing jobs show.
+pub(super) fn needed_by(jobs: &[Job]) -> BTreeSet<(i64, Hash)> {
+    jobs.iter()
+        .filter_map(|job| match job.render {
+            Render::Feed(plan, _) | Render::Listing(plan) => Some(plan.items.iter().copied()),
+            Render::Text(_) | Render::Sitemap(_) | Render::News(_) => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// Builds every item in `needed` that the cache does not hold, rendering full content on
+/// every core, and returns them all.
 pub(super) fn build_items(
-    jobs: &[Job],
-    plans: &[FeedPlan],
+    needed: &BTreeSet<(i64, Hash)>,
     config: &Config,
     store: &Store,
     cache: &mut ItemCache,
     stages: &rustc_hash::FxHashMap<i64, Stage>,
 ) -> Result<HashMap<i64, Item>> {
     cache.align(config);
-    let needed: BTreeSet<(i64, Hash)> = jobs
-        .iter()
-        .filter_map(|job| match job.render {
-            Render::Feed(plan, _) | Render::Listing(plan) => Some(plan.items.iter().copied()),
-            Render::Text(_) | Render::Sitemap(_) | Render::News(_) => None,
-        })
-        .flatten()
-        .collect();
     let mut articles = Vec::new();
-    for (rowid, version) in &needed {
+    for (rowid, version) in needed {
         if cache.current(*rowid, version).is_none()
             && let Some(article) = store.article(*rowid)?
         {
@@ -50,15 +52,17 @@ pub(super) fn build_items(
     for ((version, (record, _)), item) in articles.iter().zip(built) {
         cache.items.insert(record.rowid, (*version, item));
     }
-    let shown: HashSet<i64> = plans
-        .iter()
-        .flat_map(|p| p.items.iter().map(|(r, _)| *r))
-        .collect();
-    cache.items.retain(|rowid, _| shown.contains(rowid));
     Ok(needed
         .iter()
         .filter_map(|(rowid, version)| Some((*rowid, cache.current(*rowid, version)?.clone())))
         .collect())
+}
+
+/// Keeps in the cache only the items some feed shows, and `also` (the newest archives').
+pub(super) fn keep_shown(cache: &mut ItemCache, plans: &[FeedPlan], also: HashSet<i64>) {
+    let mut shown = also;
+    shown.extend(plans.iter().flat_map(|p| p.items.iter().map(|(r, _)| *r)));
+    cache.items.retain(|rowid, _| shown.contains(rowid));
 }
 
 /// Builds one item as it shows at `stage`, rendering its full content from the file when

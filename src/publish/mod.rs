@@ -1,15 +1,18 @@
 //! Publishing, as a sequence of phases that pass values forward:
 //!
-//! 1. **plan** ([`crate::feed::plan()`]): which feeds exist and which items each shows;
+//! 1. **plan** ([`crate::feed::plan()`]): which feeds exist and which items each shows,
+//!    and their monthly archives ([`crate::feed::archive::plan()`]);
 //! 2. **pages** (`pages`): the page of every article whose page is missing or out of date;
 //! 3. **jobs** (`jobs`, `sitemaps`): every keyed output, less those the ledger says are
 //!    current;
 //! 4. **items** (`items`, kept in `cache`): the feed items those jobs need;
-//! 5. **render, verify, write** (`render`): each job rendered, parsed back, put at its key
-//!    through a [`Target`]; a feed that fails the check is not published, the last good
-//!    one stays;
+//! 5. **render, verify, write** (`archives`, then `render`): the archives of the months
+//!    that changed first (a feed never links an archive not there yet), then each job
+//!    rendered, parsed back, put at its key through a [`Target`]; a feed that fails the
+//!    check is not published, the last good one stays;
 //! 6. **record** (`ledger`): what was published, and what to remove.
 
+mod archives;
 mod cache;
 mod items;
 mod jobs;
@@ -52,7 +55,9 @@ pub fn publish(
 ) -> Result<PublishReport> {
     let planned = showing.planned();
     let floors: Vec<&Entry> = showing.floors.iter().collect();
-    let plans = feed::plan(&planned, &floors, channels, config);
+    let mut plans = feed::plan(&planned, &floors, channels, config);
+    let archived = feed::archive::plan(&planned, &floors, &mut plans, config);
+    let plans = plans;
     // Pages: of every article in a feed, and the notice of a retraction that stands.
     let with_page: Vec<&Entry> = planned
         .iter()
@@ -91,7 +96,22 @@ pub fn publish(
             _ => jobs.push(job),
         }
     }
-    let items = items::build_items(&jobs, &plans, config, store, cache, &showing.stages)?;
+    let needed = items::needed_by(&jobs);
+    let items = items::build_items(&needed, config, store, cache, &showing.stages)?;
+    // Archives before the feeds that link to them: no `prev-archive` leads nowhere.
+    let archive_ctx = archives::Context {
+        config,
+        previous: &previous,
+        store,
+        target,
+        stages: &showing.stages,
+    };
+    outputs.extend(archives::publish(
+        &archived,
+        &archive_ctx,
+        cache,
+        &mut report,
+    )?);
     let titles = sitemaps::titles(&jobs, store)?;
     let ctx = render::Context {
         config,
@@ -102,6 +122,10 @@ pub fn publish(
     };
     let results = render::run(&mut jobs, &ctx)?;
     tally(&jobs, results, &previous, &mut outputs, &mut report);
+    // The newest month of each feed changes with every new article: its items stay cached.
+    let newest = archived.iter().filter(|a| a.next.is_none());
+    let newest = newest.flat_map(|a| a.items.iter().map(|(rowid, _)| *rowid));
+    items::keep_shown(cache, &plans, newest.collect());
     let stale = if report.failed.is_empty() { b"0" } else { b"1" };
     pages::settle(&mut pages, store, target, cache)?;
     ledger::record(store, target, &previous, &outputs, &mut report, |batch| {

@@ -132,7 +132,7 @@ fn send(
     request: &Conditional,
 ) -> std::io::Result<Reply> {
     let headers = request.headers;
-    let max_age = site.max_age;
+    let max_age = site.max_age_of(key, request.now);
     let (hash, coding, bytes) = representation(site.root(), asset, &accepted_codings(headers))?;
     let etag = asset::etag(&hash, coding);
     let is_feed = layout::is_feed(key);

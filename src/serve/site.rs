@@ -1,4 +1,5 @@
-//! What the server serves: an in-memory map from publish-folder key to [`Asset`], built from
+//! What the server serves: an in-memory map from publish-folder key to [`Asset`] (feeds and
+//! listing pages held in memory, article pages and archives read from disk), built from
 //! the index's record of published files and updated after each publish. A key that the
 //! last publish did not produce is never served, whatever else lies in the folder.
 
@@ -55,6 +56,8 @@ pub struct Site {
     generation: AtomicU64,
     /// What feed responses' `Link` header says (the feed's URL, the hubs).
     links: RwLock<FeedLinks>,
+    /// `site.timezone`: whether an archive's month is over (see [`Site::max_age_of`]).
+    timezone: RwLock<chrono_tz::Tz>,
 }
 
 /// What one publish changed.
@@ -102,6 +105,7 @@ impl Site {
             preview: AtomicBool::new(false),
             generation: AtomicU64::new(0),
             links: RwLock::new(FeedLinks::default()),
+            timezone: RwLock::new(chrono_tz::UTC),
         }
     }
 
@@ -125,12 +129,22 @@ impl Site {
         if let Ok(mut links) = self.links.write() {
             *links = FeedLinks::of(config);
         }
+        if let (Ok(mut tz), Ok(site_tz)) = (self.timezone.write(), config.timezone()) {
+            *tz = site_tz;
+        }
     }
 
     /// The `Link` header of the feed at `key` (`None` before [`Site::configure`]).
     pub fn feed_links(&self, key: &str) -> Option<String> {
         let links = self.links.read().ok()?;
         (*links != FeedLinks::default()).then(|| links.header(key))
+    }
+
+    /// The `Cache-Control` max-age of `key` at `now`: long for the archive of a month that
+    /// is over, the feeds' `ttl` otherwise (see [`layout::max_age`]).
+    pub fn max_age_of(&self, key: &str, now: SystemTime) -> u64 {
+        let tz = self.timezone.read().map(|tz| *tz).unwrap_or(chrono_tz::UTC);
+        layout::max_age(key, DateTime::<Utc>::from(now), tz, self.max_age)
     }
 
     /// Whether this is a preview (`serve --preview`).
@@ -201,7 +215,8 @@ impl Site {
     pub fn apply(&self, change: Change) {
         let mut fresh = Vec::new();
         for key in change.written {
-            match asset::load(&self.root, key, true) {
+            // Archives are many and rarely read: served from disk, like article pages.
+            match asset::load(&self.root, key, !layout::is_archive(key)) {
                 Ok(a) => fresh.push((key.clone(), Arc::new(a))),
                 Err(e) => {
                     warn!(key, error = %format!("{e:#}"), "published file unreadable; not served")
@@ -253,11 +268,12 @@ impl Site {
     }
 }
 
-/// The assets of a published set: `outputs` held in memory, `pages` served from disk.
+/// The assets of a published set: `outputs` held in memory (archives served from disk),
+/// `pages` served from disk.
 fn load_assets(root: &Path, outputs: &[String], pages: &[String]) -> HashMap<String, Arc<Asset>> {
     let mut assets = HashMap::with_capacity(outputs.len() + pages.len());
     for key in outputs {
-        match asset::load(root, key, true) {
+        match asset::load(root, key, !layout::is_archive(key)) {
             Ok(a) => {
                 assets.insert(key.clone(), Arc::new(a));
             }

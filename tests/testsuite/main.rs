@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod archives;
 mod cli;
 mod crash;
 mod daemon;

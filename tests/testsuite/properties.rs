@@ -230,6 +230,7 @@ fn feed_meta(title: String, updated: DateTime<Utc>) -> FeedMeta {
         ttl_minutes: 30,
         hubs: vec![],
         stylesheet: Some("../feed.xsl".into()),
+        history: None,
     }
 }
 
