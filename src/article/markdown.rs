@@ -123,6 +123,17 @@ pub fn outline(body: &str, needs: Needs) -> Outline {
     out
 }
 
+/// The destinations of the images in `body` (`![alt](src)`, reference images too), in
+/// order, as written.
+pub fn image_sources(body: &str) -> Vec<String> {
+    Parser::new_ext(body, options(body))
+        .filter_map(|event| match event {
+            Event::Start(Tag::Image { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// HTML rendered from Markdown, and whether it passed raw HTML through (which then needs
 /// sanitising).
 pub struct Rendered {
@@ -238,6 +249,12 @@ mod tests {
         let out = to_html("[a](x/) <b>hi</b>", "T", |u| Some(format!("https://h/{u}")));
         assert!(out.html.contains("href=\"https://h/x/\""), "{}", out.html);
         assert!(out.has_raw_html);
+    }
+
+    #[test]
+    fn image_sources_are_found_in_order_with_reference_images() {
+        let md = "# T\n\n![a](one.jpg) [link](x.html)\n\n![b][r]\n\n[r]: <two photo.png>\n";
+        assert_eq!(image_sources(md), ["one.jpg", "two photo.png"]);
     }
 
     #[test]

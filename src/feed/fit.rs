@@ -78,6 +78,7 @@ mod tests {
             categories: vec![],
             tags: vec![],
             image: None,
+            lead: None,
             removal: None,
         }
     }

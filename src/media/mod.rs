@@ -130,6 +130,58 @@ pub fn prepare(bytes: Vec<u8>) -> Result<Prepared, MediaError> {
     Ok(Prepared { bytes, probed })
 }
 
+/// The hash that stands for an article: its file's (`raw`) when it has no local picture,
+/// else one that covers each picture's published name too (names are content hashes), so
+/// that a picture replaced by other bytes changes the article's version.
+pub fn with_pictures(raw: &[u8; 32], meta: &crate::article::Meta) -> [u8; 32] {
+    if meta.lead.is_none() && meta.pictures.is_empty() {
+        return *raw;
+    }
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(raw);
+    for picture in meta.lead.iter().chain(&meta.pictures) {
+        hasher.update(picture.src.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(picture.key.as_bytes());
+        hasher.update(&[0]);
+    }
+    *hasher.finalize().as_bytes()
+}
+
+/// The file a relative image reference in the article at `article` (a `/`-separated path
+/// under the content root) names: `Ok(None)` for a URL (a scheme, `//` or `/`), an error
+/// when `..` climbs out of the content root. Query and fragment are left out, and
+/// percent-escapes decoded.
+pub fn local_path(article: &str, src: &str) -> Result<Option<String>, &'static str> {
+    let src = src.trim();
+    if src.is_empty()
+        || src.starts_with('/')
+        || src.starts_with('\\')
+        || url::Url::parse(src).is_ok()
+    {
+        return Ok(None);
+    }
+    let src = src.split(['?', '#']).next().unwrap_or_default();
+    let decoded = percent_encoding::percent_decode_str(src).decode_utf8_lossy();
+    let mut parts: Vec<&str> = article.split('/').collect();
+    parts.pop();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts
+                    .pop()
+                    .ok_or("leads outside the content folder (through `..`)")?;
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(parts.join("/")))
+}
+
 /// True when a file name has a picture's extension.
 pub fn is_image_name(name: &str) -> bool {
     !name.starts_with('.')
@@ -311,6 +363,22 @@ pub(crate) mod tests {
         assert_eq!((t.width, t.height), (2, 4));
         let picture = Picture::of("a.png", "w/a.png", &p, true);
         assert_eq!(picture.thumb.map(|t| (t.width, t.height)), Some((400, 200)));
+    }
+
+    #[test]
+    fn relative_references_name_files_beside_the_article_and_never_above_the_root() {
+        let at = "world/2026/story.md";
+        assert_eq!(
+            local_path(at, "photo.jpg"),
+            Ok(Some("world/2026/photo.jpg".into()))
+        );
+        assert_eq!(
+            local_path(at, "../img/a%20b.png?x=1"),
+            Ok(Some("world/img/a b.png".into()))
+        );
+        assert_eq!(local_path(at, "https://cdn.example/a.jpg"), Ok(None));
+        assert_eq!(local_path(at, "//cdn.example/a.jpg"), Ok(None));
+        assert!(local_path(at, "../../../etc/passwd.jpg").is_err());
     }
 
     #[test]

@@ -141,7 +141,11 @@ fn upload(
             key: key.to_string(),
             bytes: Bytes::from(bytes),
             content_type: media_type(key),
-            cache_control: cache_control.to_string(),
+            cache_control: if layout::is_immutable(key) {
+                layout::IMMUTABLE_CACHE.to_string()
+            } else {
+                cache_control.to_string()
+            },
         });
     }
     let (landed, error) = bucket.put_all(uploads);

@@ -14,6 +14,7 @@ mod health;
 mod hostile_content;
 mod hostile_files;
 mod identity;
+mod images;
 mod init;
 mod lifecycle;
 mod on_change;
