@@ -712,7 +712,7 @@ mod tests {
         assert!(
             full.contains(
                 "<h1>Sample &lt;title&gt; &amp; &quot;quotes&quot;</h1><p>A sample paragraph.</p>|\
-                 https://news.example.org/_/images/sample.jpg|Ada, Zaid|2026-11-25 09:30|True|\
+                 https://news.example.org/_/media/sample.jpg|Ada, Zaid|2026-11-25 09:30|True|\
                  العالم|article|Asia/Riyadh|2026-11-25T09:30:00+03:00|11|2026-11-27T06:30:00+00:00"
             ),
             "{full}"
