@@ -124,9 +124,11 @@ fn gif(b: &[u8]) -> Result<Size, MediaError> {
     Ok((width, height, 1))
 }
 
-/// The segments of a JPEG before its scan: `(marker, payload)` in file order, and where
-/// the first scan (`SOS`) starts.
-pub(super) fn jpeg_segments(b: &[u8]) -> Result<(Vec<(u8, &[u8])>, usize), MediaError> {
+/// The segments of a JPEG before its scan, `(marker, payload)` in file order.
+pub(super) type Segments<'a> = Vec<(u8, &'a [u8])>;
+
+/// The segments of a JPEG before its scan, and where the first scan (`SOS`) starts.
+pub(super) fn jpeg_segments(b: &[u8]) -> Result<(Segments<'_>, usize), MediaError> {
     let mut segments = Vec::new();
     let mut at = 2usize;
     loop {

@@ -1,11 +1,10 @@
 //! Pictures: lead images (front matter, sidecar, first body image) and body images are
 //! published once under content-addressed names, carried in every feed format and on the
 //! page; bad picture files are reported with the article and left out, and the article
-//! still publishes; all of it under `feedfold watch` too.
+//! still publishes (`images_live` does the same under `feedfold watch` and `serve`).
 
 use std::fs;
 
-use crate::daemon_support::{Daemon, wait_for};
 use crate::support::{BASE_URL, Site, files_under};
 
 /// A `width` × `height` PNG, in one colour.
@@ -39,7 +38,7 @@ fn jpeg_with_location(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-fn media_files(site: &Site) -> Vec<String> {
+pub fn media_files(site: &Site) -> Vec<String> {
     let dir = site.root().join("public/_/media");
     files_under(&dir)
         .iter()
@@ -48,7 +47,7 @@ fn media_files(site: &Site) -> Vec<String> {
 }
 
 /// The URL of the first `_/media/` picture in `text` that is not a thumbnail.
-fn picture_url(text: &str) -> Option<String> {
+pub fn picture_url(text: &str) -> Option<String> {
     let start = text.find(&format!("{BASE_URL}/_/media/"))?;
     let rest = &text[start..];
     let end = rest.find(['"', '<', ' ']).unwrap_or(rest.len());
@@ -307,78 +306,4 @@ fn a_scheduled_articles_picture_is_not_published_before_it() {
     site.write("world/l.png", png(50, 50, 5));
     site.build();
     assert!(media_files(&site).is_empty(), "{:?}", media_files(&site));
-}
-
-#[test]
-fn under_watch_a_new_sidecar_and_a_replaced_picture_republish_the_article() {
-    let site = Site::new();
-    site.write("world/story.txt", "Storm\nLede.\n");
-    let daemon = Daemon::start(&site);
-    let rss = || fs::read_to_string(site.root().join("public/world/rss.xml")).unwrap_or_default();
-    wait_for("the article", || rss().contains("Storm"));
-    site.write("world/story.png", png(300, 200, 1));
-    wait_for("the sidecar", || picture_url(&rss()).is_some());
-    let old = picture_url(&rss()).unwrap();
-    site.write("world/story.png", png(300, 200, 250));
-    wait_for("the new picture", || {
-        picture_url(&rss()).is_some_and(|u| u != old)
-    });
-    let old_key = old
-        .strip_prefix(&format!("{BASE_URL}/"))
-        .unwrap()
-        .to_string();
-    wait_for("the old picture removed", || !site.is_published(&old_key));
-    fs::write(site.root().join("feeds/world/story.png"), b"text now").unwrap();
-    wait_for("the broken picture reported", || {
-        daemon.log().contains("not an image")
-    });
-    wait_for("the broken picture left out", || {
-        !rss().contains("<enclosure")
-    });
-    assert!(rss().contains("Storm"), "the article left with its picture");
-    assert_eq!(daemon.stop(), 0);
-}
-
-#[test]
-fn a_picture_is_served_as_immutable_with_its_type_and_a_strong_etag() {
-    use axum::body::{Body, to_bytes};
-    use axum::http::Request;
-    use tower::ServiceExt;
-    let site = Site::new();
-    site.write("world/story.txt", "Storm\nLede.\n");
-    site.write("world/story.png", png(300, 200, 1));
-    site.build();
-    let url = picture_url(&site.published("world/rss.xml")).unwrap();
-    let path = url.strip_prefix(BASE_URL).unwrap().to_string();
-    let site_state = feedfold::daemon::published_site(&site.config()).unwrap();
-    let app = feedfold::serve::router(std::sync::Arc::new(site_state));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let request = Request::get(&path)
-        .header("accept-encoding", "gzip")
-        .body(Body::empty())
-        .unwrap();
-    let (parts, body) = runtime.block_on(async {
-        let (parts, body) = app.oneshot(request).await.unwrap().into_parts();
-        (parts, to_bytes(body, usize::MAX).await.unwrap())
-    });
-    assert_eq!(parts.status, 200);
-    let header = |name: &str| parts.headers[name].to_str().unwrap().to_string();
-    assert_eq!(header("content-type"), "image/png");
-    assert_eq!(
-        header("cache-control"),
-        "public, max-age=31536000, immutable"
-    );
-    assert!(
-        header("etag").starts_with('"'),
-        "a strong ETag: {}",
-        header("etag")
-    );
-    assert!(parts.headers.get("content-encoding").is_none());
-    let key = path.trim_start_matches('/');
-    assert_eq!(
-        &body[..],
-        &fs::read(site.root().join("public").join(key)).unwrap()[..]
-    );
 }
