@@ -152,9 +152,9 @@ impl Document {
         self.content_html_with(link, lang, title, &[], "")
     }
 
-    /// The local images a Markdown body names (`![alt](src)`), in order, as written;
-    /// nothing for plain text.
-    pub fn image_sources(&self) -> Vec<String> {
+    /// The images a Markdown body shows (`![alt](src)`), in order: each one's source as
+    /// written and its alt text; nothing for plain text.
+    pub fn image_sources(&self) -> Vec<(String, String)> {
         match &self.body {
             Body::Markdown(md) if md.contains("![") || md.contains("]:") => {
                 markdown::image_sources(md)

@@ -62,7 +62,7 @@ pub fn attach(root: &Path, path: &str, article: &mut Article, ctx: &ChannelConte
     }
     let mut pictures: Vec<Picture> = Vec::new();
     let mut over = Vec::new();
-    for src in &sources {
+    for (src, alt) in &sources {
         if pictures.iter().any(|p| &p.src == src) {
             continue;
         }
@@ -78,6 +78,9 @@ pub fn attach(root: &Path, path: &str, article: &mut Article, ctx: &ChannelConte
                 if first {
                     lead = Some(picture.clone());
                 }
+                if first && meta.image_text.alt.is_none() && !alt.trim().is_empty() {
+                    meta.image_text.alt = Some(crate::article::text::collapse_whitespace(alt));
+                }
                 pictures.push(Picture {
                     thumb: None,
                     ..picture
@@ -86,6 +89,9 @@ pub fn attach(root: &Path, path: &str, article: &mut Article, ctx: &ChannelConte
             // The first image of the body leads even when it is not local.
             Ok(None) if first && limits::is_image_url(src) && !is_local_name(src) => {
                 meta.image = Some(src.clone());
+                if meta.image_text.alt.is_none() && !alt.trim().is_empty() {
+                    meta.image_text.alt = Some(crate::article::text::collapse_whitespace(alt));
+                }
             }
             Ok(None) | Err(()) => {}
         }

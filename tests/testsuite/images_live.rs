@@ -80,3 +80,39 @@ fn a_picture_is_served_as_immutable_with_its_type_and_a_strong_etag() {
         &fs::read(site.root().join("public").join(key)).unwrap()[..]
     );
 }
+
+#[test]
+fn under_watch_a_picture_leading_outside_or_declaring_a_huge_size_is_refused() {
+    let site = Site::new();
+    let outside = site.root().join("secret.png");
+    fs::write(&outside, png(10, 10, 3)).unwrap();
+    site.write("world/a.md", "---\ntitle: Alpha\nimage: a.png\n---\nB.\n");
+    site.write(
+        "world/b.md",
+        "---\ntitle: Beta\n---\nB.\n\n![x](../../secret.png)\n",
+    );
+    let daemon = Daemon::start(&site);
+    let rss = || fs::read_to_string(site.root().join("public/world/rss.xml")).unwrap_or_default();
+    wait_for("both articles", || {
+        rss().contains("Alpha") && rss().contains("Beta")
+    });
+    std::os::unix::fs::symlink(&outside, site.root().join("feeds/world/a.png")).unwrap();
+    wait_for("the link refused", || {
+        daemon.log().contains("image `a.png`")
+    });
+    let mut bomb = png(1, 1, 0);
+    bomb[16..24].copy_from_slice(&[0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0]);
+    fs::remove_file(site.root().join("feeds/world/a.png")).unwrap();
+    site.write("world/a.png", &bomb);
+    wait_for("the bomb refused", || {
+        daemon.log().contains("decompression bomb")
+    });
+    assert!(daemon.log().contains("leads outside"), "{}", daemon.log());
+    assert!(!rss().contains("<enclosure"), "{}", rss());
+    assert!(!site.root().join("public/_/media").exists() || files(&site).is_empty());
+    assert_eq!(daemon.stop(), 0);
+}
+
+fn files(site: &Site) -> Vec<std::path::PathBuf> {
+    crate::support::files_under(&site.root().join("public/_/media"))
+}
