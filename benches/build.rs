@@ -111,7 +111,8 @@ fn corpus_key(args: &Args) -> String {
 
 fn corpus(args: &Args) -> PathBuf {
     let dir = if args.image_ratio > 0.0 {
-        args.work.join(format!("n{}-img{}", args.n, args.image_ratio))
+        args.work
+            .join(format!("n{}-img{}", args.n, args.image_ratio))
     } else {
         args.work.join(format!("n{}", args.n))
     };

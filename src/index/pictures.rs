@@ -62,11 +62,13 @@ pub fn attach(root: &Path, path: &str, article: &mut Article, ctx: &ChannelConte
     }
     let mut pictures: Vec<Picture> = Vec::new();
     let mut over = Vec::new();
+    // A lead from front matter or a sidecar counts apart; one from the body is a body image.
+    let lead_apart = usize::from(lead.is_some());
     for (src, alt) in &sources {
         if pictures.iter().any(|p| &p.src == src) {
             continue;
         }
-        if pictures.len() + usize::from(lead.is_some()) >= ctx.max_images {
+        if pictures.len() + lead_apart >= ctx.max_images {
             if finder.exists(src) {
                 over.push(src.clone());
             }
@@ -98,7 +100,7 @@ pub fn attach(root: &Path, path: &str, article: &mut Article, ctx: &ChannelConte
     }
     if !over.is_empty() {
         finder.warnings.push(format!(
-            "{} more local images than feed.max_images ({}) allows not published: {}",
+            "{} more local images than feed.max_images ({}) allows, not published: {}",
             over.len(),
             ctx.max_images,
             over.join(", ")

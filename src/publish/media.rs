@@ -5,7 +5,7 @@
 //! thumbnail made then, once. Pictures no published article uses any more are removed
 //! after the feeds and pages that showed them were rewritten.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use anyhow::Result;
 use tracing::warn;
@@ -15,6 +15,9 @@ use super::target::Target;
 use crate::config::Config;
 use crate::index::store::Store;
 use crate::media;
+
+/// Picture files read and decoded at once (on every core).
+const CHUNK: usize = 8;
 
 /// What one picture key needs: the file it comes from, and whether it is that file's
 /// thumbnail.
@@ -57,20 +60,34 @@ pub(super) fn publish(
         .iter()
         .filter(|(key, _)| !published.contains_key(*key) || !target.exists(key))
         .collect();
+    // By file: one read each, however many keys (original, thumbnail) it gives.
+    let mut by_file: BTreeMap<&str, Vec<(&String, &Source)>> = BTreeMap::new();
+    for (key, source) in todo {
+        by_file
+            .entry(source.path.as_str())
+            .or_default()
+            .push((key, source));
+    }
+    let files: Vec<_> = by_file.into_iter().collect();
     let mut written = Vec::new();
-    if !todo.is_empty() {
+    if !files.is_empty() {
         let root = config.paths.feeds.canonicalize()?;
-        let mut prepared: HashMap<String, Option<media::Prepared>> = HashMap::new();
-        for (key, source) in todo {
-            let original = prepared
-                .entry(source.path.clone())
-                .or_insert_with(|| read(&root, &source.path, config.feed.max_image_bytes));
-            let Some(picture) = original.as_ref() else {
-                continue;
-            };
-            if let Some(bytes) = bytes_for(key, source, picture) {
-                target.put(key, &bytes)?;
-                written.push((key.clone(), *blake3::hash(&bytes).as_bytes()));
+        let max = config.feed.max_image_bytes;
+        // Decoded on every core, a few at a time: a chunk's pictures are in memory at once.
+        for chunk in files.chunks(CHUNK) {
+            let made = crate::workers::map(chunk, |(path, keys)| {
+                let Some(picture) = read(&root, path, max) else {
+                    return Vec::new();
+                };
+                keys.iter()
+                    .filter_map(|(key, source)| {
+                        Some(((*key).clone(), bytes_for(key, source, &picture)?))
+                    })
+                    .collect()
+            });
+            for (key, bytes) in made.into_iter().flatten() {
+                target.put(&key, &bytes)?;
+                written.push((key, *blake3::hash(&bytes).as_bytes()));
             }
         }
     }

@@ -307,3 +307,20 @@ fn a_scheduled_articles_picture_is_not_published_before_it() {
     site.build();
     assert!(media_files(&site).is_empty(), "{:?}", media_files(&site));
 }
+
+#[test]
+fn pictures_past_feed_max_images_are_reported_and_not_published() {
+    let site = Site::new();
+    site.append_config("[feed]\nmax_images = 2\n");
+    let md = "---\ntitle: Many\n---\nText.\n\n![a](a.png) ![b](b.png) ![c](c.png)\n";
+    site.write("world/many.md", md);
+    for (i, name) in ["a", "b", "c"].iter().enumerate() {
+        site.write(&format!("world/{name}.png"), png(40, 30, i as u8 * 80));
+    }
+    let report = site.build();
+    let w = warnings(&report);
+    assert!(w.contains("world/many.md: 1 more local images than feed.max_images (2) allows, not published: c.png"), "{w}");
+    assert!(w.contains("c.png"), "{w}");
+    // a (the lead, with its thumbnail) and b.
+    assert_eq!(media_files(&site).len(), 3, "{:?}", media_files(&site));
+}
