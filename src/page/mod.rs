@@ -330,8 +330,21 @@ mod tests {
             words.recent
         ));
         for item in items.iter().filter(|i| i.removal.is_none()) {
+            let thumb = item
+                .lead
+                .as_ref()
+                .and_then(|lead| {
+                    let (url, w, h) = lead.thumbnail.as_ref()?;
+                    let alt = esc(lead.text.alt.as_deref().unwrap_or_default());
+                    Some(format!(
+                        "<img class=\"thumb\" loading=\"lazy\" src=\"{}\" alt=\"{alt}\" \
+                         width=\"{w}\" height=\"{h}\">",
+                        esc(url)
+                    ))
+                })
+                .unwrap_or_default();
             body.push_str(&format!(
-                "<li lang=\"{}\" dir=\"auto\"><a class=\"title\" href=\"{}\">{}</a> \
+                "<li lang=\"{}\" dir=\"auto\">{thumb}<a class=\"title\" href=\"{}\">{}</a> \
                  <span class=\"meta\">{}</span><p>{}</p></li>\n",
                 esc(&item.lang),
                 esc(&item.link),
