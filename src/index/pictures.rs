@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use super::analyze::ChannelContext;
-use crate::article::{Article, limits};
+use crate::article::{Article, Meta, limits};
 use crate::media::{self, EXTENSIONS, Picture, Prepared};
 
 /// One picture file an article names, found or not, and the published name it got: the
@@ -46,70 +46,20 @@ pub fn attach(root: &Path, path: &str, article: &mut Article, ctx: &ChannelConte
     };
     let sources = article.document.image_sources();
     let meta = &mut article.meta;
-    let mut lead = None;
-    if let Some(src) = meta.image.clone() {
-        match finder.local(&src, true) {
-            Ok(Some(picture)) => {
-                meta.image = None;
-                lead = Some(picture);
-            }
-            Ok(None) => {}
-            // Refused: not published at all (a relative URL would lead nowhere).
-            Err(()) => meta.image = None,
-        }
-    } else if let Some(picture) = finder.sidecar() {
-        lead = Some(picture);
-    }
-    let mut pictures: Vec<Picture> = Vec::new();
-    let mut over = Vec::new();
-    // A lead from front matter or a sidecar counts apart; one from the body is a body image.
-    let lead_apart = usize::from(lead.is_some());
-    for (src, alt) in &sources {
-        if pictures.iter().any(|p| &p.src == src) {
-            continue;
-        }
-        if pictures.len() + lead_apart >= ctx.max_images {
-            if finder.exists(src) {
-                over.push(src.clone());
-            }
-            continue;
-        }
-        let first = lead.is_none() && meta.image.is_none() && pictures.is_empty();
-        match finder.local(src, first) {
-            Ok(Some(picture)) => {
-                if first {
-                    lead = Some(picture.clone());
-                }
-                if first && meta.image_text.alt.is_none() && !alt.trim().is_empty() {
-                    meta.image_text.alt = Some(crate::article::text::collapse_whitespace(alt));
-                }
-                pictures.push(Picture {
-                    thumb: None,
-                    ..picture
-                });
-            }
-            // The first image of the body leads even when it is not local.
-            Ok(None) if first && limits::is_image_url(src) && !is_local_name(src) => {
-                meta.image = Some(src.clone());
-                if meta.image_text.alt.is_none() && !alt.trim().is_empty() {
-                    meta.image_text.alt = Some(crate::article::text::collapse_whitespace(alt));
-                }
-            }
-            Ok(None) | Err(()) => {}
-        }
-    }
-    if !over.is_empty() {
-        finder.warnings.push(format!(
-            "{} more local images than feed.max_images ({}) allows, not published: {}",
-            over.len(),
-            ctx.max_images,
-            over.join(", ")
-        ));
-    }
+    let mut lead = finder.given_lead(&mut meta.image);
+    let pictures = finder.body(&sources, &mut lead, meta);
     meta.lead = lead;
     meta.pictures = pictures;
     article.warnings.append(&mut finder.warnings);
     finder.refs
+}
+
+/// Sets `alt` as the lead's text alternative when front matter gave none.
+fn describe(meta: &mut Meta, alt: &str) {
+    if meta.image_text.alt.is_none() && !alt.trim().is_empty() {
+        let alt = crate::article::text::collapse_whitespace(alt);
+        meta.image_text.alt = Some(crate::article::text::truncate_words(&alt, 500));
+    }
 }
 
 /// True for a reference that looks like a local file (relative, with a picture's name).
@@ -126,6 +76,75 @@ struct Finder<'a> {
 }
 
 impl Finder<'_> {
+    /// The lead picture front matter `image` names (a refused one is not published as a
+    /// URL either: a relative URL would lead nowhere), else a sidecar.
+    fn given_lead(&mut self, image: &mut Option<String>) -> Option<Picture> {
+        let Some(src) = image.clone() else {
+            return self.sidecar();
+        };
+        match self.local(&src, true) {
+            Ok(Some(picture)) => {
+                *image = None;
+                Some(picture)
+            }
+            Ok(None) => None,
+            Err(()) => {
+                *image = None;
+                None
+            }
+        }
+    }
+
+    /// The local pictures of the body (`sources`, with their alt texts), at most
+    /// `feed.max_images` with a lead from front matter or a sidecar; the first body image
+    /// leads when nothing else does, local or not.
+    fn body(
+        &mut self,
+        sources: &[(String, String)],
+        lead: &mut Option<Picture>,
+        meta: &mut Meta,
+    ) -> Vec<Picture> {
+        let mut pictures: Vec<Picture> = Vec::new();
+        let mut over = Vec::new();
+        let lead_apart = usize::from(lead.is_some());
+        for (src, alt) in sources {
+            if pictures.iter().any(|p| &p.src == src) {
+                continue;
+            }
+            if pictures.len() + lead_apart >= self.ctx.max_images {
+                if self.exists(src) {
+                    over.push(src.clone());
+                }
+                continue;
+            }
+            let first = lead.is_none() && meta.image.is_none() && pictures.is_empty();
+            match self.local(src, first) {
+                Ok(Some(picture)) => {
+                    if first {
+                        *lead = Some(picture.clone());
+                        describe(meta, alt);
+                    }
+                    let thumb = None;
+                    pictures.push(Picture { thumb, ..picture });
+                }
+                Ok(None) if first && limits::is_image_url(src) && !is_local_name(src) => {
+                    meta.image = Some(src.clone());
+                    describe(meta, alt);
+                }
+                Ok(None) | Err(()) => {}
+            }
+        }
+        if !over.is_empty() {
+            self.warnings.push(format!(
+                "{} more local images than feed.max_images ({}) allows, not published: {}",
+                over.len(),
+                self.ctx.max_images,
+                over.join(", ")
+            ));
+        }
+        pictures
+    }
+
     /// The picture `src` names if it is a local file: `Ok(None)` when it is a URL or no
     /// such file (a URL then, warned about when it looks like a missing file), `Err` when
     /// the file cannot be published (reported).
