@@ -1,8 +1,9 @@
 //! Build benchmark: cold build, no-change rebuild and peak memory over a generated corpus,
 //! side by side with Hugo building the same corpus and with the bare cost of reading it.
 //!
-//! `cargo bench --bench build -- --n 10000 --runs 5 [--hugo-pages] [--no-hugo]` (corpus from
-//! `benches/corpus.py`, or `--corpus-py PATH`).
+//! `cargo bench --bench build -- --n 10000 --runs 5 [--image-ratio 0.2] [--hugo-pages]
+//! [--no-hugo]` (corpus from `benches/corpus.py`, or `--corpus-py PATH`; with
+//! `--image-ratio`, that share of the articles has a lead picture beside it).
 //! Runs are interleaved (feedfold, Hugo, feedfold, ...) so that machine noise hits both.
 //! Output from an earlier run is moved aside, not deleted, until the end: on ext4, creating
 //! files right after deleting thousands makes the inode allocator skip every recently freed
@@ -22,6 +23,8 @@ struct Args {
     hugo: bool,
     /// Hugo builds the whole site (a page per article, listings, feeds), not the feed alone.
     hugo_pages: bool,
+    /// Share of the articles with a lead picture (`corpus.py --image-ratio`).
+    image_ratio: f64,
 }
 
 fn parse_args() -> Args {
@@ -32,6 +35,7 @@ fn parse_args() -> Args {
         corpus_py: Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/corpus.py"),
         hugo: true,
         hugo_pages: false,
+        image_ratio: 0.0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -42,6 +46,12 @@ fn parse_args() -> Args {
             "--corpus-py" => args.corpus_py = it.next().expect("--corpus-py PATH").into(),
             "--no-hugo" => args.hugo = false,
             "--hugo-pages" => args.hugo_pages = true,
+            "--image-ratio" => {
+                args.image_ratio = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--image-ratio R")
+            }
             _ => {} // cargo bench passes --bench
         }
     }
@@ -92,14 +102,20 @@ fn corpus_key(args: &Args) -> String {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
     format!(
-        "generator {} {hash:016x}\nhugo pages {}\n",
+        "generator {} {hash:016x}\nhugo pages {}\nimage ratio {}\n",
         args.corpus_py.display(),
-        args.hugo_pages
+        args.hugo_pages,
+        args.image_ratio
     )
 }
 
 fn corpus(args: &Args) -> PathBuf {
-    let dir = args.work.join(format!("n{}", args.n));
+    let dir = if args.image_ratio > 0.0 {
+        args.work
+            .join(format!("n{}-img{}", args.n, args.image_ratio))
+    } else {
+        args.work.join(format!("n{}", args.n))
+    };
     let key = corpus_key(args);
     if std::fs::read_to_string(dir.join(".ready")).is_ok_and(|made| made == key) {
         return dir;
@@ -115,6 +131,9 @@ fn corpus(args: &Args) -> PathBuf {
         .arg(dir.join("hugo"));
     if args.hugo_pages {
         generate.arg("--hugo-pages");
+    }
+    if args.image_ratio > 0.0 {
+        generate.args(["--image-ratio", &args.image_ratio.to_string()]);
     }
     run(&mut generate);
     std::fs::write(
@@ -185,7 +204,16 @@ fn main() {
     let warm_rss = peak_rss_mb(feedfold, &["build", "--config", config]);
     let _ = std::fs::remove_dir_all(&trash);
     let (cold, warm, floor) = (median(cold), median(warm), median(floor));
-    println!("corpus: {} articles, {} runs, medians", args.n, args.runs);
+    println!(
+        "corpus: {} articles ({} with a picture), {} runs, medians",
+        args.n,
+        if args.image_ratio > 0.0 {
+            format!("{:.0}%", args.image_ratio * 100.0)
+        } else {
+            "none".to_string()
+        },
+        args.runs
+    );
     println!(
         "read floor (read every file once): {:>8.3} s",
         floor.as_secs_f64()

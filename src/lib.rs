@@ -9,6 +9,7 @@
 //!   retracted, removed), and how;
 //! - [`layout`]: where each file lives in the publish folder, and its media type;
 //! - [`feed`]: which feeds exist and their RSS, Atom, JSON Feed and OPML text;
+//! - [`media`]: pictures: type and size from their bytes, metadata removed, thumbnails;
 //! - [`page`]: the HTML pages for visitors;
 //! - [`sitemap`]: the sitemaps and `robots.txt`, for search engines.
 //!
@@ -35,6 +36,7 @@ pub mod journal;
 pub mod layout;
 pub mod lifecycle;
 pub mod logging;
+pub mod media;
 pub mod mirror;
 pub mod page;
 pub mod progress;

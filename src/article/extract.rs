@@ -62,6 +62,18 @@ pub struct Meta {
     pub link: Option<String>,
     /// Image given in front matter, if valid.
     pub image: Option<String>,
+    /// Front-matter `image_alt`, `image_caption` and `image_credit`: plain text about the
+    /// lead image.
+    #[serde(default, skip_serializing_if = "ImageText::is_empty")]
+    pub image_text: ImageText,
+    /// The lead picture, when it is a local file (front-matter `image`, a sidecar, or the
+    /// first body image): filled in by the scan, which reads the files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<crate::media::Picture>,
+    /// The local pictures of the body, in order (at most `feed.max_images`, with the lead):
+    /// filled in by the scan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pictures: Vec<crate::media::Picture>,
     /// Front-matter `draft`: a draft is indexed but not published.
     pub draft: bool,
     /// Front-matter `expires`: when the article leaves every feed and listing.
@@ -74,6 +86,43 @@ pub struct Meta {
     #[serde(default)]
     pub retraction: Option<super::Retraction>,
 }
+
+/// What front matter says about the lead image, as plain text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageText {
+    /// `image_alt`: its text alternative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt: Option<String>,
+    /// `image_caption`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// `image_credit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+}
+
+impl ImageText {
+    /// True when front matter says nothing about the image.
+    pub fn is_empty(&self) -> bool {
+        self == &ImageText::default()
+    }
+
+    fn of(fm: &FrontMatter) -> ImageText {
+        let clean = |v: &Option<String>| {
+            v.as_deref()
+                .map(|t| truncate_words(&collapse_whitespace(t), IMAGE_TEXT_CHARS))
+                .filter(|t| !t.is_empty())
+        };
+        ImageText {
+            alt: clean(&fm.image_alt),
+            caption: clean(&fm.image_caption),
+            credit: clean(&fm.image_credit),
+        }
+    }
+}
+
+/// Longest image alt text, caption or credit kept, in characters.
+const IMAGE_TEXT_CHARS: usize = 500;
 
 /// What the body says when front matter is silent: a title, a lede, and a sample of text
 /// for language detection (only what is needed is looked for).
@@ -130,7 +179,15 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
     let mut warnings = doc.repairs.clone();
     let fm = &doc.front;
     let (title, lead, sample) = from_body(doc, d)?;
-    let escaped = [&fm.title, &fm.summary, &fm.description, &fm.author];
+    let escaped = [
+        &fm.title,
+        &fm.summary,
+        &fm.description,
+        &fm.author,
+        &fm.image_alt,
+        &fm.image_caption,
+        &fm.image_credit,
+    ];
     if escaped
         .iter()
         .filter_map(|v| v.as_deref())
@@ -170,6 +227,9 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
         id: checked(fm.id.as_deref(), &ID, &mut warnings),
         link: checked(fm.link.as_deref(), &LINK, &mut warnings),
         image: checked(fm.image.as_deref(), &IMAGE, &mut warnings),
+        image_text: ImageText::of(fm),
+        lead: None,
+        pictures: Vec::new(),
         draft: fm.draft,
         expires: record.expires,
         corrections: record.corrections,

@@ -23,6 +23,12 @@ pub struct FrontMatter {
     #[serde(default)]
     pub draft: bool,
     pub image: Option<String>,
+    /// The lead image's text alternative (plain text).
+    pub image_alt: Option<String>,
+    /// The lead image's caption (plain text).
+    pub image_caption: Option<String>,
+    /// Who made the lead image (plain text).
+    pub image_credit: Option<String>,
     pub link: Option<String>,
     /// When the article leaves every feed and listing by itself.
     pub expires: Option<DateValue>,

@@ -123,6 +123,31 @@ pub fn outline(body: &str, needs: Needs) -> Outline {
     out
 }
 
+/// The images in `body` (`![alt](src)`, reference images too), in order: each one's
+/// destination as written, and its alt text.
+pub fn image_sources(body: &str) -> Vec<(String, String)> {
+    let mut images: Vec<(String, String)> = Vec::new();
+    let mut depth = 0usize;
+    for event in Parser::new_ext(body, options(body)) {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                depth += 1;
+                if depth == 1 {
+                    images.push((dest_url.to_string(), String::new()));
+                }
+            }
+            Event::End(TagEnd::Image) => depth = depth.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if depth > 0 => {
+                if let Some((_, alt)) = images.last_mut() {
+                    alt.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    images
+}
+
 /// HTML rendered from Markdown, and whether it passed raw HTML through (which then needs
 /// sanitising).
 pub struct Rendered {
@@ -238,6 +263,15 @@ mod tests {
         let out = to_html("[a](x/) <b>hi</b>", "T", |u| Some(format!("https://h/{u}")));
         assert!(out.html.contains("href=\"https://h/x/\""), "{}", out.html);
         assert!(out.has_raw_html);
+    }
+
+    #[test]
+    fn image_sources_are_found_in_order_with_reference_images() {
+        let md = "# T\n\n![a](one.jpg) [link](x.html)\n\n![b][r]\n\n[r]: <two photo.png>\n";
+        let found = image_sources(md);
+        let srcs: Vec<&str> = found.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(srcs, ["one.jpg", "two photo.png"]);
+        assert_eq!(found[0].1, "a");
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub mod slug;
 pub mod text;
 
 pub use date::{DateError, parse_date};
-pub use extract::{Defaults, Meta, extract};
+pub use extract::{Defaults, ImageText, Meta, extract};
 pub use html::escape as escape_html;
 pub use newsroom::{Correction, Retraction};
 pub use read::{Article, own_date, read, read_document};
@@ -149,10 +149,42 @@ impl Document {
     /// The content as safe HTML, links made absolute against `link`, RTL marked up; a
     /// leading heading that repeats `title` is left out.
     pub fn content_html(&self, link: &Url, lang: &str, title: &str) -> String {
+        self.content_html_with(link, lang, title, &[], "")
+    }
+
+    /// The images a Markdown body shows (`![alt](src)`), in order: each one's source as
+    /// written and its alt text; nothing for plain text.
+    pub fn image_sources(&self) -> Vec<(String, String)> {
+        match &self.body {
+            Body::Markdown(md) if md.contains("![") || md.contains("]:") => {
+                markdown::image_sources(md)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// [`Document::content_html`], with the body images that are local `pictures` pointing
+    /// at their published copies under `base_url`, with their `width` and `height`.
+    pub fn content_html_with(
+        &self,
+        link: &Url,
+        lang: &str,
+        title: &str,
+        pictures: &[crate::media::Picture],
+        base_url: &str,
+    ) -> String {
+        let local = |url: &str| {
+            pictures
+                .iter()
+                .find(|p| !p.src.is_empty() && p.src == url)
+                .map(|p| crate::layout::key_url(base_url, &p.key))
+        };
         let raw = match &self.body {
             Body::Plain(text) => html::blocks_to_html(&plain::blocks(text)),
             Body::Markdown(md) => {
-                let rendered = markdown::to_html(md, title, |url| html::resolve_url(url, link));
+                let rendered = markdown::to_html(md, title, |url| {
+                    local(url).or_else(|| html::resolve_url(url, link))
+                });
                 // Bounded first: the sanitiser's time grows with nesting depth.
                 let bounded = nesting::bound(&rendered.html);
                 if rendered.has_raw_html {
@@ -162,6 +194,16 @@ impl Document {
                 }
             }
         };
+        let mut raw = raw;
+        for picture in pictures.iter().filter(|p| !p.src.is_empty()) {
+            let url = crate::layout::key_url(base_url, &picture.key);
+            let src = format!("src=\"{}\"", escape_html(&url));
+            let sized = format!(
+                "{src} width=\"{}\" height=\"{}\"",
+                picture.width, picture.height
+            );
+            raw = raw.replace(&format!("<img {src}"), &format!("<img {sized}"));
+        }
         html::finish(&raw, lang)
     }
 }

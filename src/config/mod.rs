@@ -211,6 +211,11 @@ impl Config {
                 "must be at most 1000",
             ),
             (
+                feed.max_images > 1000,
+                "feed.max_images",
+                "must be at most 1000",
+            ),
+            (
                 feed.formats.is_empty(),
                 "feed.formats",
                 "name at least one of rss, atom, json",

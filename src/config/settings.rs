@@ -37,6 +37,11 @@ pub struct FeedSettings {
     /// Most tags an article keeps (each tag is a feed); the rest are dropped and reported.
     /// Front-matter categories are capped the same way.
     pub max_tags: usize,
+    /// Most local pictures one article publishes (its lead image with its body images);
+    /// the rest are reported and not published.
+    pub max_images: usize,
+    /// Larger picture files are not published, and reported.
+    pub max_image_bytes: u64,
     /// How long, in days, a retracted article stays in its RSS and JSON feeds as a notice,
     /// and a removed (deleted, expired or retracted) one as an Atom tombstone and a
     /// `410 Gone` page. Fractions are allowed (tests use seconds).
@@ -73,6 +78,8 @@ impl Default for FeedSettings {
             max_article_bytes: 4 * 1024 * 1024,
             ttl_minutes: 30,
             max_tags: 20,
+            max_images: 20,
+            max_image_bytes: 20 * 1024 * 1024,
             tombstone_days: 30.0,
             archive: true,
         }

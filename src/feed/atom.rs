@@ -147,7 +147,17 @@ fn entry(item: &Item) -> Entry {
             })
             .collect::<Vec<_>>(),
     );
-    entry.set_links(vec![link(&item.link, "alternate", "text/html")]);
+    let mut links = vec![link(&item.link, "alternate", "text/html")];
+    // A local lead image: its type and length are known (a remote one is never fetched).
+    if let Some(lead) = &item.lead
+        && let (Some(mime), Some(length)) = (lead.mime_type, lead.length)
+    {
+        links.push(Link {
+            length: Some(length.to_string()),
+            ..link(&lead.url, "enclosure", mime)
+        });
+    }
+    entry.set_links(links);
     if !item.summary.is_empty() {
         entry.set_summary(Some(text(&item.summary, &item.lang)));
     }

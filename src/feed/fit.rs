@@ -135,6 +135,7 @@ mod tests {
             categories: vec![],
             tags: vec![],
             image: None,
+            lead: None,
             removal: None,
         }
     }

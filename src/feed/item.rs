@@ -68,8 +68,56 @@ pub struct Item {
     /// Absolute http(s) URL of the article's image, resolved against `link`; `None` when
     /// it gives none or not a usable one.
     pub image: Option<String>,
+    /// The lead image, described: `None` when there is no [`Item::image`].
+    pub lead: Option<Lead>,
     /// `None`: a live article; else why and since when it is not.
     pub removal: Option<Removal>,
+}
+
+/// An item's lead image: a published local picture (with its type, length and size), or
+/// a remote URL, which is never fetched (so it has none of them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lead {
+    /// Its absolute URL (same as [`Item::image`]).
+    pub url: String,
+    /// Its media type, for a local picture.
+    pub mime_type: Option<&'static str>,
+    /// Its length in bytes, for a local picture.
+    pub length: Option<u64>,
+    /// Its width and height in pixels, as shown, for a local picture.
+    pub size: Option<(u32, u32)>,
+    /// Its thumbnail: URL, width and height.
+    pub thumbnail: Option<(String, u32, u32)>,
+    /// Front-matter `image_alt`, `image_caption` and `image_credit`.
+    pub text: crate::article::ImageText,
+}
+
+/// The lead image of an article whose item links to `link`: its local picture, else its
+/// image URL resolved against `link`.
+fn lead(base_url: &str, link: &str, meta: &Meta) -> Option<Lead> {
+    let text = meta.image_text.clone();
+    if let Some(picture) = &meta.lead {
+        return Some(Lead {
+            url: crate::layout::key_url(base_url, &picture.key),
+            mime_type: Some(picture.kind.mime()),
+            length: Some(picture.length),
+            size: Some((picture.width, picture.height)),
+            thumbnail: picture
+                .thumb
+                .as_ref()
+                .map(|t| (crate::layout::key_url(base_url, &t.key), t.width, t.height)),
+            text,
+        });
+    }
+    let url = meta.image.as_deref().and_then(|src| image_url(link, src))?;
+    Some(Lead {
+        url,
+        mime_type: None,
+        length: None,
+        size: None,
+        thumbnail: None,
+        text,
+    })
 }
 
 /// The link an article's item points at: its front-matter `link`, else its page.
@@ -91,7 +139,8 @@ pub fn build(
 ) -> Item {
     let (published, updated) = dates(meta, record);
     let link = link(site.base_url, record, meta);
-    let image = meta.image.as_deref().and_then(|src| image_url(&link, src));
+    let lead = lead(site.base_url, &link, meta);
+    let image = lead.as_ref().map(|l| l.url.clone());
     let full = content_html.is_some();
     let corrections = notice::corrections_html(meta, updated, site.timezone);
     let live = Item {
@@ -107,6 +156,7 @@ pub fn build(
         categories: meta.categories.clone(),
         tags: meta.tags.clone(),
         image,
+        lead,
         removal: None,
     };
     match stage {
@@ -167,6 +217,7 @@ fn retracted(live: Item, meta: &Meta, at: DateTime<Utc>, full: bool, site: &Cont
         summary: text,
         updated: live.updated.max(at),
         image: None,
+        lead: None,
         removal: Some(Removal {
             at,
             retraction: Some(reason),
@@ -221,6 +272,7 @@ pub(crate) mod tests {
             categories: vec!["world".into()],
             tags: vec![],
             image: None,
+            lead: None,
             removal: None,
         }
     }

@@ -55,6 +55,8 @@ struct JsonItem<'a> {
     summary: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<Attachment<'a>>,
     date_published: String,
     date_modified: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -62,6 +64,14 @@ struct JsonItem<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tags: Vec<&'a str>,
     language: &'a str,
+}
+
+/// A JSON Feed attachment: the local lead image.
+#[derive(Serialize)]
+struct Attachment<'a> {
+    url: &'a str,
+    mime_type: &'a str,
+    size_in_bytes: u64,
 }
 
 fn authors(names: &[String]) -> Vec<Author<'_>> {
@@ -110,6 +120,17 @@ fn item(item: &Item) -> JsonItem<'_> {
         content_text: item.content_html.is_none().then_some(item.summary.as_str()),
         summary: &item.summary,
         image: item.image.as_deref(),
+        attachments: item
+            .lead
+            .iter()
+            .filter_map(|lead| {
+                Some(Attachment {
+                    url: &lead.url,
+                    mime_type: lead.mime_type?,
+                    size_in_bytes: lead.length?,
+                })
+            })
+            .collect(),
         date_published: date::rfc3339(item.published),
         date_modified: date::rfc3339(item.updated),
         authors: authors(&item.authors),

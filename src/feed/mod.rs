@@ -14,7 +14,7 @@ mod select;
 
 use chrono::{DateTime, Utc};
 
-pub use item::{Item, Removal};
+pub use item::{Item, Lead, Removal};
 pub use plan::{FeedPlan, plan};
 
 use crate::config::Format;

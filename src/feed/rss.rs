@@ -1,14 +1,15 @@
-//! RSS 2.0 with the atom (self link), content (`content:encoded`) and Dublin Core
-//! (`dc:creator`, per-item `dc:language`) extensions.
+//! RSS 2.0 with the atom (self link), content (`content:encoded`), Dublin Core
+//! (`dc:creator`, per-item `dc:language`) and Media RSS (`media:content`, the lead image)
+//! extensions; a local lead image is the item's `enclosure` too.
 
 use std::collections::BTreeMap;
 
 use rss::extension::Extension;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
-use rss::{Category, ChannelBuilder, GuidBuilder, ItemBuilder};
+use rss::{Category, ChannelBuilder, EnclosureBuilder, GuidBuilder, ItemBuilder};
 
-use super::{FeedMeta, GENERATOR, Item};
+use super::{FeedMeta, GENERATOR, Item, Lead};
 use crate::article::{date, escape_html};
 use crate::config::Format;
 
@@ -37,7 +38,15 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         mime_type: Some(Format::Rss.media_type().into()),
         ..Link::default()
     });
+    let media = items
+        .iter()
+        .any(|i| i.in_rss_and_json() && i.lead.is_some());
+    let namespaces = media
+        .then(|| (String::from("media"), String::from(MEDIA_RSS)))
+        .into_iter()
+        .collect::<BTreeMap<_, _>>();
     let mut channel = ChannelBuilder::default()
+        .namespaces(namespaces)
         .title(meta.title.clone())
         .link(meta.home_url.clone())
         .description(description.clone())
@@ -88,6 +97,58 @@ fn hex_references(xml: &str) -> String {
     xml.replace("&amp;", "&#x26;").replace("&lt;", "&#x3C;")
 }
 
+/// The Media RSS namespace.
+const MEDIA_RSS: &str = "http://search.yahoo.com/mrss/";
+
+/// An extension element `media:{name}` with `attrs`, `value` and `children`.
+fn media(name: &str, attrs: &[(&str, String)], value: Option<String>) -> Extension {
+    Extension {
+        name: format!("media:{name}"),
+        value,
+        attrs: attrs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+        children: BTreeMap::new(),
+    }
+}
+
+/// `media:content` for the lead image (type and size only when it is local: a remote one
+/// is never fetched), with its caption, credit and thumbnail.
+fn media_content(lead: &Lead) -> BTreeMap<String, BTreeMap<String, Vec<Extension>>> {
+    let mut attrs = vec![("url", lead.url.clone()), ("medium", "image".to_string())];
+    attrs.extend(lead.mime_type.map(|t| ("type", t.to_string())));
+    attrs.extend(lead.length.map(|l| ("fileSize", l.to_string())));
+    if let Some((w, h)) = lead.size {
+        attrs.extend([("width", w.to_string()), ("height", h.to_string())]);
+    }
+    let mut content = media("content", &attrs, None);
+    let text = &lead.text;
+    let mut child = |name: &str, ext: Extension| {
+        content.children.insert(name.to_string(), vec![ext]);
+    };
+    if let Some(caption) = &text.caption {
+        let attrs = [("type", "plain".to_string())];
+        child(
+            "description",
+            media("description", &attrs, Some(caption.clone())),
+        );
+    }
+    if let Some(credit) = &text.credit {
+        child("credit", media("credit", &[], Some(credit.clone())));
+    }
+    if let Some((url, w, h)) = &lead.thumbnail {
+        let attrs = [
+            ("url", url.clone()),
+            ("width", w.to_string()),
+            ("height", h.to_string()),
+        ];
+        child("thumbnail", media("thumbnail", &attrs, None));
+    }
+    let by_name = BTreeMap::from([("content".to_string(), vec![content])]);
+    BTreeMap::from([("media".to_string(), by_name)])
+}
+
 fn item(item: &Item) -> rss::Item {
     let guid = GuidBuilder::default()
         .value(item.id.clone())
@@ -124,8 +185,21 @@ fn item(item: &Item) -> rss::Item {
         .categories(categories)
         .dublin_core_ext(Some(dublin_core))
         .content(item.content_html.clone())
-        .extensions(BTreeMap::<String, BTreeMap<String, Vec<Extension>>>::new())
+        .enclosure(item.lead.as_ref().and_then(enclosure))
+        .extensions(item.lead.as_ref().map(media_content).unwrap_or_default())
         .build()
+}
+
+/// The enclosure of a local lead image (RSS requires its length, so a remote image has
+/// none).
+fn enclosure(lead: &Lead) -> Option<rss::Enclosure> {
+    Some(
+        EnclosureBuilder::default()
+            .url(lead.url.clone())
+            .length(lead.length?.to_string())
+            .mime_type(lead.mime_type?.to_string())
+            .build(),
+    )
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::workers;
 const CHUNK: usize = 32;
 
 /// Bumped whenever extraction rules change, so that every article is re-extracted.
-const EXTRACTOR_VERSION: &str = "feedfold-extract-3";
+const EXTRACTOR_VERSION: &str = "feedfold-extract-4";
 
 /// Everything extraction needs to know about one channel.
 #[derive(Debug, Clone)]
@@ -34,6 +34,10 @@ pub struct ChannelContext {
     pub summary_chars: usize,
     /// Most tags an article keeps (`feed.max_tags`).
     pub max_tags: usize,
+    /// Most local pictures per article (`feed.max_images`).
+    pub max_images: usize,
+    /// Largest picture file published (`feed.max_image_bytes`).
+    pub max_image_bytes: u64,
     /// Fingerprint of all of the above: a change means every article is re-extracted.
     pub key: Hash,
 }
@@ -52,6 +56,8 @@ impl ChannelContext {
         hasher.update(author.as_deref().unwrap_or_default().as_bytes());
         hasher.update(&config.feed.summary_chars.to_le_bytes());
         hasher.update(&config.feed.max_tags.to_le_bytes());
+        hasher.update(&config.feed.max_images.to_le_bytes());
+        hasher.update(&config.feed.max_image_bytes.to_le_bytes());
         ChannelContext {
             name: name.to_string(),
             language: channel.language.clone(),
@@ -60,6 +66,8 @@ impl ChannelContext {
             timezone: config.timezone().unwrap_or(chrono_tz::UTC),
             summary_chars: config.feed.summary_chars,
             max_tags: config.feed.max_tags,
+            max_images: config.feed.max_images,
+            max_image_bytes: config.feed.max_image_bytes,
             key: *hasher.finalize().as_bytes(),
         }
     }
@@ -87,6 +95,9 @@ pub enum Analysis {
         hash: Hash,
         meta: Box<Meta>,
         warnings: Vec<String>,
+        /// The picture files the article names (found or not), for the scan to notice
+        /// when one changes.
+        refs: Vec<super::pictures::Ref>,
     },
     Rejected(String),
 }
@@ -148,11 +159,20 @@ pub fn analyze(
         return Analysis::Same;
     }
     match article::read(&file.path, &bytes, &ctx.defaults()) {
-        Ok(article) => Analysis::Parsed {
-            hash,
-            meta: Box::new(article.meta),
-            warnings: article.warnings,
-        },
+        Ok(mut article) => {
+            let refs = super::pictures::attach(root, &file.path, &mut article, ctx);
+            // The pictures' content is part of what the article is.
+            let hash = crate::media::with_pictures(&hash, &article.meta);
+            if known == Some(hash) {
+                return Analysis::Same;
+            }
+            Analysis::Parsed {
+                hash,
+                meta: Box::new(article.meta),
+                warnings: article.warnings,
+                refs,
+            }
+        }
         Err(rejection) => Analysis::Rejected(rejection.to_string()),
     }
 }

@@ -71,6 +71,7 @@ impl<'a, 'b> Applier<'a, 'b> {
                 hash,
                 mut meta,
                 warnings,
+                refs,
             } => {
                 self.keep_public(file, &mut meta, report)?;
                 if self.catalog.rejected.remove(&file.path).is_some() {
@@ -87,6 +88,7 @@ impl<'a, 'b> Applier<'a, 'b> {
                 let mut record = self.identify(file, hash, key, &meta, report);
                 let mut entry = identity::entry(&record, &meta, &mut self.catalog.interner);
                 record.rowid = self.batch.put_article(&record, &meta, &entry)?;
+                self.batch.set_media_refs(record.rowid, &refs)?;
                 entry.rowid = record.rowid;
                 self.catalog.put(record, Some(entry));
             }

@@ -20,6 +20,10 @@ pub(super) struct Changes {
     pub stale_rejections: Vec<String>,
     /// Paths refused without reading (links out, FIFOs, unreadable folders), with the reason.
     pub refused: Vec<(String, String)>,
+    /// Articles to read again whatever their stat says: a picture they use changed.
+    pub forced: HashSet<String>,
+    /// The picture files a full scan saw, when they differ from what the index holds.
+    pub images: Option<Vec<FileStat>>,
 }
 
 impl Changes {

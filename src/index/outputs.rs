@@ -74,9 +74,13 @@ impl Store {
             .is_some())
     }
 
-    /// Every published article page key with its content hash.
+    /// Every published file besides the keyed outputs, with its content hash: each
+    /// article's page, and each picture (which, like pages, is served from disk and
+    /// mirrored before the feeds).
     pub fn page_keys(&self) -> Result<Vec<(String, Hash)>> {
-        let mut stmt = self.conn.prepare("SELECT key, content FROM pages")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, content FROM pages UNION ALL SELECT key, content FROM media")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, hash_of(r.get(1)?))))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -102,7 +102,8 @@ pub fn scan(
     catalog: &mut Catalog,
     opts: Options<'_>,
 ) -> Result<ScanReport> {
-    let tree = walk(&config.paths.feeds)?;
+    let mut tree = walk(&config.paths.feeds)?;
+    let (forced, images) = changed_pictures(store, std::mem::take(&mut tree.images))?;
     let mut report = ScanReport::default();
     report.contexts = channel_contexts(config, &tree, &mut report);
     let on_disk: HashSet<&str> = tree.files.iter().map(|f| f.path.as_str()).collect();
@@ -112,8 +113,47 @@ pub fn scan(
         stale_rejections: catalog.rejected.keys().filter(gone).cloned().collect(),
         present: tree.files,
         refused: Vec::new(),
+        forced,
+        images,
     };
     reconcile(config, store, catalog, changes, opts, report)
+}
+
+/// The articles to read again because a picture file they use (or their sidecar) was
+/// added, changed or removed since the last full scan, and the picture files now, when
+/// any changed.
+fn changed_pictures(
+    store: &Store,
+    now: Vec<FileStat>,
+) -> Result<(HashSet<String>, Option<Vec<FileStat>>)> {
+    let before = store.media_files()?;
+    let mut changed: HashSet<&str> = now
+        .iter()
+        .filter(|f| before.get(&f.path) != Some(&(f.size, f.mtime_ns)))
+        .map(|f| f.path.as_str())
+        .collect();
+    let present: HashSet<&str> = now.iter().map(|f| f.path.as_str()).collect();
+    changed.extend(
+        before
+            .keys()
+            .map(String::as_str)
+            .filter(|p| !present.contains(p)),
+    );
+    if changed.is_empty() {
+        return Ok((HashSet::new(), None));
+    }
+    let mut forced: HashSet<String> = store
+        .media_refs()?
+        .into_iter()
+        .filter(|(_, image)| changed.contains(image.as_str()))
+        .map(|(article, _)| article)
+        .collect();
+    // A sidecar names no article: its stem does.
+    for image in &changed {
+        let stem = image.rsplit_once('.').map_or(*image, |(stem, _)| stem);
+        forced.extend(["txt", "md", "markdown"].map(|ext| format!("{stem}.{ext}")));
+    }
+    Ok((forced, Some(now)))
 }
 
 /// Brings the index in line with the files at and below `paths`: `/`-separated paths
@@ -164,7 +204,13 @@ fn reconcile(
         changes.missing.clear();
     }
     let contexts = report.contexts.clone();
-    let (to_read, known) = to_read(changes.present, catalog, &contexts, &mut report);
+    let (to_read, known) = to_read(
+        changes.present,
+        &changes.forced,
+        catalog,
+        &contexts,
+        &mut report,
+    );
     for path in &changes.missing {
         catalog.vanish(path);
     }
@@ -193,6 +239,9 @@ fn reconcile(
         opts.now,
         &mut report,
     )?;
+    if let Some(images) = &changes.images {
+        batch.set_media_files(images)?;
+    }
     batch.commit()?;
     report.rejected.sort();
     Ok(report)
@@ -202,6 +251,7 @@ fn reconcile(
 /// each (when extracted with today's settings); the others are counted as they are.
 fn to_read(
     present: Vec<FileStat>,
+    forced: &HashSet<String>,
     catalog: &Catalog,
     contexts: &HashMap<String, ChannelContext>,
     report: &mut ScanReport,
@@ -212,9 +262,15 @@ fn to_read(
             continue;
         };
         let record = catalog.live_at(&file.path);
+        let force = forced.contains(&file.path);
         match (record, catalog.rejected.get(&file.path)) {
-            (Some(r), _) if same_stat(r, &file) && r.extract_key == ctx.key => {
+            (Some(r), _) if same_stat(r, &file) && r.extract_key == ctx.key && !force => {
                 report.unchanged += 1
+            }
+            // A picture it uses changed: its bytes alone cannot tell.
+            (Some(_), _) if force => {
+                known.push(None);
+                to_read.push(file);
             }
             (None, Some(rej)) if rej.size == file.size && rej.mtime_ns == file.mtime_ns => {
                 report

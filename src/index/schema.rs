@@ -32,7 +32,21 @@ CREATE TABLE IF NOT EXISTS uploaded (key TEXT PRIMARY KEY, content BLOB NOT NULL
 ";
 
 /// The schema this version writes; older indexes are migrated on open.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
+
+/// v7: pictures. The picture files each article names (`key` is the published name, `NULL`
+/// when the file was missing or refused; `thumb` its thumbnail's), the picture files the last
+/// full scan saw (so that a changed one sends the articles that use it to be read again),
+/// and the pictures published. An index of v6 or earlier holds none: its articles are read
+/// again by the next scan (the extractor changed), which fills them in.
+const PICTURES: &str = "
+CREATE TABLE IF NOT EXISTS media_refs (
+    rowid INTEGER NOT NULL, path TEXT NOT NULL, key TEXT, thumb TEXT);
+CREATE INDEX IF NOT EXISTS media_refs_rowid ON media_refs(rowid);
+CREATE TABLE IF NOT EXISTS media_files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS media (key TEXT PRIMARY KEY, content BLOB NOT NULL);
+";
 
 /// v6: articles know when they expire and when they were retracted (both `NULL` for every
 /// article an earlier version indexed: it knew neither key), and the index keeps a bounded
@@ -123,6 +137,7 @@ pub fn migrate(conn: &Connection) -> Result<()> {
         tx.execute_batch(&to_microseconds())?;
     }
     add_lifecycle_columns(&tx)?;
+    tx.execute_batch(PICTURES)?;
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
     tx.commit()?;
     Ok(())
@@ -193,6 +208,35 @@ mod tests {
         );
         assert_eq!((entries[0].expires, entries[0].retracted), (None, None));
         assert_eq!(store.history(10).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn a_version_six_index_gains_the_picture_tables_and_keeps_every_article() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("index.sqlite")).unwrap();
+        conn.execute_batch(&format!(
+            "{SCHEMA} {HISTORY}
+             ALTER TABLE articles ADD COLUMN expires INTEGER;
+             ALTER TABLE articles ADD COLUMN retracted INTEGER;
+             INSERT INTO articles VALUES (4, 'news/a.md', 'news', 1, 1, x'00', x'00', 'urn:six',
+                'a', 1700000000000000, NULL, NULL, '', 'ar', 0, 1700000000000000,
+                1700000000000000, x'00', NULL, NULL);
+             INSERT INTO metas VALUES (4, '{{\"title\":\"A\"}}');
+             INSERT INTO pages VALUES (4, 'news/a/index.html', x'01', x'02');
+             PRAGMA user_version = 6;"
+        ))
+        .unwrap();
+        drop(conn);
+        let store = super::super::store::Store::open(dir.path()).unwrap();
+        assert_eq!(store.records().unwrap()[0].id, "urn:six");
+        assert!(store.media().unwrap().is_empty());
+        assert!(store.media_files().unwrap().is_empty());
+        assert_eq!(store.page_keys().unwrap().len(), 1);
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
     }
 
     /// A version-four index: today's tables, times in milliseconds.

@@ -283,6 +283,10 @@ impl Batch<'_> {
             "DELETE FROM metas WHERE rowid IN (SELECT rowid FROM articles WHERE deleted_at < ?1)",
             [ts(before)],
         )?;
+        self.tx.execute(
+            "DELETE FROM media_refs WHERE rowid IN (SELECT rowid FROM articles WHERE deleted_at < ?1)",
+            [ts(before)],
+        )?;
         Ok(self
             .tx
             .execute("DELETE FROM articles WHERE deleted_at < ?1", [ts(before)])?)

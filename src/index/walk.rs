@@ -30,6 +30,9 @@ pub struct Tree {
     pub misplaced: Vec<(String, String)>,
     /// Folders that could not be listed: the articles indexed beneath them are kept.
     pub unreadable: Vec<String>,
+    /// Picture files (by their names), sorted by path: a changed one sends the articles
+    /// that use it to be read again.
+    pub images: Vec<FileStat>,
 }
 
 impl Tree {
@@ -107,6 +110,7 @@ pub fn walk(root: &Path) -> Result<Tree> {
         }
     }
     tree.files.sort_by(|a, b| a.path.cmp(&b.path));
+    tree.images.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(tree)
 }
 
@@ -131,6 +135,7 @@ fn walk_channel(
         Err(e) => return unreadable(rel, &e, tree),
     };
     let mut articles = Vec::new();
+    let mut images = Vec::new();
     for entry in entries {
         let Ok(entry) = entry else { continue };
         let Some(name) = utf8_name(&entry, rel, tree) else {
@@ -148,6 +153,8 @@ fn walk_channel(
         } else if file_type.is_file() {
             if Kind::of_file_name(&name).is_some() {
                 articles.push((entry, path));
+            } else if crate::media::is_image_name(&name) {
+                images.push((entry, path));
             }
         } else {
             // Links and special files: classified one by one, and rare. A link is an
@@ -156,9 +163,17 @@ fn walk_channel(
                 Node::File(meta) if Kind::of_file_name(&name).is_some() => {
                     tree.files.push(stat(path, channel, &meta))
                 }
+                Node::File(meta) if crate::media::is_image_name(&name) => {
+                    tree.images.push(stat(path, channel, &meta))
+                }
                 Node::Refused(reason) => tree.misplaced.push((path, reason)),
                 Node::File(_) | Node::Folder | Node::Skip => {}
             }
+        }
+    }
+    for (entry, path) in images {
+        if let Ok(meta) = entry.metadata() {
+            tree.images.push(stat(path, channel, &meta));
         }
     }
     // Stat on every core: on a large folder the stats are most of a no-change rebuild.

@@ -13,6 +13,8 @@
 //! _/sitemaps/sitemap-{n}.xml              the parts of a sitemap too large for one file
 //! _/archive/{scope folder}{YYYY-MM}/…      monthly archives of the site and channel feeds
 //! _/preview.js _/preview-version         `serve --preview` only: the page reload
+//! _/media/{hash}.{ext}                    a picture, named by its content (immutable)
+//! _/media/{hash}-thumb.jpg                its thumbnail
 //! ```
 //!
 //! Feeds people subscribe to by hand keep plain names; everything else generated goes
@@ -71,6 +73,27 @@ pub const PREVIEW_SCRIPT: &str = "_/preview.js";
 
 /// Key of `serve --preview`'s publish counter, which the reload script asks for.
 pub const PREVIEW_VERSION: &str = "_/preview-version";
+/// Folder of the published pictures: `_/media/{hash}.{ext}`, named by their content.
+pub const MEDIA: &str = "_/media/";
+
+/// The key of a picture whose published bytes hash to `hash` (hex): immutable, since other
+/// bytes get another name.
+pub fn media_key(hash: &str, extension: &str) -> String {
+    format!("{MEDIA}{hash}.{extension}")
+}
+
+/// The key of the thumbnail of the picture whose published bytes hash to `hash`.
+pub fn thumb_key(hash: &str) -> String {
+    format!("{MEDIA}{hash}-thumb.jpg")
+}
+
+/// True for keys whose bytes never change (pictures): served and uploaded as immutable.
+pub fn is_immutable(key: &str) -> bool {
+    key.starts_with(MEDIA)
+}
+
+/// `Cache-Control` of immutable keys ([`is_immutable`]).
+pub const IMMUTABLE_CACHE: &str = "public, max-age=31536000, immutable";
 
 /// Top-level names no channel folder may take: their feeds would collide with generated ones.
 pub const RESERVED_CHANNELS: [&str; 4] = [TAGS, LANG, AUTHORS, FILES];
@@ -159,6 +182,11 @@ pub fn media_type(key: &str) -> &'static str {
         None if name.ends_with(".css") => "text/css; charset=utf-8",
         None if name.ends_with(".xml") => "application/xml; charset=utf-8",
         None if name.ends_with(".txt") => "text/plain; charset=utf-8",
+        None if name.ends_with(".jpg") => "image/jpeg",
+        None if name.ends_with(".png") => "image/png",
+        None if name.ends_with(".gif") => "image/gif",
+        None if name.ends_with(".webp") => "image/webp",
+        None if name.ends_with(".avif") => "image/avif",
         None => "application/octet-stream",
     }
 }
@@ -195,6 +223,9 @@ mod tests {
         assert_eq!(media_type(STYLESHEET), "text/xsl; charset=utf-8");
         assert_eq!(media_type(SITE_STYLESHEET), "text/css; charset=utf-8");
         assert_eq!(media_type("_/a.bin"), "application/octet-stream");
+        assert_eq!(media_type(&media_key("ab12", "webp")), "image/webp");
+        assert_eq!(media_type(&thumb_key("ab12")), "image/jpeg");
+        assert!(is_immutable(&thumb_key("ab12")) && !is_immutable(SITE_STYLESHEET));
     }
 
     #[test]

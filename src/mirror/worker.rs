@@ -184,6 +184,9 @@ impl CachePolicy {
 
     /// The `Cache-Control` of `key` uploaded at `now`.
     pub fn of_key(&self, key: &str, now: chrono::DateTime<Utc>) -> String {
+        if crate::layout::is_immutable(key) {
+            return crate::layout::IMMUTABLE_CACHE.to_string();
+        }
         let max_age = crate::layout::max_age(key, now, self.timezone, self.ttl_secs);
         format!("public, max-age={max_age}")
     }

@@ -87,6 +87,8 @@ struct Head<'a> {
     canonical: &'a str,
     /// Feeds announced for autodiscovery.
     feeds: &'a [&'a FeedMeta],
+    /// Link-preview tags (`og:`, `twitter:`), for an article with a picture.
+    social: String,
 }
 
 /// A whole HTML document around `body`.
@@ -107,13 +109,14 @@ fn document(head: &Head, body: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title}</title>\n<meta name=\"description\" content=\"{description}\">\n\
-         <link rel=\"canonical\" href=\"{canonical}\">\n{alternates}<style>{CSS}</style>\n</head>\n\
+         <link rel=\"canonical\" href=\"{canonical}\">\n{social}{alternates}<style>{CSS}</style>\n</head>\n\
          <body>\n<div class=\"wrap\">\n{body}</div>\n</body>\n</html>\n",
         lang = esc(head.lang),
         dir = dir(head.lang),
         title = esc(head.title),
         description = esc(head.description),
         canonical = esc(head.canonical),
+        social = head.social,
     )
 }
 
@@ -219,6 +222,7 @@ mod tests {
                 description: &text,
                 canonical: &item.link,
                 feeds: &feeds,
+                social: String::new(),
             };
             return document(&head, &body);
         }
@@ -244,9 +248,41 @@ mod tests {
         } else {
             format!("<ul class=\"tags\">{tags}</ul>\n")
         };
+        let (social, figure) = item.lead.as_ref().map_or_else(Default::default, |lead| {
+            let (w, h) = lead.size.unwrap_or_default();
+            let alt = lead.text.alt.as_deref().unwrap_or_default();
+            let social = format!(
+                "<meta property=\"og:type\" content=\"article\">\n\
+                 <meta property=\"og:title\" content=\"{}\">\n\
+                 <meta property=\"og:url\" content=\"{}\">\n\
+                 <meta property=\"og:image\" content=\"{}\">\n\
+                 <meta property=\"og:image:width\" content=\"{w}\">\n\
+                 <meta property=\"og:image:height\" content=\"{h}\">\n\
+                 <meta property=\"og:image:alt\" content=\"{}\">\n\
+                 <meta name=\"twitter:card\" content=\"summary_large_image\">\n",
+                esc(&item.title),
+                esc(&item.link),
+                esc(&lead.url),
+                esc(alt)
+            );
+            let caption = format!(
+                "<figcaption>{} <span class=\"credit\">{}</span></figcaption>",
+                esc(lead.text.caption.as_deref().unwrap_or_default()),
+                esc(lead.text.credit.as_deref().unwrap_or_default())
+            );
+            let figure = format!(
+                "<figure class=\"lead\" dir=\"{}\" lang=\"{}\"><img src=\"{}\" alt=\"{}\" \
+                 width=\"{w}\" height=\"{h}\">{caption}</figure>\n",
+                dir(lang),
+                esc(lang),
+                esc(&lead.url),
+                esc(alt)
+            );
+            (social, figure)
+        });
         let body = format!(
-            "{header}<article>\n<h1>{}</h1>\n<p class=\"meta\">{meta}</p>\n{content}\n{tags}\
-             </article>\n{}{}",
+            "{header}<article>\n<h1>{}</h1>\n<p class=\"meta\">{meta}</p>\n{figure}{content}\n\
+             {tags}</article>\n{}{}",
             esc(&item.title),
             subscribe_box(channel, lang),
             footer(lang),
@@ -257,6 +293,7 @@ mod tests {
             description: &item.summary,
             canonical: &item.link,
             feeds: &feeds,
+            social,
         };
         document(&head, &body)
     }
@@ -295,8 +332,21 @@ mod tests {
             words.recent
         ));
         for item in items.iter().filter(|i| i.removal.is_none()) {
+            let thumb = item
+                .lead
+                .as_ref()
+                .and_then(|lead| {
+                    let (url, w, h) = lead.thumbnail.as_ref()?;
+                    let alt = esc(lead.text.alt.as_deref().unwrap_or_default());
+                    Some(format!(
+                        "<img class=\"thumb\" loading=\"lazy\" src=\"{}\" alt=\"{alt}\" \
+                         width=\"{w}\" height=\"{h}\">",
+                        esc(url)
+                    ))
+                })
+                .unwrap_or_default();
             body.push_str(&format!(
-                "<li lang=\"{}\" dir=\"auto\"><a class=\"title\" href=\"{}\">{}</a> \
+                "<li lang=\"{}\" dir=\"auto\">{thumb}<a class=\"title\" href=\"{}\">{}</a> \
                  <span class=\"meta\">{}</span><p>{}</p></li>\n",
                 esc(&item.lang),
                 esc(&item.link),
@@ -314,6 +364,7 @@ mod tests {
             description: &feed.description,
             canonical: &feed.home_url,
             feeds: &feeds,
+            social: String::new(),
         };
         document(&head, &body)
     }

@@ -65,6 +65,7 @@ pub fn not_found_page(page: &NotFound) -> String {
             description: words.text,
             canonical: &home,
             feeds: &[],
+            social: String::new(),
         },
         &body,
     )

@@ -66,7 +66,19 @@ fn item(full: bool, lang: &str) -> Item {
         } else {
             Vec::new()
         },
-        image: full.then(|| format!("{BASE}/_/images/sample.jpg")),
+        image: full.then(|| format!("{BASE}/_/media/sample.jpg")),
+        lead: full.then(|| crate::feed::Lead {
+            url: format!("{BASE}/_/media/sample.jpg"),
+            mime_type: Some("image/jpeg"),
+            length: Some(123_456),
+            size: Some((1600, 900)),
+            thumbnail: Some((format!("{BASE}/_/media/sample-thumb.jpg"), 400, 225)),
+            text: crate::article::ImageText {
+                alt: Some("A sample picture".into()),
+                caption: Some("A sample caption.".into()),
+                credit: Some("Photo: Desk".into()),
+            },
+        }),
         removal: None,
     }
 }

@@ -436,6 +436,49 @@ struct ItemVars<'a> {
     tags: &'a [String],
     categories: &'a [String],
     image: Option<&'a str>,
+    /// The lead image, described.
+    picture: Option<PictureVars<'a>>,
+}
+
+/// An item's lead image as templates see it.
+#[derive(Serialize)]
+struct PictureVars<'a> {
+    url: &'a str,
+    width: Option<u32>,
+    height: Option<u32>,
+    mime_type: Option<&'a str>,
+    alt: Option<&'a str>,
+    caption: Option<&'a str>,
+    credit: Option<&'a str>,
+    thumbnail: Option<ThumbVars<'a>>,
+}
+
+/// A thumbnail as templates see it.
+#[derive(Serialize)]
+struct ThumbVars<'a> {
+    url: &'a str,
+    width: u32,
+    height: u32,
+}
+
+fn picture_vars(lead: &crate::feed::Lead) -> PictureVars<'_> {
+    PictureVars {
+        url: &lead.url,
+        width: lead.size.map(|s| s.0),
+        height: lead.size.map(|s| s.1),
+        mime_type: lead.mime_type,
+        alt: lead.text.alt.as_deref(),
+        caption: lead.text.caption.as_deref(),
+        credit: lead.text.credit.as_deref(),
+        thumbnail: lead
+            .thumbnail
+            .as_ref()
+            .map(|(url, width, height)| ThumbVars {
+                url,
+                width: *width,
+                height: *height,
+            }),
+    }
 }
 
 fn item_vars(item: &Item, tz: chrono_tz::Tz) -> ItemVars<'_> {
@@ -447,7 +490,8 @@ fn item_vars(item: &Item, tz: chrono_tz::Tz) -> ItemVars<'_> {
         content_html: item
             .content_html
             .as_ref()
-            .map(|html| Value::from_safe_string(html.clone())),
+            // Body images load when scrolled to (the HTML is sanitised: `<img ` is a tag).
+            .map(|html| Value::from_safe_string(html.replace("<img ", "<img loading=\"lazy\" "))),
         lang: &item.lang,
         dir: dir(&item.lang),
         published: moment(item.published, tz),
@@ -457,6 +501,7 @@ fn item_vars(item: &Item, tz: chrono_tz::Tz) -> ItemVars<'_> {
         tags: &item.tags,
         categories: &item.categories,
         image: item.image.as_deref(),
+        picture: item.lead.as_ref().map(picture_vars),
     }
 }
 
@@ -707,7 +752,7 @@ mod tests {
         assert!(
             full.contains(
                 "<h1>Sample &lt;title&gt; &amp; &quot;quotes&quot;</h1><p>A sample paragraph.</p>|\
-                 https://news.example.org/_/images/sample.jpg|Ada, Zaid|2026-11-25 09:30|True|\
+                 https://news.example.org/_/media/sample.jpg|Ada, Zaid|2026-11-25 09:30|True|\
                  العالم|article|Asia/Riyadh|2026-11-25T09:30:00+03:00|11|2026-11-27T06:30:00+00:00"
             ),
             "{full}"

@@ -92,11 +92,12 @@ fn content_html(config: &Config, record: &Record, link: &str, meta: &Meta) -> Op
     let root = config.paths.feeds.canonicalize().ok()?;
     let max = config.feed.max_article_bytes;
     let bytes = crate::confine::read(&root, &root.join(&record.path), max, record.size).ok()?;
-    if blake3::hash(&bytes).as_bytes() != &record.hash {
+    if crate::media::with_pictures(blake3::hash(&bytes).as_bytes(), meta) != record.hash {
         return None;
     }
     // Read as the scan read it; the metadata is what the scan extracted from these bytes.
     let doc = article::read_document(&record.path, &bytes).ok()?;
     let url = url::Url::parse(link).ok()?;
-    Some(doc.content_html(&url, &meta.lang, &meta.title))
+    let base = &config.site.base_url;
+    Some(doc.content_html_with(&url, &meta.lang, &meta.title, &meta.pictures, base))
 }

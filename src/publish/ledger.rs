@@ -18,7 +18,7 @@ use crate::index::store::{Batch, Output, Store};
 pub(super) const FEEDS_DIGEST: &str = "feeds_digest";
 
 /// Bumped whenever what is published besides feeds changes (pages, stylesheet).
-const LAYOUT_VERSION: &str = "feedfold-layout-2";
+const LAYOUT_VERSION: &str = "feedfold-layout-3";
 
 /// Digest of everything besides articles that shapes the feeds and pages: the settings, and
 /// the site's templates and stylesheet when it has them (so that changing one rewrites every

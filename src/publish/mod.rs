@@ -2,21 +2,24 @@
 //!
 //! 1. **plan** ([`crate::feed::plan()`]): which feeds exist and which items each shows,
 //!    and their monthly archives ([`crate::feed::archive::plan()`]);
-//! 2. **pages** (`pages`): the page of every article whose page is missing or out of date;
-//! 3. **jobs** (`jobs`, `sitemaps`): every keyed output, less those the ledger says are
+//! 2. **pictures** (`media`): the pictures those articles use, before anything shows them;
+//! 3. **pages** (`pages`): the page of every article whose page is missing or out of date;
+//! 4. **jobs** (`jobs`, `sitemaps`): every keyed output, less those the ledger says are
 //!    current;
-//! 4. **items** (`items`, kept in `cache`): the feed items those jobs need;
-//! 5. **render, verify, write** (`archives`, then `render`): the archives of the months
+//! 5. **items** (`items`, kept in `cache`): the feed items those jobs need;
+//! 6. **render, verify, write** (`archives`, then `render`): the archives of the months
 //!    that changed first (a feed never links an archive not there yet), then each job
 //!    rendered, parsed back, put at its key through a [`Target`]; a feed that fails the
 //!    check is not published, the last good one stays;
-//! 6. **record** (`ledger`): what was published, and what to remove.
+//! 7. **record** (`ledger`): what was published, and what to remove (pages, then
+//!    pictures, only after the feeds that showed them).
 
 mod archives;
 mod cache;
 mod items;
 mod jobs;
 mod ledger;
+mod media;
 mod pages;
 mod render;
 mod report;
@@ -82,6 +85,17 @@ pub fn publish(
         settings: &settings,
         stages: &showing.stages,
     };
+    let live: std::collections::HashSet<i64> = planned
+        .iter()
+        .filter(|e| {
+            showing
+                .stages
+                .get(&e.rowid)
+                .is_none_or(|s| *s == crate::lifecycle::Stage::Live)
+        })
+        .map(|e| e.rowid)
+        .collect();
+    let unused_media = media::publish(config, &live, store, target, &mut report)?;
     let mut pages = pages::publish_pages(&layout, entries, store, target, cache, &mut report)?;
     let mut outputs: Vec<(String, Output)> = Vec::new();
     let mut jobs = Vec::new();
@@ -134,6 +148,7 @@ pub fn publish(
         batch.set_state(sitemaps::SITEMAP_SETTINGS, &sitemaps::settings(config))
     })?;
     pages::remove_pages(&pages.leaving, store, target, cache, &mut report)?;
+    media::remove(&unused_media, store, target, &mut report)?;
     report.gone_pages = pages::gone_pages(&showing.stages, store)?;
     Ok(report)
 }

@@ -178,7 +178,14 @@ fn send(
     Ok(reply
         .with(header::ETAG, &etag)
         .with(header::LAST_MODIFIED, &http_date(asset.modified))
-        .with(header::CACHE_CONTROL, &format!("public, max-age={max_age}"))
+        .with(
+            header::CACHE_CONTROL,
+            &if layout::is_immutable(key) {
+                layout::IMMUTABLE_CACHE.to_string()
+            } else {
+                format!("public, max-age={max_age}")
+            },
+        )
         .with(
             header::VARY,
             if is_feed {
@@ -219,7 +226,9 @@ fn representation(
             // The bytes read are the truth: a page rewritten since the snapshot gets its
             // own tag.
             let hash = asset::short_hash(&raw);
-            if accepted.contains(&Coding::Gzip) && raw.len() > 512 {
+            // Pictures are compressed already.
+            let compressible = !asset.content_type.starts_with("image/");
+            if compressible && accepted.contains(&Coding::Gzip) && raw.len() > 512 {
                 let gz = asset::gzip(&raw, 6).map_err(std::io::Error::other)?;
                 (hash, Coding::Gzip, gz)
             } else {

@@ -84,6 +84,10 @@ pub fn classify(
             Notice::Path(path, _) if path == config_file || is_template(templates, path) => {
                 reload = true
             }
+            // A picture names no article: the full scan finds the ones that use it.
+            Notice::Path(path, _) if path.starts_with(root) && is_picture(path) => {
+                full = Some("a picture changed".into())
+            }
             Notice::Path(path, _) if path.starts_with(root) => paths.push(path),
             Notice::Path(..) => {}
             Notice::Lost(reason) => full = Some(reason.clone()),
@@ -161,6 +165,13 @@ fn place(root: &Path, path: &Path, is_channel: &impl Fn(&str) -> bool) -> Result
         return Err(Change::Channel(channel.to_string()));
     }
     Ok(rel)
+}
+
+/// True for a picture file's path (by its name, as the scan tells them).
+fn is_picture(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(crate::media::is_image_name)
 }
 
 /// `rel` as a `/`-separated path, or `None` when it is not UTF-8.

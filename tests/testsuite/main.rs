@@ -15,6 +15,8 @@ mod health;
 mod hostile_content;
 mod hostile_files;
 mod identity;
+mod images;
+mod images_live;
 mod init;
 mod lifecycle;
 mod on_change;

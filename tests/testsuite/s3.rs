@@ -374,3 +374,41 @@ fn a_scheduled_story_puts_nothing_in_the_bucket_before_its_moment() {
         );
     }
 }
+
+#[test]
+fn a_picture_goes_to_the_bucket_as_immutable_and_leaves_when_replaced() {
+    let Some(moto) = Moto::start() else { return };
+    let site = with_bucket(&moto, "pics");
+    site.write("world/story.txt", article("Storm at the coast"));
+    site.write("world/story.png", crate::images::png(300, 200, 1));
+    let out = feedfold(&site, "build");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pictures = |site: &Site| -> Vec<String> {
+        local_keys(site)
+            .into_iter()
+            .filter(|k| k.starts_with("_/media/"))
+            .collect()
+    };
+    let before = pictures(&site);
+    assert_eq!(before.len(), 2, "{before:?}");
+    for key in &before {
+        let (status, content_type, cache, _) = moto.object("pics", &format!("site/{key}"));
+        assert_eq!(status, 200, "{key}");
+        assert!(content_type.starts_with("image/"), "{key}: {content_type}");
+        assert_eq!(cache, "public, max-age=31536000, immutable", "{key}");
+    }
+    site.write("world/story.png", crate::images::png(300, 200, 200));
+    let out = feedfold(&site, "build");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = pictures(&site);
+    assert!(after.iter().all(|k| !before.contains(k)), "{after:?}");
+    assert_eq!(moto.keys("pics"), prefixed(&local_keys(&site)));
+}
