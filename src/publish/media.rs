@@ -19,6 +19,9 @@ use crate::media;
 /// Picture files read and decoded at once (on every core).
 const CHUNK: usize = 8;
 
+/// Pictures synced one by one; more are synced with one `syncfs`.
+const FEW: usize = 16;
+
 /// What one picture key needs: the file it comes from, and whether it is that file's
 /// thumbnail.
 #[derive(Debug, Clone)]
@@ -86,9 +89,17 @@ pub(super) fn publish(
                     .collect()
             });
             for (key, bytes) in made.into_iter().flatten() {
-                target.put(&key, &bytes)?;
+                target.put_deferred(&key, &bytes)?;
                 written.push((key, *blake3::hash(&bytes).as_bytes()));
             }
+        }
+        // Durable before the index says they are published: a few synced one by one, many
+        // with one sync of the whole folder.
+        if written.len() <= FEW {
+            let keys: Vec<&str> = written.iter().map(|(k, _)| k.as_str()).collect();
+            target.sync(&keys)?;
+        } else {
+            target.flush()?;
         }
     }
     let batch = store.batch()?;
