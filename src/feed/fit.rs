@@ -22,14 +22,7 @@ pub fn fit(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String)
             skipped: Vec::new(),
         };
     }
-    let mut skipped = Vec::new();
-    let mut kept: Vec<Item> = Vec::with_capacity(items.len());
-    for item in items {
-        match shrunk(item, max_bytes, &render) {
-            Some(item) => kept.push(item),
-            None => skipped.push(item.id.clone()),
-        }
-    }
+    let (kept, skipped) = shrink_each(items, max_bytes, &render);
     // Largest prefix that fits: binary search over the item count.
     let (mut lo, mut hi) = (0usize, kept.len());
     while lo < hi {
@@ -44,6 +37,24 @@ pub fn fit(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String)
         text: render(&kept[..lo]),
         skipped,
     }
+}
+
+/// Each of `items` whole if it fits `max_bytes` alone, else as its summary; the ids of
+/// those that fit neither way.
+fn shrink_each(
+    items: &[Item],
+    max_bytes: usize,
+    render: &impl Fn(&[Item]) -> String,
+) -> (Vec<Item>, Vec<String>) {
+    let mut skipped = Vec::new();
+    let mut kept: Vec<Item> = Vec::with_capacity(items.len());
+    for item in items {
+        match shrunk(item, max_bytes, render) {
+            Some(item) => kept.push(item),
+            None => skipped.push(item.id.clone()),
+        }
+    }
+    (kept, skipped)
 }
 
 /// Items split into documents that each fit a byte budget.
@@ -65,14 +76,7 @@ pub fn split(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> Strin
             skipped: Vec::new(),
         };
     }
-    let mut skipped = Vec::new();
-    let mut kept: Vec<Item> = Vec::with_capacity(items.len());
-    for item in items {
-        match shrunk(item, max_bytes, &render) {
-            Some(item) => kept.push(item),
-            None => skipped.push(item.id.clone()),
-        }
-    }
+    let (kept, skipped) = shrink_each(items, max_bytes, &render);
     let fits = |part: &[Item]| render(part).len() <= max_bytes;
     let mut parts = Vec::new();
     let mut rest = &kept[..];

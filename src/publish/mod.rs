@@ -43,7 +43,7 @@ use crate::feed;
 use crate::identity::Entry;
 use crate::index::scan::FEEDS_STALE;
 use crate::index::store::{Output, Store};
-use crate::lifecycle::Showing;
+use crate::lifecycle::{Showing, Stage};
 
 /// Publishes article pages whose article changed, then every feed, listing page and
 /// static file whose signature changed or whose file is missing, then removes what left:
@@ -61,17 +61,7 @@ pub fn publish(
     let mut plans = feed::plan(&planned, &floors, channels, config);
     let archived = feed::archive::plan(&planned, &floors, &mut plans, config);
     let plans = plans;
-    // Pages: of every article in a feed, and the notice of a retraction that stands.
-    let with_page: Vec<&Entry> = planned
-        .iter()
-        .copied()
-        .chain(
-            floors
-                .iter()
-                .copied()
-                .filter(|e| showing.stages.get(&e.rowid).is_some_and(|s| s.is_gone())),
-        )
-        .collect();
+    let with_page = with_pages(showing, &planned, &floors);
     let entries = &with_page[..];
     let previous = store.outputs()?;
     let mut report = PublishReport {
@@ -85,31 +75,14 @@ pub fn publish(
         settings: &settings,
         stages: &showing.stages,
     };
-    let live: std::collections::HashSet<i64> = planned
-        .iter()
-        .filter(|e| {
-            showing
-                .stages
-                .get(&e.rowid)
-                .is_none_or(|s| *s == crate::lifecycle::Stage::Live)
-        })
-        .map(|e| e.rowid)
-        .collect();
+    let live = live_rowids(showing, &planned);
     let unused_media = media::publish(config, &live, store, target, &mut report)?;
     let mut pages = pages::publish_pages(&layout, entries, store, target, cache, &mut report)?;
     let mut outputs: Vec<(String, Output)> = Vec::new();
-    let mut jobs = Vec::new();
     let sitemaps = sitemaps::sources(config, showing, &plans);
     let all = jobs::all_jobs(config, &plans).into_iter();
-    for job in all.chain(sitemaps::jobs(config, &sitemaps)) {
-        match previous.get(&job.key) {
-            Some(old) if old.signature == job.signature && target.exists(&job.key) => {
-                report.unchanged += 1;
-                outputs.push((job.key, old.clone()));
-            }
-            _ => jobs.push(job),
-        }
-    }
+    let all = all.chain(sitemaps::jobs(config, &sitemaps));
+    let mut jobs = stale(all, &previous, target, &mut outputs, &mut report);
     let needed = items::needed_by(&jobs);
     let items = items::build_items(&needed, config, store, cache, &showing.stages)?;
     // Archives before the feeds that link to them: no `prev-archive` leads nowhere.
@@ -151,6 +124,58 @@ pub fn publish(
     media::remove(&unused_media, store, target, &mut report)?;
     report.gone_pages = pages::gone_pages(&showing.stages, store)?;
     Ok(report)
+}
+
+/// The articles with a page: every article in a feed, and the notice of a retraction
+/// that stands.
+fn with_pages<'a>(
+    showing: &Showing,
+    planned: &[&'a Entry],
+    floors: &[&'a Entry],
+) -> Vec<&'a Entry> {
+    let gone = |e: &&&Entry| showing.stages.get(&e.rowid).is_some_and(|s| s.is_gone());
+    planned
+        .iter()
+        .copied()
+        .chain(floors.iter().filter(gone).copied())
+        .collect()
+}
+
+/// The planned articles that are live (their pictures are published); in a preview,
+/// the scheduled ones too.
+fn live_rowids(showing: &Showing, planned: &[&Entry]) -> std::collections::HashSet<i64> {
+    planned
+        .iter()
+        .filter(|e| {
+            showing
+                .stages
+                .get(&e.rowid)
+                .is_none_or(|s| matches!(s, Stage::Live | Stage::Scheduled { .. }))
+        })
+        .map(|e| e.rowid)
+        .collect()
+}
+
+/// The jobs whose output the ledger does not hold as current (or whose file is missing);
+/// the others keep what was recorded of them, in `outputs`.
+fn stale<'a>(
+    all: impl Iterator<Item = jobs::Job<'a>>,
+    previous: &HashMap<String, Output>,
+    target: &dyn Target,
+    outputs: &mut Vec<(String, Output)>,
+    report: &mut PublishReport,
+) -> Vec<jobs::Job<'a>> {
+    let mut jobs = Vec::new();
+    for job in all {
+        match previous.get(&job.key) {
+            Some(old) if old.signature == job.signature && target.exists(&job.key) => {
+                report.unchanged += 1;
+                outputs.push((job.key, old.clone()));
+            }
+            _ => jobs.push(job),
+        }
+    }
+    jobs
 }
 
 /// Takes each job's outcome into the report and the outputs to record; a feed that failed
