@@ -1,5 +1,6 @@
-//! Pictures under `feedfold watch` (a new sidecar, a replaced picture, one broken in an
-//! edit) and as `feedfold serve` answers them.
+//! Pictures under `feedfold watch` (a new sidecar, a replaced picture, pictures leading
+//! outside, bombs, truncated and oversize files, one shared by two articles) and as
+//! `feedfold serve` answers them.
 
 use std::fs;
 
@@ -110,6 +111,54 @@ fn under_watch_a_picture_leading_outside_or_declaring_a_huge_size_is_refused() {
     assert!(daemon.log().contains("leads outside"), "{}", daemon.log());
     assert!(!rss().contains("<enclosure"), "{}", rss());
     assert!(!site.root().join("public/_/media").exists() || files(&site).is_empty());
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
+fn under_watch_truncated_and_oversize_pictures_are_reported_and_one_shared_picture_is_stored_once()
+{
+    let site = Site::new();
+    site.append_config("[feed]\nmax_image_bytes = 2000\n");
+    for (name, file) in [
+        ("Cut", "cut.png"),
+        ("Big", "big.png"),
+        ("One", "shared.png"),
+    ] {
+        site.write(
+            &format!("world/{file}.md"),
+            format!("---\ntitle: {name}\nimage: {file}\n---\nB.\n"),
+        );
+    }
+    site.write(
+        "world/two.md",
+        "---\ntitle: Two\nimage: shared.png\n---\nB.\n",
+    );
+    let daemon = Daemon::start(&site);
+    let rss = || fs::read_to_string(site.root().join("public/world/rss.xml")).unwrap_or_default();
+    wait_for("every article", || {
+        ["Cut", "Big", "One", "Two"]
+            .iter()
+            .all(|t| rss().contains(t))
+    });
+    let mut truncated = png(200, 200, 7);
+    truncated.truncate(truncated.len() / 2);
+    site.write("world/cut.png", truncated);
+    site.write("world/big.png", png(400, 400, 9));
+    site.write("world/shared.png", png(10, 10, 5));
+    wait_for("the bad pictures reported", || {
+        let log = daemon.log();
+        log.contains("truncated PNG") && log.contains("feed.max_image_bytes")
+    });
+    wait_for("the shared picture in both items", || {
+        rss().matches("<enclosure").count() == 2
+    });
+    let feed = rss();
+    let urls: std::collections::BTreeSet<&str> = feed
+        .split("<enclosure url=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(urls.len(), 1, "{urls:?}");
     assert_eq!(daemon.stop(), 0);
 }
 
