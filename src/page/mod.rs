@@ -10,6 +10,7 @@ mod listing;
 mod not_found;
 mod preview;
 mod samples;
+mod structured;
 mod templates;
 
 pub use article::{ArticlePage, article_page};
@@ -194,6 +195,46 @@ mod tests {
     }
 
     /// An article page composed from the helpers alone.
+    /// The Open Graph article tags and the JSON-LD block every article page starts its
+    /// `social` block with.
+    fn link_preview(item: &Item) -> String {
+        let iso = |d: DateTime<Utc>| d.with_timezone(&TIMEZONE).to_rfc3339();
+        let mut out = format!(
+            "<meta property=\"og:type\" content=\"article\">\n\
+             <meta property=\"og:title\" content=\"{}\">\n\
+             <meta property=\"og:description\" content=\"{}\">\n\
+             <meta property=\"og:url\" content=\"{}\">\n\
+             <meta property=\"og:site_name\" content=\"{}\">\n\
+             <meta property=\"og:locale\" content=\"{}\">\n\
+             <meta property=\"article:published_time\" content=\"{}\">\n\
+             <meta property=\"article:modified_time\" content=\"{}\">\n",
+            esc(&item.title),
+            esc(&item.summary),
+            esc(&item.link),
+            esc(SITE_TITLE),
+            structured::og_locale(&item.lang),
+            iso(item.published),
+            iso(item.updated),
+        );
+        for author in &item.authors {
+            out.push_str(&format!(
+                "<meta property=\"article:author\" content=\"{}\">\n",
+                esc(author)
+            ));
+        }
+        for tag in &item.tags {
+            out.push_str(&format!(
+                "<meta property=\"article:tag\" content=\"{}\">\n",
+                esc(tag)
+            ));
+        }
+        out.push_str(&format!(
+            "<script type=\"application/ld+json\">{}</script>\n",
+            structured::news_article(item, SITE_TITLE, BASE)
+        ));
+        out
+    }
+
     fn composed_article(s: &Samples, item: &Item) -> String {
         let channel = &s.world;
         let lang = item.lang.as_str();
@@ -248,20 +289,15 @@ mod tests {
         } else {
             format!("<ul class=\"tags\">{tags}</ul>\n")
         };
-        let (social, figure) = item.lead.as_ref().map_or_else(Default::default, |lead| {
+        let (picture, figure) = item.lead.as_ref().map_or_else(Default::default, |lead| {
             let (w, h) = lead.size.unwrap_or_default();
             let alt = lead.text.alt.as_deref().unwrap_or_default();
             let social = format!(
-                "<meta property=\"og:type\" content=\"article\">\n\
-                 <meta property=\"og:title\" content=\"{}\">\n\
-                 <meta property=\"og:url\" content=\"{}\">\n\
-                 <meta property=\"og:image\" content=\"{}\">\n\
+                "<meta property=\"og:image\" content=\"{}\">\n\
                  <meta property=\"og:image:width\" content=\"{w}\">\n\
                  <meta property=\"og:image:height\" content=\"{h}\">\n\
                  <meta property=\"og:image:alt\" content=\"{}\">\n\
                  <meta name=\"twitter:card\" content=\"summary_large_image\">\n",
-                esc(&item.title),
-                esc(&item.link),
                 esc(&lead.url),
                 esc(alt)
             );
@@ -280,6 +316,12 @@ mod tests {
             );
             (social, figure)
         });
+        let picture = if picture.is_empty() {
+            "<meta name=\"twitter:card\" content=\"summary\">\n".to_string()
+        } else {
+            picture
+        };
+        let social = format!("{}{picture}", link_preview(item));
         let body = format!(
             "{header}<article>\n<h1>{}</h1>\n<p class=\"meta\">{meta}</p>\n{figure}{content}\n\
              {tags}</article>\n{}{}",

@@ -588,8 +588,11 @@ pub(super) fn article(
 ) -> Result<String, TemplateProblem> {
     let tz = common.timezone;
     let channel = Value::from_serialize(feed_vars(channel, tz));
+    let json_ld = super::structured::news_article(item, common.site_title, common.base_url);
     let ctx = context! {
         item => Value::from_serialize(item_vars(item, tz)),
+        og_locale => super::structured::og_locale(&item.lang),
+        json_ld => Value::from_safe_string(json_ld),
         channel => channel.clone(),
         site_feed => Value::from_serialize(feed_vars(site, tz)),
         subscribe => channel,

@@ -1,0 +1,111 @@
+//! What an article page tells link previews and search engines about itself: the Open
+//! Graph locale of its language, and its JSON-LD `NewsArticle` (schema.org). Pure.
+//!
+//! JSON-LD sits in a `<script type="application/ld+json">` data block, which no browser
+//! runs (the pages' policy has no `script-src` at all); its text is JSON with `<`, `>` and
+//! `&` written as `\u003c`, `\u003e`, `\u0026`, so no title can end the block.
+
+use serde_json::{Value, json};
+
+use crate::feed::Item;
+
+/// The Open Graph locale of a BCP 47 tag: `ar` → `ar_AR`, `en` → `en_US`, `en-GB` →
+/// `en_GB`, `fr` → `fr_FR`; a tag that is not `language[-REGION]` keeps its language alone.
+pub fn og_locale(lang: &str) -> String {
+    let mut parts = lang.split(['-', '_']);
+    let language = parts.next().unwrap_or("en").to_ascii_lowercase();
+    let region = parts.find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()));
+    match (language.as_str(), region) {
+        (_, Some(region)) => format!("{language}_{}", region.to_ascii_uppercase()),
+        ("ar", None) => "ar_AR".into(),
+        ("en", None) => "en_US".into(),
+        (l, None) if l.len() == 2 => format!("{l}_{}", l.to_ascii_uppercase()),
+        (l, None) => l.to_string(),
+    }
+}
+
+/// The JSON-LD `NewsArticle` of `item` on a site titled `site_title` at `base_url`, as
+/// text safe inside a `<script>` data block.
+pub fn news_article(item: &Item, site_title: &str, base_url: &str) -> String {
+    let authors: Vec<Value> = item
+        .authors
+        .iter()
+        .map(|name| json!({ "@type": "Person", "name": name }))
+        .collect();
+    let mut ld = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": item.title,
+        "description": item.summary,
+        "datePublished": item.published.to_rfc3339(),
+        "dateModified": item.updated.to_rfc3339(),
+        "author": authors,
+        "publisher": { "@type": "Organization", "name": site_title, "url": format!("{base_url}/") },
+        "inLanguage": item.lang,
+        "mainEntityOfPage": item.link,
+    });
+    if let (Some(lead), Some(map)) = (&item.lead, ld.as_object_mut()) {
+        map.insert("image".into(), json!([lead.url]));
+    }
+    script_safe(&ld.to_string())
+}
+
+/// JSON text with `<`, `>` and `&` escaped: the same value, and nothing that can close
+/// the `<script>` element holding it.
+fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+
+    fn item(title: &str) -> Item {
+        let at: DateTime<Utc> = DateTime::from_timestamp(1_900_000_000, 0).unwrap();
+        Item {
+            id: "urn:uuid:1".into(),
+            title: title.into(),
+            link: "https://news.example.org/world/a/".into(),
+            summary: "Lede.".into(),
+            content_html: None,
+            lang: "ar".into(),
+            published: at,
+            updated: at,
+            authors: vec!["Desk".into()],
+            categories: vec![],
+            tags: vec![],
+            image: None,
+            lead: None,
+            removal: None,
+        }
+    }
+
+    #[test]
+    fn locales_follow_the_article_language() {
+        assert_eq!(og_locale("ar"), "ar_AR");
+        assert_eq!(og_locale("en"), "en_US");
+        assert_eq!(og_locale("en-GB"), "en_GB");
+        assert_eq!(og_locale("ar-EG"), "ar_EG");
+        assert_eq!(og_locale("fr"), "fr_FR");
+        assert_eq!(og_locale("zh-Hant-TW"), "zh_TW");
+    }
+
+    #[test]
+    fn json_ld_parses_as_a_news_article_and_survives_a_hostile_title() {
+        let hostile = "</script><script>alert(1)</script> & «خبر»";
+        let text = news_article(&item(hostile), "Fold News", "https://news.example.org");
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
+        let ld: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(ld["@type"], "NewsArticle");
+        assert_eq!(ld["headline"], hostile);
+        assert_eq!(ld["author"][0]["name"], "Desk");
+        assert_eq!(ld["publisher"]["name"], "Fold News");
+        assert_eq!(ld["inLanguage"], "ar");
+        assert_eq!(ld["mainEntityOfPage"], "https://news.example.org/world/a/");
+        assert_eq!(ld["datePublished"], "2030-03-17T17:46:40+00:00");
+    }
+}
