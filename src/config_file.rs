@@ -4,7 +4,8 @@
 //! resolved, then reads the site's page templates ([`crate::templates_file`]) into it. Every
 //! command and every reload loads the configuration through [`load`] (or [`load_with`],
 //! with what the command line sets instead of the file); a file that cannot be used is an
-//! [`InvalidConfig`], with every problem in it, and templates that cannot be used are an
+//! [`InvalidConfig`], with every problem in it; the site's icon and logo are read too
+//! ([`crate::brand_file`]). Templates that cannot be used are an
 //! [`InvalidTemplates`](crate::templates_file::InvalidTemplates): a reload keeps the old
 //! configuration and templates either way.
 
@@ -62,6 +63,7 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Config> {
         return Err(invalid(config::located(&text, e).into()).into());
     }
     config.templates = templates_file::load(&config.paths.templates, &dir)?;
+    config.site.marks = crate::brand_file::load(&config)?;
     if config.preview {
         config.templates = config.templates.for_preview().map_err(|problems| {
             templates_file::InvalidTemplates {

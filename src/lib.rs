@@ -22,6 +22,7 @@
 //! [`serve`] and [`mirror`]; [`progress`] shows long steps on a terminal.
 
 pub mod article;
+pub mod brand_file;
 pub mod commands;
 pub mod config;
 pub mod config_file;

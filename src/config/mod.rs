@@ -108,6 +108,17 @@ pub struct Site {
     /// IANA time zone in which dates without an offset are read.
     #[serde(default = "default_timezone")]
     pub timezone: String,
+    /// A square picture (favicons, RSS `<image>`, Atom `<icon>`, JSON Feed `icon`): a file
+    /// in the content folder, by its path relative to it, or an `http(s)` URL.
+    #[serde(default)]
+    pub icon: Option<String>,
+    /// A wide picture, about twice as wide as high (Atom `<logo>`, the page header, the
+    /// JSON-LD publisher's logo): a file in the content folder or an `http(s)` URL.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// What the shell found at `icon` and `logo` ([`crate::brand_file`]): not in the file.
+    #[serde(skip)]
+    pub marks: crate::media::brand::Marks,
 }
 
 fn default_language() -> String {
@@ -180,6 +191,11 @@ impl Config {
         check(check_text("site.title", Some(&site.title)));
         check(check_text("site.description", Some(&site.description)));
         check(check_text("site.author", site.author.as_deref()));
+        for (key, value) in [("site.icon", &site.icon), ("site.logo", &site.logo)] {
+            if let Some(Err(reason)) = value.as_deref().map(crate::media::brand::source) {
+                check(Err(invalid(key, reason)));
+            }
+        }
         if !is_language_tag(&self.site.language) {
             check(Err(invalid(
                 "site.language",
@@ -483,7 +499,7 @@ mod tests {
             problems(&text),
             [
                 "line 4: `site.colour`: unknown key; [site] takes author, base_url, \
-                 description, language, timezone, title",
+                 description, icon, language, logo, timezone, title",
                 "line 6: `feed.limt`: unknown key; did you mean `limit`?",
             ]
         );

@@ -45,6 +45,8 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         feed.set_subtitle(Some(Text::plain(meta.description.clone())));
     }
     feed.set_id(meta.self_url(Format::Atom).to_string());
+    feed.set_icon(meta.marks.icon.as_ref().map(|m| m.url.clone()));
+    feed.set_logo(meta.marks.logo.as_ref().map(|m| m.url.clone()));
     feed.set_updated(fixed(meta.updated));
     let author = meta.author.clone().unwrap_or_else(|| meta.title.clone());
     feed.set_authors(vec![Person {
@@ -199,6 +201,7 @@ mod tests {
             hubs: vec![],
             stylesheet: None,
             history: None,
+            marks: Default::default(),
         };
         let xml = render(&meta, std::slice::from_ref(&removed));
         assert!(

@@ -15,6 +15,12 @@ struct JsonFeed<'a> {
     home_page_url: &'a str,
     feed_url: &'a str,
     language: &'a str,
+    /// The site icon, for readers' lists (JSON Feed wants it square, 512 pixels).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icon: Option<&'a str>,
+    /// The same icon, as the feed's small favicon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    favicon: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authors: Vec<Author<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -87,6 +93,8 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         home_page_url: &meta.home_url,
         feed_url: meta.self_url(Format::Json),
         language: &meta.language,
+        icon: meta.marks.icon.as_ref().map(|m| m.url.as_str()),
+        favicon: meta.marks.icon.as_ref().map(|m| m.url.as_str()),
         authors: meta.author.iter().map(|name| Author { name }).collect(),
         hubs: meta
             .hubs

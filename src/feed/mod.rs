@@ -50,6 +50,8 @@ pub struct FeedMeta {
     pub stylesheet: Option<String>,
     /// Its links to its archives (RFC 5005 section 4); `None`: it has none.
     pub history: Option<History>,
+    /// The site's icon and logo (`site.icon`, `site.logo`).
+    pub marks: crate::media::brand::Marks,
 }
 
 /// A feed's place among its archive documents (RFC 5005 section 4). Links are folder URLs

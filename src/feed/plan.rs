@@ -143,6 +143,7 @@ fn feed_meta(
         hubs: config.websub.hubs.clone(),
         stylesheet: Some(layout::stylesheet_href(&dir)),
         history: None,
+        marks: site.marks.clone(),
     }
 }
 

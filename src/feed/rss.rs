@@ -54,6 +54,7 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         .last_build_date(Some(date::rfc2822(meta.updated)))
         .generator(Some(GENERATOR.to_string()))
         .ttl(Some(meta.ttl_minutes.to_string()))
+        .image(meta.marks.icon.as_ref().map(|icon| image(meta, icon)))
         .atom_ext(Some(AtomExtension {
             links: std::iter::once(self_link)
                 .chain(history)
@@ -75,6 +76,20 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         hex_references(&channel.to_string()),
         meta.stylesheet.as_deref(),
     )
+}
+
+/// The channel's `<image>`: the site icon, its title and link the channel's (as RSS 2.0
+/// wants), its size at most 144 × 400.
+fn image(meta: &FeedMeta, icon: &crate::media::brand::Mark) -> rss::Image {
+    let size = icon.rss_size();
+    rss::Image {
+        url: icon.url.clone(),
+        title: meta.title.clone(),
+        link: meta.home_url.clone(),
+        width: size.map(|(w, _)| w.to_string()),
+        height: size.map(|(_, h)| h.to_string()),
+        description: None,
+    }
 }
 
 /// Marks an archive document: `<fh:archive/>` (RFC 5005 section 4).

@@ -6,8 +6,10 @@
 //! - `probe`: type, size, orientation, and that the file is whole, with every read
 //!   bounds-checked and a pixel count past [`MAX_PIXELS`] refused before any decoding;
 //! - `jpeg`: the lossless metadata strip;
-//! - `thumb`: thumbnails, decoded within pixel and memory limits.
+//! - `thumb`: thumbnails, decoded within pixel and memory limits;
+//! - [`brand`]: the site's icon and logo.
 
+pub mod brand;
 mod jpeg;
 mod picture;
 mod probe;

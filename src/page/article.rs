@@ -42,6 +42,7 @@ pub fn article_page(page: &ArticlePage) -> Result<String, TemplateProblem> {
         feeds: &[page.channel, page.site],
         crumb: Some((&page.channel.title, &page.channel.home_url)),
         timezone: page.timezone,
+        marks: &page.site.marks,
     };
     templates::article(page.templates, &common, item, page.channel, page.site)
 }
@@ -71,6 +72,7 @@ fn notice_page(page: &ArticlePage, removal: &Removal) -> Result<String, Template
         feeds: &[page.channel, page.site],
         crumb: Some((&page.channel.title, &page.channel.home_url)),
         timezone: page.timezone,
+        marks: &page.site.marks,
     };
     let notice = Notice {
         title: &title,

@@ -78,6 +78,7 @@ pub fn listing_page(page: &Listing) -> Result<String, TemplateProblem> {
         feeds: page.discover,
         crumb: (!page.home).then_some((feed.title.as_str(), feed.home_url.as_str())),
         timezone: page.timezone,
+        marks: &page.feed.marks,
     };
     let items: Vec<&Item> = page.items.iter().filter(|i| i.removal.is_none()).collect();
     templates::listing(

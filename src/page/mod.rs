@@ -230,7 +230,14 @@ mod tests {
         }
         out.push_str(&format!(
             "<script type=\"application/ld+json\">{}</script>\n",
-            structured::news_article(item, SITE_TITLE, BASE)
+            structured::news_article(
+                item,
+                &structured::Publisher {
+                    name: SITE_TITLE,
+                    base_url: BASE,
+                    marks: &Default::default(),
+                }
+            )
         ));
         out
     }

@@ -33,6 +33,7 @@ fn feed(title: &str, dir: &str, language: &str) -> FeedMeta {
         hubs: Vec::new(),
         stylesheet: None,
         history: None,
+        marks: Default::default(),
     }
 }
 

@@ -8,6 +8,7 @@
 use serde_json::{Value, json};
 
 use crate::feed::Item;
+use crate::media::brand::Marks;
 
 /// The Open Graph locale of a BCP 47 tag: `ar` → `ar_AR`, `en` → `en_US`, `en-GB` →
 /// `en_GB`, `fr` → `fr_FR`; a tag that is not `language[-REGION]` keeps its language alone.
@@ -24,9 +25,40 @@ pub fn og_locale(lang: &str) -> String {
     }
 }
 
-/// The JSON-LD `NewsArticle` of `item` on a site titled `site_title` at `base_url`, as
-/// text safe inside a `<script>` data block.
-pub fn news_article(item: &Item, site_title: &str, base_url: &str) -> String {
+/// Who publishes an article, as its JSON-LD names them.
+pub struct Publisher<'a> {
+    /// The site title.
+    pub name: &'a str,
+    /// The site's URL (`site.base_url`).
+    pub base_url: &'a str,
+    /// The site's logo (else its icon) is the organization's logo.
+    pub marks: &'a Marks,
+}
+
+impl Publisher<'_> {
+    fn value(&self) -> Value {
+        let mut org = json!({
+            "@type": "Organization",
+            "name": self.name,
+            "url": format!("{}/", self.base_url),
+        });
+        let logo = self.marks.logo.as_ref().or(self.marks.icon.as_ref());
+        if let (Some(logo), Some(map)) = (logo, org.as_object_mut()) {
+            let mut image = json!({ "@type": "ImageObject", "url": logo.url });
+            if let (Some(w), Some(h), Some(map)) = (logo.width, logo.height, image.as_object_mut())
+            {
+                map.insert("width".into(), w.into());
+                map.insert("height".into(), h.into());
+            }
+            map.insert("logo".into(), image);
+        }
+        org
+    }
+}
+
+/// The JSON-LD `NewsArticle` of `item` by `publisher`, as text safe inside a `<script>`
+/// data block.
+pub fn news_article(item: &Item, publisher: &Publisher) -> String {
     let authors: Vec<Value> = item
         .authors
         .iter()
@@ -40,7 +72,7 @@ pub fn news_article(item: &Item, site_title: &str, base_url: &str) -> String {
         "datePublished": item.published.to_rfc3339(),
         "dateModified": item.updated.to_rfc3339(),
         "author": authors,
-        "publisher": { "@type": "Organization", "name": site_title, "url": format!("{base_url}/") },
+        "publisher": publisher.value(),
         "inLanguage": item.lang,
         "mainEntityOfPage": item.link,
     });
@@ -97,7 +129,13 @@ mod tests {
     #[test]
     fn json_ld_parses_as_a_news_article_and_survives_a_hostile_title() {
         let hostile = "</script><script>alert(1)</script> & «خبر»";
-        let text = news_article(&item(hostile), "Fold News", "https://news.example.org");
+        let marks = Marks::default();
+        let publisher = Publisher {
+            name: "Fold News",
+            base_url: "https://news.example.org",
+            marks: &marks,
+        };
+        let text = news_article(&item(hostile), &publisher);
         assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
         let ld: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(ld["@type"], "NewsArticle");
@@ -107,5 +145,32 @@ mod tests {
         assert_eq!(ld["inLanguage"], "ar");
         assert_eq!(ld["mainEntityOfPage"], "https://news.example.org/world/a/");
         assert_eq!(ld["datePublished"], "2030-03-17T17:46:40+00:00");
+        assert!(ld["publisher"].get("logo").is_none());
+    }
+
+    #[test]
+    fn the_publisher_shows_the_site_logo_with_its_size() {
+        let logo = crate::media::brand::Mark {
+            width: Some(600),
+            height: Some(300),
+            ..crate::media::brand::Mark::remote("https://news.example.org/_/media/l.png")
+        };
+        let marks = Marks {
+            icon: None,
+            logo: Some(logo),
+        };
+        let publisher = Publisher {
+            name: "Fold News",
+            base_url: "https://news.example.org",
+            marks: &marks,
+        };
+        let ld: Value = serde_json::from_str(&news_article(&item("T"), &publisher)).unwrap();
+        let logo = &ld["publisher"]["logo"];
+        assert_eq!(logo["@type"], "ImageObject");
+        assert_eq!(logo["url"], "https://news.example.org/_/media/l.png");
+        assert_eq!(
+            (logo["width"].as_u64(), logo["height"].as_u64()),
+            (Some(600), Some(300))
+        );
     }
 }

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use super::{CSS, Labels, dir, format_name, labels};
 use crate::feed::{FeedMeta, Item};
+use crate::media::brand::{Mark, Marks};
 
 /// The built-in templates, by name: what a site's `templates/` folder may replace.
 pub const BUILTIN: [(&str, &str); 5] = [
@@ -524,6 +525,8 @@ pub(super) struct Common<'a> {
     pub feeds: &'a [&'a FeedMeta],
     pub crumb: Option<(&'a str, &'a str)>,
     pub timezone: chrono_tz::Tz,
+    /// The site's icon and logo.
+    pub marks: &'a Marks,
 }
 
 #[derive(Serialize)]
@@ -548,6 +551,8 @@ struct CommonVars<'a> {
 struct SiteVars<'a> {
     title: &'a str,
     base_url: &'a str,
+    icon: Option<&'a Mark>,
+    logo: Option<&'a Mark>,
 }
 
 impl Common<'_> {
@@ -557,6 +562,8 @@ impl Common<'_> {
             site: SiteVars {
                 title: self.site_title,
                 base_url: self.base_url,
+                icon: self.marks.icon.as_ref(),
+                logo: self.marks.logo.as_ref(),
             },
             lang: self.lang,
             dir: dir(self.lang),
@@ -588,7 +595,12 @@ pub(super) fn article(
 ) -> Result<String, TemplateProblem> {
     let tz = common.timezone;
     let channel = Value::from_serialize(feed_vars(channel, tz));
-    let json_ld = super::structured::news_article(item, common.site_title, common.base_url);
+    let publisher = super::structured::Publisher {
+        name: common.site_title,
+        base_url: common.base_url,
+        marks: common.marks,
+    };
+    let json_ld = super::structured::news_article(item, &publisher);
     let ctx = context! {
         item => Value::from_serialize(item_vars(item, tz)),
         og_locale => super::structured::og_locale(&item.lang),

@@ -1,4 +1,5 @@
-//! Pictures: every picture a published article uses is put in the publish folder once,
+//! Pictures: every picture a published article uses, and the site's icon and logo, is put
+//! in the publish folder once,
 //! under its content-addressed key (`_/media/…`), before the pages and feeds that show it;
 //! a scheduled or draft article's are not, since it is not published. Each is read again
 //! from the content folder (confined), checked against the name the scan gave it, and its
@@ -57,6 +58,14 @@ pub(super) fn publish(
             thumb_of: None,
         };
         needed.entry(used.key).or_insert(source);
+    }
+    // The site's icon and logo, read at the configuration's load.
+    for (key, path) in config.site.marks.files() {
+        let source = Source {
+            path: path.to_string(),
+            thumb_of: None,
+        };
+        needed.entry(key.to_string()).or_insert(source);
     }
     let published = store.media()?;
     let todo: Vec<(&String, &Source)> = needed

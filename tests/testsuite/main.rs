@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod archives;
+mod brand;
 mod cli;
 mod crash;
 mod daemon;

@@ -231,6 +231,7 @@ fn feed_meta(title: String, updated: DateTime<Utc>) -> FeedMeta {
         hubs: vec![],
         stylesheet: Some("../feed.xsl".into()),
         history: None,
+        marks: Default::default(),
     }
 }
 
