@@ -87,9 +87,19 @@ pub fn thumb_key(hash: &str) -> String {
     format!("{MEDIA}{hash}-thumb.jpg")
 }
 
-/// True for keys whose bytes never change (pictures): served and uploaded as immutable.
+/// Prefix of the key of the built-in page stylesheet: `_/style.{hash}.css`.
+const PAGE_STYLE: &str = "_/style.";
+
+/// The key of the built-in page stylesheet whose text hashes to `hash` (hex): immutable,
+/// since another text gets another name.
+pub fn page_style_key(hash: &str) -> String {
+    format!("{PAGE_STYLE}{hash}.css")
+}
+
+/// True for keys whose bytes never change (pictures, the page stylesheet): served and
+/// uploaded as immutable.
 pub fn is_immutable(key: &str) -> bool {
-    key.starts_with(MEDIA)
+    key.starts_with(MEDIA) || (key.starts_with(PAGE_STYLE) && key.ends_with(".css"))
 }
 
 /// `Cache-Control` of immutable keys ([`is_immutable`]).
@@ -226,6 +236,11 @@ mod tests {
         assert_eq!(media_type(&media_key("ab12", "webp")), "image/webp");
         assert_eq!(media_type(&thumb_key("ab12")), "image/jpeg");
         assert!(is_immutable(&thumb_key("ab12")) && !is_immutable(SITE_STYLESHEET));
+        assert!(is_immutable(&page_style_key("ab12")));
+        assert_eq!(
+            media_type(&page_style_key("ab12")),
+            "text/css; charset=utf-8"
+        );
     }
 
     #[test]

@@ -27,7 +27,15 @@ use crate::feed::FeedMeta;
 /// The XSLT stylesheet feeds point at (`<?xml-stylesheet?>`), published at the root.
 pub const FEED_XSL: &str = include_str!("feed.xsl");
 
-const CSS: &str = include_str!("style.css");
+/// The built-in page stylesheet: published once as its own file ([`PAGE_STYLE`]), which
+/// every page links, rather than inline in each.
+pub const CSS: &str = include_str!("style.css");
+
+/// The key the built-in stylesheet is published at: `_/style.{hash}.css`, named by its
+/// text, so that it can be cached for good and a changed one is fetched at once.
+pub static PAGE_STYLE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    crate::layout::page_style_key(&blake3::hash(CSS.as_bytes()).to_hex()[..16])
+});
 
 /// Interface words, in the page's language (Arabic or English); templates get them as
 /// `labels`.
@@ -90,6 +98,8 @@ struct Head<'a> {
     feeds: &'a [&'a FeedMeta],
     /// Link-preview tags (`og:`, `twitter:`), for an article with a picture.
     social: String,
+    /// `site.base_url`, where the page stylesheet is.
+    base_url: &'a str,
 }
 
 /// A whole HTML document around `body`.
@@ -110,7 +120,8 @@ fn document(head: &Head, body: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title}</title>\n<meta name=\"description\" content=\"{description}\">\n\
-         <link rel=\"canonical\" href=\"{canonical}\">\n{social}{alternates}<style>{CSS}</style>\n</head>\n\
+         <link rel=\"canonical\" href=\"{canonical}\">\n{social}{alternates}\
+         <link rel=\"stylesheet\" href=\"{css}\">\n</head>\n\
          <body>\n<div class=\"wrap\">\n{body}</div>\n</body>\n</html>\n",
         lang = esc(head.lang),
         dir = dir(head.lang),
@@ -118,6 +129,7 @@ fn document(head: &Head, body: &str) -> String {
         description = esc(head.description),
         canonical = esc(head.canonical),
         social = head.social,
+        css = esc(&crate::layout::key_url(head.base_url, &PAGE_STYLE)),
     )
 }
 
@@ -269,6 +281,7 @@ mod tests {
                 title: &title,
                 description: &text,
                 canonical: &item.link,
+                base_url: BASE,
                 feeds: &feeds,
                 social: String::new(),
             };
@@ -341,6 +354,7 @@ mod tests {
             title: &item.title,
             description: &item.summary,
             canonical: &item.link,
+            base_url: BASE,
             feeds: &feeds,
             social,
         };
@@ -412,6 +426,7 @@ mod tests {
             title: &feed.title,
             description: &feed.description,
             canonical: &feed.home_url,
+            base_url: BASE,
             feeds: &feeds,
             social: String::new(),
         };

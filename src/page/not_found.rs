@@ -64,6 +64,7 @@ pub fn not_found_page(page: &NotFound) -> String {
             title: &title,
             description: words.text,
             canonical: &home,
+            base_url: page.base_url,
             feeds: &[],
             social: String::new(),
         },
@@ -93,7 +94,11 @@ mod tests {
             html.contains("href=\"https://news.example.org/\""),
             "{html}"
         );
-        assert!(html.contains("<style>"), "the site's style: {html}");
+        let style = format!("https://news.example.org/{}", *crate::page::PAGE_STYLE);
+        assert!(
+            html.contains(&format!("<link rel=\"stylesheet\" href=\"{style}\">")),
+            "the site's style: {html}"
+        );
         assert!(html.contains("<footer>"), "{html}");
         assert!(!html.contains("<script"), "{html}");
     }

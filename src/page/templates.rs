@@ -543,6 +543,7 @@ struct CommonVars<'a> {
     labels: &'static Labels,
     generator: &'static str,
     css: Value,
+    css_url: String,
     stylesheet_url: Option<String>,
     timezone: &'static str,
 }
@@ -579,6 +580,7 @@ impl Common<'_> {
             labels: labels(self.lang),
             generator: crate::feed::GENERATOR,
             css: STYLE.clone(),
+            css_url: crate::layout::key_url(self.base_url, &super::PAGE_STYLE),
             stylesheet_url: templates.stylesheet_url(self.base_url),
             timezone: self.timezone.name(),
         })
@@ -868,7 +870,7 @@ mod tests {
             "{url}"
         );
         for page in pages(&templates) {
-            let link = format!("</style>\n<link rel=\"stylesheet\" href=\"{url}\">\n</head>");
+            let link = format!(".css\">\n<link rel=\"stylesheet\" href=\"{url}\">\n</head>");
             assert!(page.contains(&link), "{page}");
         }
         assert_ne!(with("a{}").stylesheet_url(""), templates.stylesheet_url(""));

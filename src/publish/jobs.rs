@@ -28,13 +28,14 @@ pub(super) enum Render<'a> {
 }
 
 /// Every keyed output: each feed in each format, its listing page, the OPML list, the
-/// feed stylesheet, and the site's own stylesheet if it has one.
+/// feed stylesheet, the page stylesheet, and the site's own stylesheet if it has one.
 pub(super) fn all_jobs<'a>(config: &'a Config, plans: &'a [FeedPlan]) -> Vec<Job<'a>> {
     let metas: Vec<_> = plans.iter().map(|p| p.meta.clone()).collect();
     let opml_text = opml::render(&config.site.title, &metas, &config.feed.formats);
     let mut jobs = vec![
         text_job(layout::OPML, opml_text),
         text_job(layout::STYLESHEET, page::FEED_XSL.to_string()),
+        text_job(&page::PAGE_STYLE, page::CSS.to_string()),
     ];
     if let Some(css) = config.templates.stylesheet() {
         jobs.push(text_job(layout::SITE_STYLESHEET, css.to_string()));

@@ -28,8 +28,9 @@ pub(super) fn settings_digest(
     channels: &BTreeMap<String, ChannelConfig>,
 ) -> Vec<u8> {
     let mut text = format!(
-        "{}{LAYOUT_VERSION}{:?}{:?}{:?}{:?}",
+        "{}{LAYOUT_VERSION}{}{:?}{:?}{:?}{:?}",
         feed::GENERATOR,
+        *crate::page::PAGE_STYLE,
         config.site,
         config.feed,
         config.websub,

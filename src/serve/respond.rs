@@ -18,12 +18,14 @@ use crate::layout::{self, Format, INDEX};
 
 type Reply = Response<Body>;
 
-/// Policy for HTML pages: no scripts at all, styles inline, images from anywhere.
-const HTML_POLICY: &str = "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/// Policy for HTML pages: no scripts at all; styles and images from anywhere (the page
+/// stylesheet is at `site.base_url`, which need not be the origin a page is fetched from,
+/// as when `serve` is reached at its own address behind a proxy).
+const HTML_POLICY: &str = "default-src 'none'; img-src http: https: data:; style-src 'self' http: https: 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// A preview's policy for its pages: the same, and its own reload script, which may ask
 /// its own origin for the publish counter.
-const PREVIEW_POLICY: &str = "default-src 'none'; img-src http: https: data:; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const PREVIEW_POLICY: &str = "default-src 'none'; img-src http: https: data:; style-src 'self' http: https: 'unsafe-inline'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// The policy `site`'s pages are served with.
 fn html_policy(site: &Site) -> &'static str {

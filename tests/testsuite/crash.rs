@@ -33,6 +33,8 @@ fn assert_all_whole(site: &Site) {
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
         } else if name.ends_with(".html") {
             assert!(text.ends_with("</html>\n"), "{}: cut short", path.display());
+        } else if name.ends_with(".css") {
+            assert!(text.ends_with("}\n"), "{}: cut short", path.display());
         } else if name.ends_with(".txt") {
             assert!(text.ends_with('\n'), "{}: cut short", path.display());
         } else {

@@ -201,6 +201,9 @@ fn a_deleted_index_is_rebuilt_with_the_ids_and_dates_readers_have() {
 #[test]
 fn a_scan_that_would_drop_most_items_keeps_the_published_feeds() {
     let site = Site::new();
+    // The five removals must reach the daemon as one batch, even on a loaded machine where
+    // this test may be held for longer than the default 100 ms between two of them.
+    site.append_config("[watch]\ndebounce_ms = 1500\n");
     for i in 0..6 {
         site.write(&format!("news/{i}.md"), md(&format!("Item {i}")));
     }

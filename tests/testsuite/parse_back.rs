@@ -28,6 +28,8 @@ fn every_feed_is_strict_xml_or_json_and_parses_as_a_feed() {
             serde_json::from_str::<serde_json::Value>(&text).unwrap();
         } else if key.ends_with(".txt") {
             assert!(text.contains("Sitemap: "), "{key}: robots.txt");
+        } else if key.ends_with(".css") {
+            assert!(text.contains('{'), "{key}: a stylesheet");
         } else if key.ends_with(".html") {
             assert!(
                 text.starts_with("<!DOCTYPE html>") && text.ends_with("</html>\n"),

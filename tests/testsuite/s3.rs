@@ -210,7 +210,12 @@ fn a_build_uploads_every_published_file_with_its_type_and_cache_control() {
         let (status, content_type, cache, body) = moto.object("news", &format!("site/{key}"));
         assert_eq!(status, 200, "{key}");
         assert_eq!(content_type, feedfold::layout::media_type(key), "{key}");
-        assert_eq!(cache, "public, max-age=1800", "{key}");
+        let expected = if feedfold::layout::is_immutable(key) {
+            feedfold::layout::IMMUTABLE_CACHE
+        } else {
+            "public, max-age=1800"
+        };
+        assert_eq!(cache, expected, "{key}");
         assert_eq!(
             body,
             std::fs::read(site.root().join("public").join(key)).unwrap(),

@@ -143,7 +143,7 @@ fn a_site_stylesheet_is_published_and_linked_from_every_page() {
         let html = site.published(key);
         // After the built-in style, so that the site's rules win.
         assert!(
-            html.contains(&format!("</style>\n{link}\n</head>")),
+            html.contains(&format!(".css\">\n{link}\n</head>")),
             "{key}: {html}"
         );
     }
