@@ -1,5 +1,7 @@
 //! Build benchmark: cold build, no-change rebuild and peak memory over a generated corpus,
-//! side by side with Hugo building the same corpus and with the bare cost of reading it.
+//! twice (with archives and sitemaps, the defaults, and without them: the work Hugo does),
+//! side by side with Hugo building the same corpus and with the floors: reading every
+//! article once, and creating the files the build wrote (same number, sizes and folders).
 //!
 //! `cargo bench --bench build -- --n 10000 --runs 5 [--image-ratio 0.2] [--hugo-pages]
 //! [--no-hugo]` (corpus from `benches/corpus.py`, or `--corpus-py PATH`; with
@@ -136,11 +138,6 @@ fn corpus(args: &Args) -> PathBuf {
         generate.args(["--image-ratio", &args.image_ratio.to_string()]);
     }
     run(&mut generate);
-    std::fs::write(
-        dir.join("site/config.toml"),
-        "[site]\ntitle = \"Bench\"\nbase_url = \"https://bench.example.org\"\nlanguage = \"en\"\n",
-    )
-    .expect("config");
     std::fs::write(dir.join(".ready"), key).expect("marker");
     dir
 }
@@ -166,29 +163,110 @@ fn read_floor(feeds: &Path) -> Duration {
     started.elapsed()
 }
 
+/// Every file below `dir` (but temporary files), with its size, by path relative to `dir`.
+fn files_with_sizes(dir: &Path) -> Vec<(PathBuf, usize)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read folder").flatten() {
+            let path = entry.path();
+            let kind = entry.file_type().expect("file type");
+            if kind.is_dir() && entry.file_name() != ".tmp" {
+                stack.push(path);
+            } else if kind.is_file() {
+                let size = entry.metadata().expect("metadata").len() as usize;
+                out.push((path.strip_prefix(dir).expect("below").to_path_buf(), size));
+            }
+        }
+    }
+    out
+}
+
+/// The write floor: creating the files a build wrote (`files`: the same number, sizes and
+/// folders) below `dir`, with nothing to compute and no sync.
+fn write_floor(files: &[(PathBuf, usize)], dir: &Path) -> Duration {
+    let zeros = vec![b'x'; files.iter().map(|(_, n)| *n).max().unwrap_or(0)];
+    let started = Instant::now();
+    for (path, size) in files {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("folder");
+        }
+        std::fs::write(&path, &zeros[..*size]).expect("write");
+    }
+    started.elapsed()
+}
+
+/// One way of building the corpus: its configuration file and what it publishes.
+struct Variant {
+    name: &'static str,
+    config: String,
+    public: PathBuf,
+    state: PathBuf,
+    cold: Vec<Duration>,
+    warm: Vec<Duration>,
+}
+
+impl Variant {
+    /// `extras`: archives and sitemaps on (the defaults), or off (the work Hugo does).
+    fn new(site: &Path, extras: bool) -> Variant {
+        let (name, tail) = if extras {
+            ("feedfold (archives, sitemaps)", "")
+        } else {
+            ("feedfold (neither)", "-bare")
+        };
+        let config = site.join(format!("config{tail}.toml"));
+        let mut text = format!(
+            "[site]\ntitle = \"Bench\"\nbase_url = \"https://bench.example.org\"\n\
+             language = \"en\"\n\n[paths]\npublish = \"public{tail}\"\n\
+             state = \".feedfold{tail}\"\n"
+        );
+        if !extras {
+            text.push_str("\n[feed]\narchive = false\n\n[publish]\nsitemaps = false\n");
+        }
+        std::fs::write(&config, text).expect("config");
+        Variant {
+            name,
+            config: config.to_str().expect("utf-8 path").to_string(),
+            public: site.join(format!("public{tail}")),
+            state: site.join(format!(".feedfold{tail}")),
+            cold: Vec::new(),
+            warm: Vec::new(),
+        }
+    }
+
+    fn run(&mut self, feedfold: &Path, trash: &Path) {
+        set_aside(&self.public, trash);
+        set_aside(&self.state, trash);
+        let build =
+            || timed(Command::new(feedfold).args(["build", "-q", "--config", &self.config]));
+        self.cold.push(build());
+        self.warm.push(build());
+    }
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
 fn main() {
     let args = parse_args();
     let dir = corpus(&args);
     let feedfold = Path::new(env!("CARGO_BIN_EXE_feedfold"));
     let site = dir.join("site");
-    let config = site.join("config.toml");
-    let config = config.to_str().expect("utf-8 path");
     let hugo = args.hugo && Command::new("hugo").arg("version").output().is_ok();
     let trash = dir.join("trash");
-    let clean = || {
-        set_aside(&site.join("public"), &trash);
-        set_aside(&site.join(".feedfold"), &trash);
-    };
-    let (mut cold, mut warm, mut hugo_times, mut floor) = (vec![], vec![], vec![], vec![]);
+    let mut variants = [Variant::new(&site, false), Variant::new(&site, true)];
+    let (mut hugo_times, mut floor, mut wfloor) = (vec![], vec![], vec![]);
     for _ in 0..args.runs {
         floor.push(read_floor(&site.join("feeds/news")));
-        clean();
-        cold.push(timed(
-            Command::new(feedfold).args(["build", "--config", config]),
-        ));
-        warm.push(timed(
-            Command::new(feedfold).args(["build", "--config", config]),
-        ));
+        for variant in &mut variants {
+            variant.run(feedfold, &trash);
+        }
+        let files = files_with_sizes(&variants[0].public);
+        let scratch = dir.join("write-floor");
+        set_aside(&scratch, &trash);
+        wfloor.push((write_floor(&files, &scratch), files.len()));
         if hugo {
             set_aside(&dir.join("hugo/public"), &trash);
             hugo_times.push(timed(
@@ -199,11 +277,9 @@ fn main() {
             ));
         }
     }
-    clean();
-    let cold_rss = peak_rss_mb(feedfold, &["build", "--config", config]);
-    let warm_rss = peak_rss_mb(feedfold, &["build", "--config", config]);
-    let _ = std::fs::remove_dir_all(&trash);
-    let (cold, warm, floor) = (median(cold), median(warm), median(floor));
+    let files = wfloor.first().map(|(_, n)| *n).unwrap_or(0);
+    let wfloor = median(wfloor.into_iter().map(|(d, _)| d).collect());
+    let floor = median(floor);
     println!(
         "corpus: {} articles ({} with a picture), {} runs, medians",
         args.n,
@@ -215,27 +291,46 @@ fn main() {
         args.runs
     );
     println!(
-        "read floor (read every file once): {:>8.3} s",
-        floor.as_secs_f64()
+        "read floor (read every article once):      {:>8.3} s",
+        secs(floor)
     );
     println!(
-        "feedfold cold build:               {:>8.3} s  ({:.1}x the read floor)",
-        cold.as_secs_f64(),
-        cold.as_secs_f64() / floor.as_secs_f64()
+        "write floor (create the {files} files the bare build wrote, no sync): {:>8.3} s",
+        secs(wfloor)
     );
-    println!(
-        "feedfold no-change rebuild:        {:>8.3} s",
-        warm.as_secs_f64()
-    );
-    if let (Some(c), Some(w)) = (cold_rss, warm_rss) {
-        println!("feedfold peak RSS cold / no-change: {c:.0} MB / {w:.0} MB");
-    }
-    if hugo {
-        let h = median(hugo_times);
+    let floors = secs(floor) + secs(wfloor);
+    let hugo_median = hugo.then(|| median(hugo_times));
+    for variant in &mut variants {
+        let cold = median(std::mem::take(&mut variant.cold));
+        let warm = median(std::mem::take(&mut variant.warm));
         println!(
-            "hugo build:                        {:>8.3} s  (feedfold cold is {:.1}x faster)",
-            h.as_secs_f64(),
-            h.as_secs_f64() / cold.as_secs_f64()
+            "{:<30} cold {:>8.3} s ({:.2}x read + write floors){}; no-change {:>7.3} s",
+            variant.name,
+            secs(cold),
+            secs(cold) / floors,
+            hugo_median
+                .map(|h| format!(", {:.2}x faster than Hugo", secs(h) / secs(cold)))
+                .unwrap_or_default(),
+            secs(warm)
         );
+        set_aside(&variant.public, &trash);
+        set_aside(&variant.state, &trash);
+        let cold_rss = peak_rss_mb(feedfold, &["build", "-q", "--config", &variant.config]);
+        let warm_rss = peak_rss_mb(feedfold, &["build", "-q", "--config", &variant.config]);
+        if let (Some(c), Some(w)) = (cold_rss, warm_rss) {
+            println!(
+                "{:<30} peak RSS cold / no-change: {c:.0} MB / {w:.0} MB",
+                ""
+            );
+        }
     }
+    if let Some(h) = hugo_median {
+        let kind = if args.hugo_pages {
+            "pages and feeds"
+        } else {
+            "feeds"
+        };
+        println!("hugo build ({kind}):          {:>8.3} s", secs(h));
+    }
+    let _ = std::fs::remove_dir_all(&trash);
 }

@@ -35,6 +35,9 @@ pub struct PublishSettings {
     /// Whether feedfold writes `robots.txt`, announcing the sitemaps (only ever when
     /// `site.base_url` is a host root); `false` leaves the file to the operator's server.
     pub robots: bool,
+    /// Whether feedfold writes `sitemap.xml` and `news-sitemap.xml` (and so `robots.txt`,
+    /// which announces them); `false` writes none and removes those it wrote.
+    pub sitemaps: bool,
 }
 
 impl Default for PublishSettings {
@@ -45,6 +48,7 @@ impl Default for PublishSettings {
             on_change: None,
             on_change_timeout_seconds: 30,
             robots: true,
+            sitemaps: true,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! `robots.txt`, from what is public at the publish's moment (see [`crate::sitemap`]). Each
 //! file is its own job with a signature computed without rendering it, so that a publish
 //! that changes nothing a sitemap shows renders and writes none of them. A preview writes
-//! none: its pages are `noindex`.
+//! none (its pages are `noindex`), nor does a site with `publish.sitemaps = false`.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,7 +30,7 @@ pub(super) fn sources<'a>(
     showing: &Showing<'a>,
     plans: &'a [FeedPlan],
 ) -> Sources<'a> {
-    if config.preview {
+    if !wanted(config) {
         return Sources(None);
     }
     let listings = plans.iter().map(|p| (p.dir.as_str(), p.meta.updated));
@@ -39,10 +39,16 @@ pub(super) fn sources<'a>(
     Sources(Some((locations, news)))
 }
 
+/// Whether this site has sitemaps: not in a preview (its pages are `noindex`), nor when
+/// `publish.sitemaps` is off.
+fn wanted(config: &Config) -> bool {
+    !config.preview && config.publish.sitemaps
+}
+
 /// The next moment the news sitemap changes by time alone (an article ages out), for the
 /// daemon's timer; `None` in a preview or when it lists nothing.
 pub fn news_changes(config: &Config, showing: &Showing) -> Option<DateTime<Utc>> {
-    if config.preview {
+    if !wanted(config) {
         return None;
     }
     news::leaves(&news::select(
@@ -96,7 +102,11 @@ pub(super) const SITEMAP_SETTINGS: &str = "sitemap_settings";
 
 /// What of `config` decides which sitemap files exist and the feeds' digest does not hold.
 pub(super) fn settings(config: &Config) -> Vec<u8> {
-    format!("robots={}", config.publish.robots).into_bytes()
+    format!(
+        "robots={} sitemaps={}",
+        config.publish.robots, config.publish.sitemaps
+    )
+    .into_bytes()
 }
 
 /// Whether the log already said why there is no `robots.txt`.

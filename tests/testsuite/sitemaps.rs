@@ -324,6 +324,19 @@ fn an_operator_may_keep_robots_txt_to_themselves() {
 }
 
 #[test]
+fn a_site_without_sitemaps_writes_none_and_removes_those_it_wrote() {
+    let site = newsroom();
+    site.build();
+    assert!(site.is_published("sitemap.xml"));
+    site.append_config("[publish]\nsitemaps = false\n");
+    site.build();
+    for key in ["sitemap.xml", "news-sitemap.xml", "robots.txt"] {
+        assert!(!site.is_published(key), "{key}");
+    }
+    assert!(site.is_published("rss.xml") && site.is_published("index.html"));
+}
+
+#[test]
 fn feeds_served_over_http_link_themselves_and_their_hubs() {
     let site = newsroom();
     site.append_config(
