@@ -56,11 +56,69 @@ struct Ping {
     attempt: u32,
 }
 
+/// The HTTP client pings are sent with: the bucket client's (reqwest over rustls with the
+/// `ring` provider), driven by a runtime of this thread's own.
+struct Client {
+    runtime: tokio::runtime::Runtime,
+    http: reqwest::Client,
+}
+
+impl Client {
+    fn new() -> anyhow::Result<Client> {
+        crate::mirror::tls::install_crypto_provider();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let http = reqwest::Client::builder().timeout(TIMEOUT).build()?;
+        Ok(Client { runtime, http })
+    }
+
+    /// POSTs the WebSub form of `ping`; an error for a failure, a redirect or a status
+    /// other than 2xx.
+    fn post(&self, ping: &Ping) -> Result<u16, String> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("hub.mode", "publish")
+            .append_pair("hub.url", &ping.url)
+            .finish();
+        let request = self
+            .http
+            .post(&ping.hub)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        // Sent inside the runtime: the request's timer needs its reactor.
+        let response = self
+            .runtime
+            .block_on(async { request.send().await })
+            .map_err(|e| chain(&e))?;
+        let status = response.status();
+        if status.is_success() {
+            Ok(status.as_u16())
+        } else {
+            Err(format!("{}: status code {}", ping.hub, status.as_u16()))
+        }
+    }
+}
+
+/// An error with its causes: `error sending request: connection refused`.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        cause = e.source();
+    }
+    text
+}
+
 fn run(rx: Receiver<Announcement>) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(TIMEOUT))
-        .build()
-        .into();
+    let agent = match Client::new() {
+        Ok(client) => client,
+        Err(e) => {
+            error!(error = %e, "no WebSub pings: cannot make an HTTP client");
+            return;
+        }
+    };
     let mut queue: BTreeMap<(Instant, Ping), ()> = BTreeMap::new();
     let mut pending: HashSet<(String, String)> = HashSet::new();
     loop {
@@ -104,16 +162,13 @@ fn run(rx: Receiver<Announcement>) {
 }
 
 /// Sends one ping; returns the retry to schedule, if any.
-fn attempt(agent: &ureq::Agent, ping: Ping) -> Option<(Instant, Ping)> {
-    let result = agent
-        .post(&ping.hub)
-        .send_form([("hub.mode", "publish"), ("hub.url", ping.url.as_str())]);
-    match result {
-        Ok(response) => {
+fn attempt(agent: &Client, ping: Ping) -> Option<(Instant, Ping)> {
+    match agent.post(&ping) {
+        Ok(status) => {
             debug!(
                 hub = ping.hub,
                 url = ping.url,
-                status = response.status().as_u16(),
+                status,
                 "WebSub hub notified"
             );
             if ping.attempt > 0 {

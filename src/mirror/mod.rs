@@ -6,7 +6,7 @@
 mod bucket;
 mod converge;
 mod lease;
-mod tls;
+pub(crate) mod tls;
 mod worker;
 
 pub use bucket::Bucket;
