@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod archives;
+mod authors;
 mod cli;
 mod crash;
 mod daemon;
@@ -33,3 +34,4 @@ mod sitemaps;
 mod status;
 mod support;
 mod templates;
+mod translations;
