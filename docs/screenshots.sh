@@ -7,8 +7,9 @@
 #
 # It copies the bundled config.toml and feeds/ into a temp folder, runs `feedfold serve`
 # there on a free loopback port, screenshots the home page, an Arabic and an English article
-# (the Arabic one also at phone width), a channel page, a feed opened in a browser and the
-# 404 page; then adds a draft and screenshots the home page of `serve --preview`.
+# (the Arabic one also at phone width), a channel page, a feed opened in a browser, the 404
+# page, an article with a translation and an author's page; then adds a draft and
+# screenshots the home page of `serve --preview`.
 # Every process it starts is stopped on exit; the repository itself is only written to in
 # docs/screenshots/.
 set -euo pipefail
@@ -98,6 +99,9 @@ shot article-en "$base$en"
 shot channel "$base/world/"
 shot feed-in-browser "$base/world/rss.xml"
 shot not-found "$base/no-such-page"
+# The English half of the bundled Arabic and English pair, and its Arabic author's page.
+shot article-translated "$base/tech/a-solar-powered-desalination-plant-starts-production-on-the-coast/"
+shot author "$base/authors/%D8%B3%D8%A7%D8%B1%D8%A9-%D8%A3%D8%AD%D9%85%D8%AF/"
 stop
 
 cat >"$tmp/site/feeds/world/draft-sample.md" <<'EOF'

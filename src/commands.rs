@@ -67,6 +67,7 @@ pub fn run_build(config_path: &Path, upload_again: bool) -> Result<ExitCode> {
     }
     let report = build(&config, Utc::now())?;
     eprint!("{}", problem_lines(&config, &report.scan));
+    eprint!("{}", warning_lines(&config, &report.publish.warnings));
     println!("{}", summary(&report));
     if let (n, Some(next)) = report.scheduled {
         println!(
@@ -170,7 +171,15 @@ pub fn problem_lines(config: &Config, scan: &ScanReport) -> String {
         let line = format!("{root}/{path}: skipped: {reason}");
         let _ = writeln!(out, "{}", escape_controls(&line));
     }
-    for (path, warning) in &scan.warnings {
+    out.push_str(&warning_lines(config, &scan.warnings));
+    out
+}
+
+/// One line per warning, `{content root}/{path}: warning: {what}`.
+fn warning_lines(config: &Config, warnings: &[(String, String)]) -> String {
+    let root = config.paths.feeds.display();
+    let mut out = String::new();
+    for (path, warning) in warnings {
         let line = format!("{root}/{path}: warning: {warning}");
         let _ = writeln!(out, "{}", escape_controls(&line));
     }

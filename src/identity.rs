@@ -112,6 +112,10 @@ pub struct Entry {
     pub slug: Box<str>,
     /// The article's tags.
     pub tags: Box<[Sym]>,
+    /// The article's authors (each has a feed of its own).
+    pub authors: Box<[Sym]>,
+    /// Its front-matter `translation_key`: the story it is a version of.
+    pub translation_key: Option<Sym>,
     /// The article's BCP 47 language.
     pub lang: Sym,
     /// Publication date (see [`dates`]).
@@ -223,16 +227,23 @@ pub fn entry(record: &Record, meta: &Meta, interner: &mut Interner) -> Entry {
         hasher.update(b"retracted");
         hasher.update(&at.timestamp_micros().to_le_bytes());
     }
+    // A legal removal leaves its tag and author feeds at once: a tag can name the story,
+    // and an author's feed would still list it under their name.
+    let takedown = meta.retraction.as_ref().is_some_and(|r| r.takedown);
+    let names = |list: &[String], interner: &mut Interner| -> Box<[Sym]> {
+        if takedown {
+            Box::new([])
+        } else {
+            list.iter().map(|t| interner.intern(t)).collect()
+        }
+    };
     Entry {
         rowid: record.rowid,
         channel: interner.intern(&record.channel),
         slug: record.slug.as_str().into(),
-        // A legal removal leaves its tag feeds at once: a tag can name the story.
-        tags: if meta.retraction.as_ref().is_some_and(|r| r.takedown) {
-            Box::new([])
-        } else {
-            meta.tags.iter().map(|t| interner.intern(t)).collect()
-        },
+        tags: names(&meta.tags, interner),
+        authors: names(&meta.authors, interner),
+        translation_key: meta.translation_key.as_deref().map(|k| interner.intern(k)),
         lang: interner.intern(&meta.lang),
         published,
         updated,

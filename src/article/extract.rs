@@ -29,6 +29,8 @@ pub struct Defaults<'a> {
     pub summary_chars: usize,
     /// Most tags (and most front-matter categories) an article keeps (`feed.max_tags`).
     pub max_tags: usize,
+    /// Most authors an article keeps (`feed.max_authors`).
+    pub max_authors: usize,
 }
 
 /// Extracted metadata, as stored in the index.
@@ -46,7 +48,8 @@ pub struct Meta {
     pub date: Option<DateTime<Utc>>,
     /// Front-matter `updated`; `None` when absent or invalid (the latter with a warning).
     pub updated: Option<DateTime<Utc>>,
-    /// Front-matter `author` and `authors`, else the channel or site author; may be empty.
+    /// Front-matter `author` and `authors`, else the channel or site author; may be empty;
+    /// capped at [`Defaults::max_authors`].
     pub authors: Vec<String>,
     /// Front-matter tags, cleaned and capped at [`Defaults::max_tags`].
     pub tags: Vec<String>,
@@ -85,6 +88,10 @@ pub struct Meta {
     /// The retraction, when the story was taken down on the record.
     #[serde(default)]
     pub retraction: Option<super::Retraction>,
+    /// Front-matter `translation_key`: articles sharing one are the same story in other
+    /// languages (see `translation.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation_key: Option<String>,
 }
 
 /// What front matter says about the lead image, as plain text.
@@ -171,6 +178,7 @@ pub(crate) fn test_defaults() -> Defaults<'static> {
         timezone: chrono_tz::UTC,
         summary_chars: 280,
         max_tags: 20,
+        max_authors: 10,
     }
 }
 
@@ -234,6 +242,7 @@ pub fn extract(doc: &Document, d: &Defaults) -> Result<(Meta, Vec<String>), Reje
         expires: record.expires,
         corrections: record.corrections,
         retraction: record.retraction,
+        translation_key: super::translation::key(fm, &mut warnings),
     };
     warnings.extend(
         fm.unknown
@@ -295,7 +304,7 @@ fn authors(doc: &Document, d: &Defaults, warnings: &mut Vec<String>) -> Vec<Stri
         .iter()
         .cloned()
         .chain(fm.authors.iter().flat_map(|a| a.clone().into_vec()));
-    let list = limits::names(given, limits::MAX_AUTHORS, "authors", warnings);
+    let list = limits::names(given, d.max_authors, AUTHORS, warnings);
     if list.is_empty() {
         d.author.map(|a| vec![a.to_string()]).unwrap_or_default()
     } else {
@@ -323,6 +332,7 @@ fn lists(
 }
 
 const TAGS: &str = "tags (feed.max_tags)";
+const AUTHORS: &str = "authors (feed.max_authors)";
 
 /// What a front-matter URL key must hold.
 struct UrlRule {

@@ -44,6 +44,12 @@ pub struct FrontMatter {
     /// A legal removal: the title goes too.
     #[serde(default)]
     pub takedown: bool,
+    /// The story this article is a version of, in another language: any value, checked by
+    /// [`super::translation::key`] so that a wrong one is named with its line.
+    pub translation_key: Option<serde_json::Value>,
+    /// The line of the file (from 1) `translation_key` is on, when it is given.
+    #[serde(skip)]
+    pub translation_key_line: Option<u64>,
     /// Keys this version does not know; reported, not fatal (other tools' keys are common).
     #[serde(flatten)]
     pub unknown: BTreeMap<String, IgnoredAny>,
@@ -141,7 +147,26 @@ pub fn split(text: &str) -> Result<(FrontMatter, &str), String> {
             }
         })?
     };
+    let mut front = front;
+    if front.translation_key.is_some() {
+        front.translation_key_line = key_line(block, "translation_key").map(|l| l + FENCE_LINES);
+    }
     Ok((front, body))
+}
+
+/// The line of `block` (from 1) on which the top-level `key` is set, in YAML (`key:`) or
+/// TOML (`key =`), its name bare or quoted.
+fn key_line(block: &str, key: &str) -> Option<u64> {
+    let quoted = [key.to_string(), format!("\"{key}\""), format!("'{key}'")];
+    block
+        .lines()
+        .position(|line| {
+            quoted.iter().any(|name| {
+                line.strip_prefix(name.as_str())
+                    .is_some_and(|rest| matches!(rest.trim_start().chars().next(), Some(':' | '=')))
+            })
+        })
+        .map(|i| i as u64 + 1)
 }
 
 fn strip_fence_line<'a>(text: &'a str, fence: &str) -> Option<&'a str> {

@@ -11,8 +11,6 @@ use super::text::{collapse_whitespace, truncate_words};
 
 /// Longest title, in characters; longer ones are cut at a word boundary with "…".
 pub const MAX_TITLE_CHARS: usize = 300;
-/// Most authors an article names.
-pub const MAX_AUTHORS: usize = 20;
 /// Longest tag, category or author name, in characters.
 pub const MAX_NAME_CHARS: usize = 100;
 

@@ -17,6 +17,7 @@ mod plain;
 mod read;
 pub mod slug;
 pub mod text;
+mod translation;
 
 pub use date::{DateError, parse_date};
 pub use extract::{Defaults, ImageText, Meta, extract};

@@ -227,6 +227,11 @@ impl Config {
                 "must be at most 1000",
             ),
             (
+                !(1..=1000).contains(&feed.max_authors),
+                "feed.max_authors",
+                "must be between 1 and 1000",
+            ),
+            (
                 feed.max_images > 1000,
                 "feed.max_images",
                 "must be at most 1000",
@@ -564,7 +569,7 @@ mod tests {
             [paths]\nfeeds = \"f\"\npublish = \"p\"\nstate = \"s\"\ntemplates = \"t\"\n\
             [feed]\nlimit = 5\nmax_bytes = 5000\ncontent = \"summary\"\nsummary_chars = 30\n\
             formats = [\"rss\"]\nmax_article_bytes = 9\nttl_minutes = 5\nmax_tags = 3\n\
-            tombstone_days = 1.5\n\
+            max_authors = 2\ntombstone_days = 1.5\n\
             [watch]\ndebounce_ms = 5\nrescan_minutes = 5\npoll = true\nallow_mass_delete = true\n\
             [serve]\nlisten = \"0.0.0.0:80\"\nmax_connections = 9\nheader_timeout_secs = 9\n\
             idle_timeout_secs = 9\nmax_connections_per_address = 2\n\
@@ -612,6 +617,19 @@ mod tests {
             err.contains("serve.admin_listen") && err.contains("must differ"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_article_keeps_at_least_one_author() {
+        let text = format!("{MINIMAL}[feed]\nmax_authors = 0\n");
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("`feed.max_authors`") && found[0].contains("between 1 and 1000"),
+            "{found:?}"
+        );
+        let config = Config::parse(MINIMAL, Path::new("/")).unwrap();
+        assert_eq!(config.feed.max_authors, 10);
     }
 
     #[test]

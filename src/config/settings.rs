@@ -37,6 +37,9 @@ pub struct FeedSettings {
     /// Most tags an article keeps (each tag is a feed); the rest are dropped and reported.
     /// Front-matter categories are capped the same way.
     pub max_tags: usize,
+    /// Most authors an article keeps (each author is a feed); the rest are dropped and
+    /// reported.
+    pub max_authors: usize,
     /// Most local pictures one article publishes (its lead image with its body images);
     /// the rest are reported and not published.
     pub max_images: usize,
@@ -78,6 +81,7 @@ impl Default for FeedSettings {
             max_article_bytes: 4 * 1024 * 1024,
             ttl_minutes: 30,
             max_tags: 20,
+            max_authors: 10,
             max_images: 20,
             max_image_bytes: 20 * 1024 * 1024,
             tombstone_days: 30.0,

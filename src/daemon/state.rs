@@ -244,6 +244,9 @@ fn log_published(scan: &ScanReport, published: &PublishReport, articles: usize, 
             reason, "feed not published: the last good version stays"
         );
     }
+    for (path, warning) in &published.warnings {
+        warn!(path = %path, warning = %warning, "article published with a warning");
+    }
 }
 
 /// Gives memory freed by a full scan back to the system, so that a long-running daemon's

@@ -1,6 +1,6 @@
-//! Atom 1.0 (RFC 4287): `xml:lang` on the feed and on every entry's text constructs; a
-//! retracted or removed article's entry is replaced by an RFC 6721 tombstone
-//! (`at:deleted-entry`), its reason as `at:comment`.
+//! Atom 1.0 (RFC 4287): `xml:lang` on the feed and on every entry's text constructs, an
+//! `hreflang` alternate link per translation; a retracted or removed article's entry is
+//! replaced by an RFC 6721 tombstone (`at:deleted-entry`), its reason as `at:comment`.
 
 use std::collections::BTreeMap;
 
@@ -124,6 +124,23 @@ fn tombstone(item: &Item, removal: &Removal) -> Extension {
     }
 }
 
+/// The story in other languages: an alternate per language (RFC 4287 allows one alternate
+/// per type and `hreflang`, and the languages of a story are distinct), then the item's
+/// own link again with its own language. Readers that take an entry's first alternate
+/// (rsstail, sfeed, rss-parser) and those that take its last (feedparser, newsboat,
+/// node-feedparser) so both open the item's own page.
+fn translations(item: &Item) -> Vec<Link> {
+    if item.translations.is_empty() {
+        return Vec::new();
+    }
+    let hreflang = |lang: &str, href: &str| Link {
+        hreflang: Some(lang.to_string()),
+        ..link(href, "alternate", "text/html")
+    };
+    let others = item.translations.iter().map(|t| hreflang(&t.lang, &t.url));
+    others.chain([hreflang(&item.lang, &item.link)]).collect()
+}
+
 fn entry(item: &Item) -> Entry {
     let mut entry = Entry::default();
     entry.set_id(item.id.clone());
@@ -150,6 +167,7 @@ fn entry(item: &Item) -> Entry {
             .collect::<Vec<_>>(),
     );
     let mut links = vec![link(&item.link, "alternate", "text/html")];
+    links.extend(translations(item));
     // A local lead image: its type and length are known (a remote one is never fetched).
     if let Some(lead) = &item.lead
         && let (Some(mime), Some(length)) = (lead.mime_type, lead.length)
@@ -178,6 +196,33 @@ fn entry(item: &Item) -> Entry {
 mod tests {
     use super::*;
     use crate::feed::item::tests::sample;
+
+    #[test]
+    fn an_entry_links_its_translations_and_ends_with_its_own_link() {
+        let item = Item {
+            translations: vec![crate::feed::Translation {
+                lang: "ar".into(),
+                url: "https://news.example/world/b/".into(),
+            }],
+            ..sample()
+        };
+        let links: Vec<(String, Option<String>)> = entry(&item)
+            .links
+            .into_iter()
+            .filter(|l| l.rel == "alternate")
+            .map(|l| (l.href, l.hreflang))
+            .collect();
+        let own = "https://news.example/world/a/".to_string();
+        assert_eq!(
+            links,
+            [
+                (own.clone(), None),
+                ("https://news.example/world/b/".into(), Some("ar".into())),
+                (own, Some("en".into())),
+            ]
+        );
+        assert_eq!(entry(&sample()).links.len(), 1);
+    }
 
     #[test]
     fn a_removed_item_is_a_tombstone_with_its_reason_and_no_entry() {

@@ -141,6 +141,7 @@ mod tests {
             image: None,
             lead: None,
             removal: None,
+            translations: vec![],
         }
     }
 

@@ -72,6 +72,18 @@ pub struct Item {
     pub lead: Option<Lead>,
     /// `None`: a live article; else why and since when it is not.
     pub removal: Option<Removal>,
+    /// The article in other languages (see [`super::translations`]), by language; none
+    /// for an article that is not live.
+    pub translations: Vec<Translation>,
+}
+
+/// The article's story in another language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translation {
+    /// Its language (BCP 47).
+    pub lang: String,
+    /// Its page's URL.
+    pub url: String,
 }
 
 /// An item's lead image: a published local picture (with its type, length and size), or
@@ -127,15 +139,16 @@ pub fn link(base_url: &str, record: &Record, meta: &Meta) -> String {
         .unwrap_or_else(|| article_url(base_url, &record.channel, &record.slug))
 }
 
-/// Builds the item for an article as it shows at `stage`; `content_html` is `None` in
-/// summary mode. Corrections are noted in its content and summary; a retraction replaces
-/// them (and the title) with the notice.
+/// Builds the item for an article as it shows at `stage`, with its `translations`;
+/// `content_html` is `None` in summary mode. Corrections are noted in its content and
+/// summary; a retraction replaces them (and the title) with the notice.
 pub fn build(
     site: &Context,
     record: &Record,
     meta: &Meta,
     content_html: Option<String>,
     stage: Stage,
+    translations: Vec<Translation>,
 ) -> Item {
     let (published, updated) = dates(meta, record);
     let link = link(site.base_url, record, meta);
@@ -158,11 +171,13 @@ pub fn build(
         image,
         lead,
         removal: None,
+        translations,
     };
     match stage {
         Stage::Retracted { at, .. } => retracted(live, meta, at, full, site),
         Stage::Removed { at } | Stage::Forgotten { at } => Item {
             content_html: None,
+            translations: Vec::new(),
             updated: updated.max(at),
             removal: Some(Removal {
                 at,
@@ -222,6 +237,7 @@ fn retracted(live: Item, meta: &Meta, at: DateTime<Utc>, full: bool, site: &Cont
             at,
             retraction: Some(reason),
         }),
+        translations: Vec::new(),
         ..live
     }
 }
@@ -274,6 +290,7 @@ pub(crate) mod tests {
             image: None,
             lead: None,
             removal: None,
+            translations: vec![],
         }
     }
 

@@ -11,10 +11,11 @@ pub mod opml;
 pub mod plan;
 pub mod rss;
 mod select;
+pub mod translations;
 
 use chrono::{DateTime, Utc};
 
-pub use item::{Item, Lead, Removal};
+pub use item::{Item, Lead, Removal, Translation};
 pub use plan::{FeedPlan, plan};
 
 use crate::config::Format;

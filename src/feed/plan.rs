@@ -1,6 +1,6 @@
 //! Which feeds exist and which articles each holds: the site feed, one per channel, one per
-//! tag, and one per language when there is more than one. Each plan carries a signature
-//! that changes exactly when the feed's rendered bytes could change.
+//! tag, one per author, and one per language when there is more than one. Each plan carries
+//! a signature that changes exactly when the feed's rendered bytes could change.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,7 +18,7 @@ const RENDER_VERSION: &str = "feedfold-render-2";
 /// One feed to publish (in every configured format).
 #[derive(Debug, Clone)]
 pub struct FeedPlan {
-    /// Which feed: the site, a channel, a tag or a language.
+    /// Which feed: the site, a channel, a tag, a language or an author.
     pub scope: Scope,
     /// Key prefix in the publish folder: "", "world/", "tags/economy/", "lang/ar/".
     pub dir: String,
@@ -49,10 +49,17 @@ pub fn plan(
     for (name, items) in selection.channels {
         groups.insert(Scope::Channel(name.to_string()), items);
     }
-    let mut tag_names = HashMap::new();
-    for (slug, (name, items)) in selection.tags {
-        tag_names.insert(slug.clone(), name);
-        groups.insert(Scope::Tag(slug), items);
+    // Tags and authors are grouped by slug, and shown by name.
+    let mut names: HashMap<Scope, String> = HashMap::new();
+    let slugged = [
+        (selection.tags, Scope::Tag as fn(String) -> Scope),
+        (selection.authors, Scope::Author),
+    ];
+    for (selected, scope_of) in slugged {
+        for (slug, (name, items)) in selected {
+            names.insert(scope_of(slug.clone()), name);
+            groups.insert(scope_of(slug), items);
+        }
     }
     if selection.languages.len() > 1 {
         for (code, items) in selection.languages {
@@ -68,7 +75,7 @@ pub fn plan(
     groups
         .into_iter()
         .map(|(scope, items)| {
-            let mut meta = feed_meta(&scope, &items, channels, &tag_names, config, newest);
+            let mut meta = feed_meta(&scope, &items, channels, &names, config, newest);
             if let Some(floor) = floor.get(&scope) {
                 meta.updated = meta.updated.max(*floor);
             }
@@ -89,7 +96,7 @@ fn feed_meta(
     scope: &Scope,
     items: &[&Entry],
     channels: &BTreeMap<String, ChannelConfig>,
-    tag_names: &HashMap<String, String>,
+    names: &HashMap<Scope, String>,
     config: &Config,
     site_newest: DateTime<chrono::Utc>,
 ) -> FeedMeta {
@@ -100,6 +107,7 @@ fn feed_meta(
         Scope::Channel(name) => channels.get(name).cloned().unwrap_or_default(),
         _ => ChannelConfig::default(),
     };
+    let name = names.get(scope);
     let (title, language) = match scope {
         Scope::Site => (site.title.clone(), site.language.clone()),
         Scope::Channel(name) => (
@@ -112,13 +120,14 @@ fn feed_meta(
                 .clone()
                 .unwrap_or_else(|| majority_language(items, &site.language)),
         ),
-        Scope::Tag(slug) => {
-            let name = tag_names.get(slug).unwrap_or(slug);
-            (
-                format!("{} — #{name}", site.title),
-                majority_language(items, &site.language),
-            )
-        }
+        Scope::Tag(slug) => (
+            format!("{} — #{}", site.title, name.unwrap_or(slug)),
+            majority_language(items, &site.language),
+        ),
+        Scope::Author(slug) => (
+            format!("{} — {}", site.title, name.unwrap_or(slug)),
+            majority_language(items, &site.language),
+        ),
         Scope::Lang(code) => (format!("{} ({code})", site.title), code.clone()),
     };
     let home_url = layout::key_url(base, &dir);
@@ -138,7 +147,10 @@ fn feed_meta(
         home_url,
         self_urls,
         updated: items.iter().map(|e| e.updated).max().unwrap_or(site_newest),
-        author: channel.author.clone().or_else(|| site.author.clone()),
+        author: match scope {
+            Scope::Author(_) => name.cloned(),
+            _ => channel.author.clone().or_else(|| site.author.clone()),
+        },
         ttl_minutes: config.feed.ttl_minutes,
         hubs: config.websub.hubs.clone(),
         stylesheet: Some(layout::stylesheet_href(&dir)),
@@ -156,12 +168,15 @@ fn floors_by_scope(floors: &[&Entry]) -> HashMap<Scope, DateTime<chrono::Utc>> {
             Scope::Channel(entry.channel.to_string()),
             Scope::Lang(entry.lang.to_string()),
         ];
-        let tags = entry
-            .tags
-            .iter()
-            .filter_map(|t| crate::article::slug::slugify(t))
-            .map(Scope::Tag);
-        for scope in scopes.into_iter().chain(tags) {
+        let slugs = |names: &[crate::identity::Sym]| -> Vec<String> {
+            let slugs = names
+                .iter()
+                .filter_map(|n| crate::article::slug::slugify(n));
+            slugs.collect()
+        };
+        let tags = slugs(&entry.tags).into_iter().map(Scope::Tag);
+        let authors = slugs(&entry.authors).into_iter().map(Scope::Author);
+        for scope in scopes.into_iter().chain(tags).chain(authors) {
             let at = out.entry(scope).or_insert(entry.updated);
             *at = (*at).max(entry.updated);
         }

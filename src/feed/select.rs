@@ -1,5 +1,6 @@
-//! Picks the newest `limit` articles of every group (site, channel, tag, language) in one
-//! pass over all articles, without sorting them all: the daemon re-plans on every change.
+//! Picks the newest `limit` articles of every group (site, channel, tag, language, author)
+//! in one pass over all articles, without sorting them all: the daemon re-plans on every
+//! change.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -122,6 +123,72 @@ impl<'a> Groups<'a> {
     }
 }
 
+/// The newest `limit` entries of each slug of a list of names (tags, authors): spellings
+/// with the same slug are one group, named by the first of them in code-point order. The
+/// slug of each distinct spelling is computed once.
+struct Slugged<'a> {
+    limit: usize,
+    spellings: Keys<'a>,
+    slug_of: Vec<Option<usize>>,
+    slugs: FxHashMap<String, usize>,
+    groups: Vec<(String, &'a str, TopK<'a>)>,
+}
+
+impl<'a> Slugged<'a> {
+    fn new(limit: usize) -> Self {
+        Slugged {
+            limit,
+            spellings: Keys::default(),
+            slug_of: Vec::new(),
+            slugs: FxHashMap::default(),
+            groups: Vec::new(),
+        }
+    }
+
+    /// The group of `name`'s slug, made on first use; `None` when it has no slug.
+    fn group_of(&mut self, name: &'a Sym) -> Option<usize> {
+        let (spelling, new) = self.spellings.index(name);
+        if new {
+            let slug = slugify(name).map(|slug| {
+                let next = self.slugs.len();
+                let index = *self.slugs.entry(slug.clone()).or_insert(next);
+                if index == next {
+                    let top = TopK {
+                        limit: self.limit,
+                        heap: BinaryHeap::new(),
+                    };
+                    self.groups.push((slug, &**name, top));
+                }
+                index
+            });
+            self.slug_of.push(slug);
+        }
+        self.slug_of[spelling]
+    }
+
+    /// Offers `entry` to the group of each of `names` (once each, whatever the spellings).
+    fn offer(&mut self, names: &'a [Sym], entry: &'a Entry) {
+        let mut seen: Vec<usize> = Vec::new();
+        for name in names {
+            if let Some(index) = self.group_of(name).filter(|i| !seen.contains(i)) {
+                seen.push(index);
+                let (_, shown, top) = &mut self.groups[index];
+                if **name < **shown {
+                    *shown = name;
+                }
+                top.offer(entry);
+            }
+        }
+    }
+
+    fn into_sorted(self) -> FxHashMap<String, (String, Vec<&'a Entry>)> {
+        self.groups
+            .into_iter()
+            .map(|(slug, name, top)| (slug, (name.to_string(), top.into_sorted())))
+            .collect()
+    }
+}
+
 /// The newest entries of each group.
 pub struct Selection<'a> {
     pub site: Vec<&'a Entry>,
@@ -129,6 +196,8 @@ pub struct Selection<'a> {
     /// By tag slug: (display name, entries).
     pub tags: FxHashMap<String, (String, Vec<&'a Entry>)>,
     pub languages: FxHashMap<&'a str, Vec<&'a Entry>>,
+    /// By author slug: (display name, entries).
+    pub authors: FxHashMap<String, (String, Vec<&'a Entry>)>,
 }
 
 /// Selects the newest `limit` entries of every group.
@@ -139,53 +208,20 @@ pub fn select<'a>(entries: &[&'a Entry], limit: usize) -> Selection<'a> {
     };
     let mut channels = Groups::new(limit);
     let mut languages = Groups::new(limit);
-    // Tags group by slug; the slug of each distinct tag spelling is computed once.
-    let mut spellings = Keys::default();
-    let mut slug_of: Vec<Option<usize>> = Vec::new();
-    let mut slugs: FxHashMap<String, usize> = FxHashMap::default();
-    let mut tags: Vec<(String, &str, TopK)> = Vec::new();
+    let mut tags = Slugged::new(limit);
+    let mut authors = Slugged::new(limit);
     for &entry in entries {
         site.offer(entry);
         channels.offer(&entry.channel, entry);
         languages.offer(&entry.lang, entry);
-        let mut seen: Vec<usize> = Vec::new();
-        for tag in &entry.tags {
-            let (spelling, new) = spellings.index(tag);
-            if new {
-                let slug = slugify(tag).map(|slug| {
-                    let next = slugs.len();
-                    let index = *slugs.entry(slug.clone()).or_insert(next);
-                    if index == next {
-                        tags.push((
-                            slug,
-                            &**tag,
-                            TopK {
-                                limit,
-                                heap: BinaryHeap::new(),
-                            },
-                        ));
-                    }
-                    index
-                });
-                slug_of.push(slug);
-            }
-            if let Some(index) = slug_of[spelling].filter(|i| !seen.contains(i)) {
-                seen.push(index);
-                let (_, name, top) = &mut tags[index];
-                if **tag < **name {
-                    *name = tag;
-                }
-                top.offer(entry);
-            }
-        }
+        tags.offer(&entry.tags, entry);
+        authors.offer(&entry.authors, entry);
     }
     Selection {
         site: site.into_sorted(),
         channels: channels.into_sorted(),
-        tags: tags
-            .into_iter()
-            .map(|(slug, name, top)| (slug, (name.to_string(), top.into_sorted())))
-            .collect(),
+        tags: tags.into_sorted(),
         languages: languages.into_sorted(),
+        authors: authors.into_sorted(),
     }
 }

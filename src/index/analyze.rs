@@ -15,7 +15,8 @@ use crate::workers;
 const CHUNK: usize = 32;
 
 /// Bumped whenever extraction rules change, so that every article is re-extracted.
-const EXTRACTOR_VERSION: &str = "feedfold-extract-4";
+/// 5: `feed.max_authors`, `translation_key`, and the authors and key columns of schema 8.
+const EXTRACTOR_VERSION: &str = "feedfold-extract-5";
 
 /// Everything extraction needs to know about one channel.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub struct ChannelContext {
     pub summary_chars: usize,
     /// Most tags an article keeps (`feed.max_tags`).
     pub max_tags: usize,
+    /// Most authors an article keeps (`feed.max_authors`).
+    pub max_authors: usize,
     /// Most local pictures per article (`feed.max_images`).
     pub max_images: usize,
     /// Largest picture file published (`feed.max_image_bytes`).
@@ -56,6 +59,7 @@ impl ChannelContext {
         hasher.update(author.as_deref().unwrap_or_default().as_bytes());
         hasher.update(&config.feed.summary_chars.to_le_bytes());
         hasher.update(&config.feed.max_tags.to_le_bytes());
+        hasher.update(&config.feed.max_authors.to_le_bytes());
         hasher.update(&config.feed.max_images.to_le_bytes());
         hasher.update(&config.feed.max_image_bytes.to_le_bytes());
         ChannelContext {
@@ -66,6 +70,7 @@ impl ChannelContext {
             timezone: config.timezone().unwrap_or(chrono_tz::UTC),
             summary_chars: config.feed.summary_chars,
             max_tags: config.feed.max_tags,
+            max_authors: config.feed.max_authors,
             max_images: config.feed.max_images,
             max_image_bytes: config.feed.max_image_bytes,
             key: *hasher.finalize().as_bytes(),
@@ -82,6 +87,7 @@ impl ChannelContext {
             timezone: self.timezone,
             summary_chars: self.summary_chars,
             max_tags: self.max_tags,
+            max_authors: self.max_authors,
         }
     }
 }

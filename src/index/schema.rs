@@ -32,7 +32,16 @@ CREATE TABLE IF NOT EXISTS uploaded (key TEXT PRIMARY KEY, content BLOB NOT NULL
 ";
 
 /// The schema this version writes; older indexes are migrated on open.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
+
+/// v8: articles know their authors (each has a feed of its own; `\u{1f}`-separated, as
+/// `tags`) and their `translation_key`. An index of v7 or earlier has neither: its rows get
+/// no authors and no key, and its articles are read again by the next scan (the extractor
+/// changed), which fills them in.
+const PEOPLE: [(&str, &str); 2] = [
+    ("authors", "TEXT NOT NULL DEFAULT ''"),
+    ("translation_key", "TEXT"),
+];
 
 /// v7: pictures. The picture files each article names (`key` is the published name, `NULL`
 /// when the file was missing or refused; `thumb` its thumbnail's), the picture files the last
@@ -59,9 +68,9 @@ CREATE TABLE IF NOT EXISTS publishes (
     failed INTEGER NOT NULL, changed TEXT NOT NULL);
 ";
 
-/// Adds the v6 columns an index lacks (a new index gets them here too).
-fn add_lifecycle_columns(tx: &rusqlite::Transaction) -> Result<()> {
-    for (column, kind) in LIFECYCLE {
+/// Adds the columns of `columns` an index lacks (a new index gets them here too).
+fn add_columns(tx: &rusqlite::Transaction, columns: &[(&str, &str)]) -> Result<()> {
+    for (column, kind) in columns {
         let present: bool = tx.query_row(
             "SELECT count(*) > 0 FROM pragma_table_info('articles') WHERE name = ?1",
             [column],
@@ -71,7 +80,6 @@ fn add_lifecycle_columns(tx: &rusqlite::Transaction) -> Result<()> {
             tx.execute_batch(&format!("ALTER TABLE articles ADD COLUMN {column} {kind};"))?;
         }
     }
-    tx.execute_batch(HISTORY)?;
     Ok(())
 }
 
@@ -136,8 +144,10 @@ pub fn migrate(conn: &Connection) -> Result<()> {
     if version < 5 {
         tx.execute_batch(&to_microseconds())?;
     }
-    add_lifecycle_columns(&tx)?;
+    add_columns(&tx, &LIFECYCLE)?;
+    tx.execute_batch(HISTORY)?;
     tx.execute_batch(PICTURES)?;
+    add_columns(&tx, &PEOPLE)?;
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
     tx.commit()?;
     Ok(())
@@ -237,6 +247,56 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_version_seven_index_gains_the_author_and_translation_columns_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("index.sqlite")).unwrap();
+        conn.execute_batch(&format!(
+            "{SCHEMA} {HISTORY} {PICTURES}
+             ALTER TABLE articles ADD COLUMN expires INTEGER;
+             ALTER TABLE articles ADD COLUMN retracted INTEGER;
+             INSERT INTO articles VALUES (5, 'news/a.md', 'news', 1, 1, x'00', x'00',
+                'urn:seven', 'a', 1700000000000000, NULL, NULL, 'x', 'ar', 0,
+                1700000000000000, 1700000000000000, x'00', NULL, NULL);
+             INSERT INTO metas VALUES (5, '{{\"title\":\"A\"}}');
+             INSERT INTO pages VALUES (5, 'news/a/index.html', x'01', x'02');
+             INSERT INTO media VALUES ('_/media/p.jpg', x'03');
+             PRAGMA user_version = 7;"
+        ))
+        .unwrap();
+        drop(conn);
+        let store = super::super::store::Store::open(dir.path()).unwrap();
+        let entries = store
+            .entries(&mut crate::identity::Interner::default())
+            .unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(&*entries[0].tags, [std::sync::Arc::from("x")]);
+        assert!(entries[0].authors.is_empty());
+        assert_eq!(entries[0].translation_key, None);
+        assert_eq!(store.records().unwrap()[0].id, "urn:seven");
+        // The page and the picture published are kept.
+        assert_eq!(store.page_keys().unwrap().len(), 2);
+        assert_eq!(store.media().unwrap().len(), 1);
+        let columns: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('articles')
+                 WHERE name IN ('authors', 'translation_key')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(columns, 2);
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        // Opening it again changes nothing.
+        drop(store);
+        super::super::store::Store::open(dir.path()).unwrap();
     }
 
     /// A version-four index: today's tables, times in milliseconds.

@@ -90,6 +90,18 @@ fn record_from_row(r: &rusqlite::Row) -> rusqlite::Result<Record> {
     })
 }
 
+/// A list of names as stored (`\u{1f}`-separated), interned.
+fn names(stored: &str, interner: &mut Interner) -> Box<[crate::identity::Sym]> {
+    stored
+        .split(NAME_SEPARATOR)
+        .filter(|t| !t.is_empty())
+        .map(|t| interner.intern(t))
+        .collect()
+}
+
+/// What separates the names of a stored list (tags, authors): no name holds it.
+const NAME_SEPARATOR: &str = "\u{1f}";
+
 pub(super) fn hash_of(blob: Vec<u8>) -> Hash {
     let mut h = [0u8; 32];
     let n = blob.len().min(32);
@@ -144,21 +156,22 @@ impl Store {
     pub fn entries_of(&self, interner: &mut Interner, drafts: bool) -> Result<Vec<Entry>> {
         let mut stmt = self.conn.prepare(
             "SELECT rowid, channel, tags, lang, published, updated, version, expires,
-                retracted, deleted_at, slug FROM articles WHERE draft = 0 OR ?1",
+                retracted, deleted_at, slug, authors, translation_key FROM articles
+             WHERE draft = 0 OR ?1",
         )?;
         let mut rows = stmt.query([drafts])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let tags: String = r.get(2)?;
+            let authors: String = r.get(11)?;
+            let key: Option<String> = r.get(12)?;
             out.push(Entry {
                 rowid: r.get(0)?,
                 channel: interner.intern(&r.get::<_, String>(1)?),
                 slug: r.get::<_, String>(10)?.into(),
-                tags: tags
-                    .split('\u{1f}')
-                    .filter(|t| !t.is_empty())
-                    .map(|t| interner.intern(t))
-                    .collect(),
+                tags: names(&tags, interner),
+                authors: names(&authors, interner),
+                translation_key: key.map(|k| interner.intern(&k)),
                 lang: interner.intern(&r.get::<_, String>(3)?),
                 published: from_ts(r.get(4)?),
                 updated: from_ts(r.get(5)?),
@@ -242,17 +255,18 @@ impl Batch<'_> {
         self.tx.prepare_cached(
             "INSERT OR REPLACE INTO articles (rowid, path, channel, size, mtime_ns, hash, extract_key,
                 id, slug, first_seen, changed, deleted_at, tags, lang, draft, published,
-                updated, version, expires, retracted)
+                updated, version, expires, retracted, authors, translation_key)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20)",
+                ?18, ?19, ?20, ?21, ?22)",
         )?
         .execute(params![
             rowid, record.path, record.channel, record.size as i64, record.mtime_ns,
             &record.hash[..], &record.extract_key[..], record.id, record.slug,
             ts(record.first_seen), record.changed.map(ts), record.deleted_at.map(ts),
-            entry.tags.join("\u{1f}"), entry.lang, record.draft,
+            entry.tags.join(NAME_SEPARATOR), entry.lang, record.draft,
             ts(entry.published), ts(entry.updated), &entry.version[..],
             entry.expires.map(ts), record.retracted_at.map(ts),
+            entry.authors.join(NAME_SEPARATOR), entry.translation_key.as_deref(),
         ])?;
         let rowid = self.tx.last_insert_rowid();
         self.tx

@@ -7,7 +7,8 @@
 //! sitemap.xml news-sitemap.xml robots.txt  for search engines (see `crate::sitemap`)
 //! {channel}/rss.xml … index.html          a channel's feed and its page
 //! {channel}/{slug}/index.html             an article's page
-//! tags/{tag}/…  lang/{code}/…             generated feeds (and `authors/`, reserved)
+//! tags/{tag}/…  lang/{code}/…             generated feeds: one per tag, one per language,
+//! authors/{author}/…                      and one per author
 //! _/…                                     paths readers never type (images, assets…)
 //! _/site.css                              the site's own stylesheet (`templates/style.css`)
 //! _/sitemaps/sitemap-{n}.xml              the parts of a sitemap too large for one file
@@ -59,7 +60,7 @@ pub const TAGS: &str = "tags";
 /// Folder of the language feeds: `lang/{code}/`.
 pub const LANG: &str = "lang";
 
-/// Folder reserved for feeds by author: `authors/{author}/`.
+/// Folder of the author feeds: `authors/{author}/` (the author's slug).
 pub const AUTHORS: &str = "authors";
 
 /// The one folder for paths readers never type: images, assets, archives.
@@ -139,16 +140,31 @@ pub enum Scope {
     Tag(String),
     /// The articles in one language (its BCP 47 tag).
     Lang(String),
+    /// The articles of one author (the slug of their name).
+    Author(String),
 }
 
-/// The folder of a feed, as a key prefix: "", "world/", "tags/economy/", "lang/ar/".
+/// The folder of a feed, as a key prefix: "", "world/", "tags/economy/", "lang/ar/",
+/// "authors/sara-ahmed/".
 pub fn feed_dir(scope: &Scope) -> String {
     match scope {
         Scope::Site => String::new(),
         Scope::Channel(name) => format!("{name}/"),
         Scope::Tag(slug) => format!("{TAGS}/{slug}/"),
         Scope::Lang(code) => format!("{LANG}/{code}/"),
+        Scope::Author(slug) => format!("{AUTHORS}/{slug}/"),
     }
+}
+
+/// The feed of the author named `name`: the slug of the name (so that spellings that differ
+/// only in case or punctuation are one author); `None` for a name with no letter or digit.
+pub fn author_scope(name: &str) -> Option<Scope> {
+    crate::article::slug::slugify(name).map(Scope::Author)
+}
+
+/// The URL of the page of the author named `name` under `base_url`, if they have one.
+pub fn author_url(base_url: &str, name: &str) -> Option<String> {
+    author_scope(name).map(|scope| key_url(base_url, &feed_dir(&scope)))
 }
 
 /// The key of a feed in one format: `world/rss.xml`.
@@ -266,6 +282,14 @@ mod tests {
         assert_eq!(format_of("world/atom.xml"), Some(Format::Atom));
         assert_eq!(stylesheet_href(&feed_dir(&tag)), "../../feed.xsl");
         assert_eq!(stylesheet_href(""), STYLESHEET);
+        let author = author_scope("سارة أحمد").unwrap();
+        assert_eq!(author, Scope::Author("سارة-أحمد".into()));
+        assert_eq!(author_scope("—"), None);
+        assert_eq!(listing_key(&author), "authors/سارة-أحمد/index.html");
+        assert_eq!(
+            key_url("https://x.org", &feed_dir(&author)),
+            "https://x.org/authors/%D8%B3%D8%A7%D8%B1%D8%A9-%D8%A3%D8%AD%D9%85%D8%AF/"
+        );
     }
 
     #[test]

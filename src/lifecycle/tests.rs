@@ -14,6 +14,8 @@ fn entry(rowid: i64, published: i64) -> Entry {
         channel: interner.intern("world"),
         slug: format!("s{rowid}").into(),
         tags: Box::new([]),
+        authors: Box::new([]),
+        translation_key: None,
         lang: interner.intern("ar"),
         published: at(published),
         updated: at(published),

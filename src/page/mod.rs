@@ -6,6 +6,7 @@
 //! build the same page chrome as the built-in templates, for pages that are not templated.
 
 mod article;
+mod links;
 mod listing;
 mod not_found;
 mod preview;
@@ -14,6 +15,7 @@ mod structured;
 mod templates;
 
 pub use article::{ArticlePage, article_page};
+pub use links::read_in;
 pub use listing::{Listing, feed_page, listing_page};
 pub use not_found::{NotFound, not_found_page};
 pub use preview::RELOAD_SCRIPT;
@@ -293,8 +295,48 @@ mod tests {
             meta.push_str(&format!(" · {} {updated}", labels(lang).updated));
         }
         if !item.authors.is_empty() {
-            meta = format!("{} · {meta}", esc(&item.authors.join("، ")));
+            let authors: Vec<String> = (item.authors.iter())
+                .map(|name| match crate::layout::author_url(BASE, name) {
+                    Some(url) => {
+                        format!("<a rel=\"author\" href=\"{}\">{}</a>", esc(&url), esc(name))
+                    }
+                    None => esc(name),
+                })
+                .collect();
+            meta = format!("{} · {meta}", authors.join("، "));
         }
+        let translations: Vec<String> = (item.translations.iter())
+            .map(|t| {
+                format!(
+                    "<a href=\"{url}\" hreflang=\"{lang}\" lang=\"{lang}\" dir=\"{}\">{}</a>",
+                    dir(&t.lang),
+                    esc(&read_in(&t.lang)),
+                    url = esc(&t.url),
+                    lang = esc(&t.lang),
+                )
+            })
+            .collect();
+        let (alternates, translations) = if translations.is_empty() {
+            (String::new(), String::new())
+        } else {
+            let mut links = format!(
+                "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n",
+                esc(lang),
+                esc(&item.link)
+            );
+            for t in &item.translations {
+                links.push_str(&format!(
+                    "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n",
+                    esc(&t.lang),
+                    esc(&t.url)
+                ));
+            }
+            let visible = format!(
+                "<p class=\"translations\">{}</p>\n",
+                translations.join(" · ")
+            );
+            (links, visible)
+        };
         let content = match &item.content_html {
             Some(html) => html.clone(),
             None => format!("<p>{}</p>", esc(&item.summary)),
@@ -341,10 +383,10 @@ mod tests {
         } else {
             picture
         };
-        let social = format!("{}{picture}", link_preview(item));
+        let social = format!("{}{picture}{alternates}", link_preview(item));
         let body = format!(
-            "{header}<article>\n<h1>{}</h1>\n<p class=\"meta\">{meta}</p>\n{figure}{content}\n\
-             {tags}</article>\n{}{}",
+            "{header}<article>\n{translations}<h1>{}</h1>\n<p class=\"meta\">{meta}</p>\n\
+             {figure}{content}\n{tags}</article>\n{}{}",
             esc(&item.title),
             subscribe_box(channel, lang),
             footer(lang),

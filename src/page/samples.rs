@@ -81,6 +81,15 @@ fn item(full: bool, lang: &str) -> Item {
             },
         }),
         removal: None,
+        translations: if full {
+            let other = if lang == "ar" { "en" } else { "ar" };
+            vec![crate::feed::Translation {
+                lang: other.into(),
+                url: format!("{BASE}/world/sample-{other}/"),
+            }]
+        } else {
+            Vec::new()
+        },
     }
 }
 

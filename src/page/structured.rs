@@ -62,7 +62,10 @@ pub fn news_article(item: &Item, publisher: &Publisher) -> String {
     let authors: Vec<Value> = item
         .authors
         .iter()
-        .map(|name| json!({ "@type": "Person", "name": name }))
+        .map(|name| match crate::layout::author_url(base_url, name) {
+            Some(url) => json!({ "@type": "Person", "name": name, "url": url }),
+            None => json!({ "@type": "Person", "name": name }),
+        })
         .collect();
     let mut ld = json!({
         "@context": "https://schema.org",
@@ -113,7 +116,23 @@ mod tests {
             image: None,
             lead: None,
             removal: None,
+            translations: vec![],
         }
+    }
+
+    #[test]
+    fn each_author_person_links_their_page_when_they_have_one() {
+        let item = Item {
+            authors: vec!["سارة أحمد".into(), "—".into()],
+            ..item("T")
+        };
+        let ld: Value =
+            serde_json::from_str(&news_article(&item, "S", "https://news.example.org")).unwrap();
+        assert_eq!(
+            ld["author"][0]["url"],
+            "https://news.example.org/authors/%D8%B3%D8%A7%D8%B1%D8%A9-%D8%A3%D8%AD%D9%85%D8%AF/"
+        );
+        assert_eq!(ld["author"][1], json!({ "@type": "Person", "name": "—" }));
     }
 
     #[test]
@@ -141,6 +160,10 @@ mod tests {
         assert_eq!(ld["@type"], "NewsArticle");
         assert_eq!(ld["headline"], hostile);
         assert_eq!(ld["author"][0]["name"], "Desk");
+        assert_eq!(
+            ld["author"][0]["url"],
+            "https://news.example.org/authors/desk/"
+        );
         assert_eq!(ld["publisher"]["name"], "Fold News");
         assert_eq!(ld["inLanguage"], "ar");
         assert_eq!(ld["mainEntityOfPage"], "https://news.example.org/world/a/");

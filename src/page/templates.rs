@@ -434,11 +434,15 @@ struct ItemVars<'a> {
     /// True when the update is on a later day (UTC) than the publication: pages say so.
     updated_shown: bool,
     authors: &'a [String],
+    /// The authors with their pages.
+    author_links: Vec<super::links::AuthorVars<'a>>,
     tags: &'a [String],
     categories: &'a [String],
     image: Option<&'a str>,
     /// The lead image, described.
     picture: Option<PictureVars<'a>>,
+    /// The story in other languages.
+    translations: Vec<super::links::TranslationVars<'a>>,
 }
 
 /// An item's lead image as templates see it.
@@ -482,7 +486,7 @@ fn picture_vars(lead: &crate::feed::Lead) -> PictureVars<'_> {
     }
 }
 
-fn item_vars(item: &Item, tz: chrono_tz::Tz) -> ItemVars<'_> {
+fn item_vars<'a>(item: &'a Item, tz: chrono_tz::Tz, base_url: &str) -> ItemVars<'a> {
     ItemVars {
         id: &item.id,
         title: &item.title,
@@ -499,10 +503,12 @@ fn item_vars(item: &Item, tz: chrono_tz::Tz) -> ItemVars<'_> {
         updated: moment(item.updated, tz),
         updated_shown: item.updated.date_naive() != item.published.date_naive(),
         authors: &item.authors,
+        author_links: super::links::authors(item, base_url),
         tags: &item.tags,
         categories: &item.categories,
         image: item.image.as_deref(),
         picture: item.lead.as_ref().map(picture_vars),
+        translations: super::links::translations(item),
     }
 }
 
@@ -604,7 +610,7 @@ pub(super) fn article(
     };
     let json_ld = super::structured::news_article(item, &publisher);
     let ctx = context! {
-        item => Value::from_serialize(item_vars(item, tz)),
+        item => Value::from_serialize(item_vars(item, tz, common.base_url)),
         og_locale => super::structured::og_locale(&item.lang),
         json_ld => Value::from_safe_string(json_ld),
         channel => channel.clone(),
@@ -659,7 +665,8 @@ pub(super) fn listing(
     channels: &[&FeedMeta],
 ) -> Result<String, TemplateProblem> {
     let tz = common.timezone;
-    let items: Vec<ItemVars> = items.iter().map(|i| item_vars(i, tz)).collect();
+    let base = common.base_url;
+    let items: Vec<ItemVars> = items.iter().map(|i| item_vars(i, tz, base)).collect();
     let channels: Vec<FeedVars> = channels.iter().map(|c| feed_vars(c, tz)).collect();
     let feed = Value::from_serialize(feed_vars(feed, tz));
     let ctx = context! {

@@ -19,7 +19,6 @@ use crate::feed::{self, Item, fit};
 use crate::identity::Hash;
 use crate::index::store::{Output, Store};
 use crate::layout::archive_key;
-use crate::lifecycle::Stage;
 
 use super::cache::ItemCache;
 
@@ -51,7 +50,7 @@ pub(super) struct Context<'a> {
     pub previous: &'a HashMap<String, Output>,
     pub store: &'a Store,
     pub target: &'a dyn Target,
-    pub stages: &'a rustc_hash::FxHashMap<i64, Stage>,
+    pub shows: super::items::Shows<'a>,
 }
 
 /// Publishes every archive: the outputs to record (written, unchanged or kept).
@@ -173,7 +172,7 @@ fn split_units(
         .iter()
         .flat_map(|&i| units[i].plan.items.iter().copied())
         .collect();
-    let items = build_items(&needed, ctx.config, ctx.store, cache, ctx.stages)?;
+    let items = build_items(&needed, ctx.config, ctx.store, cache, ctx.shows)?;
     let config = ctx.config;
     let splits = crate::workers::map(todo, |&i| {
         let unit = &units[i];

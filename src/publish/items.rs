@@ -9,7 +9,8 @@ use super::cache::ItemCache;
 use super::jobs::{Job, Render};
 use crate::article::{self, Meta};
 use crate::config::{Config, ContentMode};
-use crate::feed::{FeedPlan, Item, item};
+use crate::feed::translations::Translations;
+use crate::feed::{FeedPlan, Item, Translation, item};
 use crate::identity::{Hash, Record};
 use crate::index::store::Store;
 use crate::lifecycle::Stage;
@@ -26,6 +27,35 @@ pub(super) fn needed_by(jobs: &[Job]) -> BTreeSet<(i64, Hash)> {
         .collect()
 }
 
+/// How articles show at the publish's moment besides what their records say: the stage
+/// of each that is not live, and the translations of the live ones.
+#[derive(Clone, Copy)]
+pub(super) struct Shows<'a> {
+    pub stages: &'a rustc_hash::FxHashMap<i64, Stage>,
+    pub translations: &'a Translations,
+}
+
+impl Shows<'_> {
+    /// The item of `record` as it shows now (see [`build_item`]).
+    pub fn item(&self, config: &Config, record: &Record, meta: &Meta, full: bool) -> Item {
+        let stage = self.stages.get(&record.rowid).copied();
+        let base = &config.site.base_url;
+        let translations = self.translations.others(record.rowid).map(|v| Translation {
+            lang: v.lang.to_string(),
+            url: crate::layout::article_url(base, &v.channel, &v.slug),
+        });
+        let translations = translations.collect();
+        build_item(
+            config,
+            record,
+            meta,
+            full,
+            stage.unwrap_or(Stage::Live),
+            translations,
+        )
+    }
+}
+
 /// Builds every item in `needed` that the cache does not hold, rendering full content on
 /// every core, and returns them all.
 pub(super) fn build_items(
@@ -33,7 +63,7 @@ pub(super) fn build_items(
     config: &Config,
     store: &Store,
     cache: &mut ItemCache,
-    stages: &rustc_hash::FxHashMap<i64, Stage>,
+    shows: Shows,
 ) -> Result<HashMap<i64, Item>> {
     cache.align(config);
     let mut articles = Vec::new();
@@ -45,9 +75,8 @@ pub(super) fn build_items(
         }
     }
     let built = workers::map(&articles, |(_, (record, meta))| {
-        let stage = stages.get(&record.rowid).copied().unwrap_or(Stage::Live);
         let full = config.feed.content == ContentMode::Full;
-        build_item(config, record, meta, full, stage)
+        shows.item(config, record, meta, full)
     });
     for ((version, (record, _)), item) in articles.iter().zip(built) {
         cache.items.insert(record.rowid, (*version, item));
@@ -65,14 +94,16 @@ pub(super) fn keep_shown(cache: &mut ItemCache, plans: &[FeedPlan], also: HashSe
     cache.items.retain(|rowid, _| shown.contains(rowid));
 }
 
-/// Builds one item as it shows at `stage`, rendering its full content from the file when
-/// `full` says so (never for an article that is not live: its notice replaces it).
-pub(super) fn build_item(
+/// Builds one item as it shows at `stage`, with its `translations`, rendering its full
+/// content from the file when `full` says so (never for an article that is not live: its
+/// notice replaces it).
+fn build_item(
     config: &Config,
     record: &Record,
     meta: &Meta,
     full: bool,
     stage: Stage,
+    translations: Vec<Translation>,
 ) -> Item {
     let base = &config.site.base_url;
     let content = match stage {
@@ -83,7 +114,8 @@ pub(super) fn build_item(
         _ if full => Some(String::new()),
         _ => None,
     };
-    item::build(&item::Context::of(config), record, meta, content, stage)
+    let site = item::Context::of(config);
+    item::build(&site, record, meta, content, stage, translations)
 }
 
 /// The article's content HTML, or `None` if the file changed or vanished since the scan.

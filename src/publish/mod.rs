@@ -16,6 +16,7 @@
 
 mod archives;
 mod cache;
+mod clashes;
 mod items;
 mod jobs;
 mod ledger;
@@ -30,6 +31,7 @@ mod verify;
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
+use rustc_hash::FxHashMap;
 use tracing::error;
 
 pub use cache::ItemCache;
@@ -56,7 +58,18 @@ pub fn publish(
     target: &dyn Target,
     cache: &mut ItemCache,
 ) -> Result<PublishReport> {
-    let planned = showing.planned();
+    let translations = feed::translations::group(&showing.live);
+    let translated: FxHashMap<i64, Entry> = (showing.live.iter())
+        .filter_map(|e| Some((e.rowid, translations.mark(e)?)))
+        .collect();
+    // An article with translations is planned with a version that covers them.
+    let planned: Vec<&Entry> = (showing.planned().into_iter())
+        .map(|e| translated.get(&e.rowid).unwrap_or(e))
+        .collect();
+    let shows = items::Shows {
+        stages: &showing.stages,
+        translations: &translations,
+    };
     let floors: Vec<&Entry> = showing.floors.iter().collect();
     let mut plans = feed::plan(&planned, &floors, channels, config);
     let archived = feed::archive::plan(&planned, &floors, &mut plans, config);
@@ -73,25 +86,25 @@ pub fn publish(
         config,
         plans: &plans,
         settings: &settings,
-        stages: &showing.stages,
+        shows,
     };
     let live = live_rowids(showing, &planned);
     let unused_media = media::publish(config, &live, store, target, &mut report)?;
     let mut pages = pages::publish_pages(&layout, entries, store, target, cache, &mut report)?;
     let mut outputs: Vec<(String, Output)> = Vec::new();
-    let sitemaps = sitemaps::sources(config, showing, &plans);
+    let sitemaps = sitemaps::sources(config, showing, &plans, &translations);
     let all = jobs::all_jobs(config, &plans).into_iter();
     let all = all.chain(sitemaps::jobs(config, &sitemaps));
     let mut jobs = stale(all, &previous, target, &mut outputs, &mut report);
     let needed = items::needed_by(&jobs);
-    let items = items::build_items(&needed, config, store, cache, &showing.stages)?;
+    let items = items::build_items(&needed, config, store, cache, shows)?;
     // Archives before the feeds that link to them: no `prev-archive` leads nowhere.
     let archive_ctx = archives::Context {
         config,
         previous: &previous,
         store,
         target,
-        stages: &showing.stages,
+        shows,
     };
     outputs.extend(archives::publish(
         &archived,

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::Result;
 
 use super::cache::{ItemCache, PageSignatures};
-use super::items::build_item;
+use super::items::Shows;
 use super::report::PublishReport;
 use super::target::Target;
 use crate::config::Config;
@@ -48,8 +48,9 @@ pub(super) struct Layout<'a> {
     pub plans: &'a [FeedPlan],
     /// Digest of the settings pages depend on.
     pub settings: &'a [u8],
-    /// How articles that are not live show (their page is a notice).
-    pub stages: &'a rustc_hash::FxHashMap<i64, Stage>,
+    /// How articles show: those that are not live as a notice, the live ones with their
+    /// translations.
+    pub shows: Shows<'a>,
 }
 
 /// One page written: its article, where and what, and the key it replaces, if any.
@@ -115,6 +116,7 @@ pub(super) fn publish_pages(
             }
         }
     }
+    super::clashes::note(layout.shows.translations, &todo, store, report)?;
     let mut leaving = Vec::new();
     let mut pending = Vec::new();
     let result = (|| {
@@ -202,8 +204,7 @@ fn write_chunk(
         if target.closed() {
             anyhow::bail!("stopped: the publish was abandoned at shutdown");
         }
-        let stage = layout.stages.get(&record.rowid).copied();
-        let item = build_item(config, record, meta, true, stage.unwrap_or(Stage::Live));
+        let item = layout.shows.item(config, record, meta, true);
         let scope = Scope::Channel(record.channel.clone());
         let (Some(channel), Some(site)) = (metas.get(&scope), metas.get(&Scope::Site)) else {
             return Ok(None);

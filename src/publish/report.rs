@@ -19,4 +19,8 @@ pub struct PublishReport {
     /// Keys of the notice pages of retracted and removed articles, which answer
     /// `410 Gone` (see [`crate::lifecycle::Stage::is_gone`]).
     pub gone_pages: Vec<String>,
+    /// What a publish noticed about articles (path under the content root, and what):
+    /// articles of one language sharing a `translation_key`, said when their pages are
+    /// written.
+    pub warnings: Vec<(String, String)>,
 }

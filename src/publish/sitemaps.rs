@@ -14,6 +14,7 @@ use tracing::info;
 use super::jobs::{Job, Render, text_job};
 use crate::config::Config;
 use crate::feed::FeedPlan;
+use crate::feed::translations::Translations;
 use crate::identity::Entry;
 use crate::index::store::Store;
 use crate::layout::{self, NEWS_SITEMAP, ROBOTS, SITEMAP, article_url, key_url};
@@ -23,18 +24,19 @@ use crate::sitemap::{self, Location, news, robots};
 /// What the sitemaps show: `None` in a preview, which has none.
 pub(super) struct Sources<'a>(Option<(Vec<Location<'a>>, Vec<&'a Entry>)>);
 
-/// The sitemaps' pages and news articles at `showing`'s moment: every live article, and
-/// the listing page of every feed in `plans`.
+/// The sitemaps' pages and news articles at `showing`'s moment: every live article (with
+/// its `translations`), and the listing page of every feed in `plans`.
 pub(super) fn sources<'a>(
     config: &Config,
     showing: &Showing<'a>,
     plans: &'a [FeedPlan],
+    translations: &'a Translations,
 ) -> Sources<'a> {
     if !wanted(config) {
         return Sources(None);
     }
     let listings = plans.iter().map(|p| (p.dir.as_str(), p.meta.updated));
-    let locations = sitemap::locations(&showing.live, listings);
+    let locations = sitemap::locations(&showing.live, listings, Some(translations));
     let news = news::select(&showing.live, showing.now, news::MAX_ARTICLES);
     Sources(Some((locations, news)))
 }

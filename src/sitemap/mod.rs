@@ -1,5 +1,7 @@
 //! Sitemaps for search engines (the sitemaps.org protocol, 0.9): every live article page and
-//! every listing page, each with its `lastmod`; a Google News sitemap of the last 48 hours
+//! every listing page, each with its `lastmod`, an article with translations with an
+//! `xhtml:link` alternate per language (itself included, as Google asks); a Google News
+//! sitemap of the last 48 hours
 //! ([`news`]); and `robots.txt`, which announces them ([`robots`]). Pure: what is public in,
 //! text out.
 //!
@@ -16,11 +18,15 @@ use std::ops::Range;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::article::escape_html;
+use crate::feed::translations::{Translations, Version};
 use crate::identity::{Entry, Hash};
 use crate::layout::{article_url, key_url};
 
 /// The namespace of the sitemaps.org protocol.
 pub const NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+/// The XHTML namespace, of the `xhtml:link` alternates of pages in other languages.
+pub const XHTML: &str = "http://www.w3.org/1999/xhtml";
 
 /// Bumped whenever the rendering changes, so that every sitemap is written again once.
 const VERSION: &str = "feedfold-sitemap-1";
@@ -64,6 +70,9 @@ pub struct Location<'a> {
     pub place: Place<'a>,
     /// Its `updated`: the `<lastmod>`.
     pub lastmod: DateTime<Utc>,
+    /// Every version of an article's story, by language, itself included; empty when it
+    /// has no translation (and for listing pages).
+    pub alternates: &'a [Version],
 }
 
 impl Location<'_> {
@@ -82,15 +91,22 @@ impl Location<'_> {
             Place::Article { channel, slug } => channel.len() + slug.len() + 3,
             Place::Listing(dir) => dir.len() + 1,
         };
-        64 + 6 * (base_url.len() + path)
+        let alternates: usize = (self.alternates.iter())
+            .map(|v| {
+                64 + v.lang.len() * 6 + 6 * (base_url.len() + v.channel.len() + v.slug.len() + 3)
+            })
+            .sum();
+        64 + 6 * (base_url.len() + path) + alternates
     }
 }
 
-/// The sitemap's locations: every live article's page, oldest first, then the listing
-/// pages (`listings`: each feed's folder and its `updated`), in the order given.
+/// The sitemap's locations: every live article's page, oldest first (with the versions of
+/// its story in `translations`, when given), then the listing pages (`listings`: each
+/// feed's folder and its `updated`), in the order given.
 pub fn locations<'a>(
     live: &[&'a Entry],
     listings: impl IntoIterator<Item = (&'a str, DateTime<Utc>)>,
+    translations: Option<&'a Translations>,
 ) -> Vec<Location<'a>> {
     let mut articles: Vec<&Entry> = live.to_vec();
     articles.sort_by_key(|e| (e.published, e.rowid));
@@ -100,10 +116,12 @@ pub fn locations<'a>(
             slug: &e.slug,
         },
         lastmod: e.updated,
+        alternates: translations.map_or(&[], |t| t.group_of(e.rowid)),
     });
     let listings = listings.into_iter().map(|(dir, updated)| Location {
         place: Place::Listing(dir),
         lastmod: updated,
+        alternates: &[],
     });
     pages.chain(listings).collect()
 }
@@ -163,6 +181,13 @@ pub fn signature(base_url: &str, locations: &[Location]) -> Hash {
             }
         }
         hasher.update(&location.lastmod.timestamp().to_le_bytes());
+        for v in location.alternates {
+            for part in [b"h", v.lang.as_bytes(), &[0], v.channel.as_bytes(), &[0]] {
+                hasher.update(part);
+            }
+            hasher.update(v.slug.as_bytes());
+            hasher.update(&[0]);
+        }
     }
     *hasher.finalize().as_bytes()
 }
@@ -171,13 +196,27 @@ pub fn signature(base_url: &str, locations: &[Location]) -> Hash {
 pub fn urlset(base_url: &str, locations: &[Location]) -> String {
     let mut out = String::with_capacity(URLSET_OVERHEAD + locations.len() * 128);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!("<urlset xmlns=\"{NAMESPACE}\">\n"));
+    // The XHTML namespace only where an alternate needs it: other sitemaps keep their bytes.
+    let xhtml = if locations.iter().any(|l| !l.alternates.is_empty()) {
+        format!(" xmlns:xhtml=\"{XHTML}\"")
+    } else {
+        String::new()
+    };
+    out.push_str(&format!("<urlset xmlns=\"{NAMESPACE}\"{xhtml}>\n"));
     for location in locations {
         out.push_str(&format!(
-            "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+            "<url><loc>{}</loc><lastmod>{}</lastmod>",
             escape_html(&location.url(base_url)),
             w3c(location.lastmod)
         ));
+        for v in location.alternates {
+            out.push_str(&format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                escape_html(&v.lang),
+                escape_html(&article_url(base_url, &v.channel, &v.slug))
+            ));
+        }
+        out.push_str("</url>\n");
     }
     out.push_str("</urlset>\n");
     out

@@ -124,6 +124,8 @@ mod tests {
             channel: interner.intern("world"),
             slug: format!("s{rowid}").into(),
             tags: Box::new([]),
+            authors: Box::new([]),
+            translation_key: None,
             lang: interner.intern("ar"),
             published,
             updated: published,

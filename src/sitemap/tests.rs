@@ -16,6 +16,8 @@ fn entry(rowid: i64, channel: &str, slug: &str, published: i64) -> Entry {
         channel: interner.intern(channel),
         slug: slug.into(),
         tags: Box::new([]),
+        authors: Box::new([]),
+        translation_key: None,
         lang: interner.intern("ar"),
         published: at(published),
         updated: at(published + 1),
@@ -29,7 +31,7 @@ fn entry(rowid: i64, channel: &str, slug: &str, published: i64) -> Entry {
 #[test]
 fn articles_come_oldest_first_then_the_listing_pages() {
     let (new, old) = (entry(1, "world", "new", 5), entry(2, "world", "old", 1));
-    let locations = locations(&[&new, &old], [("", at(9)), ("world/", at(8))]);
+    let locations = locations(&[&new, &old], [("", at(9)), ("world/", at(8))], None);
     let urls: Vec<String> = locations.iter().map(|l| l.url(BASE)).collect();
     assert_eq!(
         urls,
@@ -46,7 +48,7 @@ fn articles_come_oldest_first_then_the_listing_pages() {
 #[test]
 fn urls_are_percent_encoded_like_the_pages_links_and_escaped_once() {
     let e = entry(1, "العالم", "a&b", 0);
-    let xml = urlset(BASE, &locations(&[&e], [("tags/q&a/", at(0))]));
+    let xml = urlset(BASE, &locations(&[&e], [("tags/q&a/", at(0))], None));
     assert!(
         xml.contains(
             "<loc>https://news.example/%D8%A7%D9%84%D8%B9%D8%A7%D9%84%D9%85/a&amp;b/</loc>"
@@ -97,9 +99,9 @@ fn at_most_50000_urls_make_one_part() {
         .map(|i| entry(i, "world", &format!("story-{i}"), i))
         .collect();
     let refs: Vec<&Entry> = entries.iter().collect();
-    let all = locations(&refs, []);
+    let all = locations(&refs, [], None);
     assert_eq!(parts(BASE, &all).len(), 1);
-    let one_more = locations(&refs, [("", at(0))]);
+    let one_more = locations(&refs, [("", at(0))], None);
     let split = parts(BASE, &one_more);
     assert_eq!((split.len(), split[1].len()), (2, 1));
 }
@@ -107,7 +109,7 @@ fn at_most_50000_urls_make_one_part() {
 #[test]
 fn a_part_signature_follows_its_urls_and_dates_only() {
     let (a, b) = (entry(1, "world", "a", 0), entry(2, "world", "b", 1));
-    let one = locations(&[&a, &b], []);
+    let one = locations(&[&a, &b], [], None);
     assert_eq!(signature(BASE, &one), signature(BASE, &one.clone()));
     let later = Entry {
         updated: at(7),
@@ -115,7 +117,7 @@ fn a_part_signature_follows_its_urls_and_dates_only() {
     };
     assert_ne!(
         signature(BASE, &one),
-        signature(BASE, &locations(&[&a, &later], []))
+        signature(BASE, &locations(&[&a, &later], [], None))
     );
     assert_ne!(signature(BASE, &one), signature("https://x.example", &one));
 }
@@ -132,5 +134,41 @@ fn the_index_lists_each_part_with_its_newest_date() {
     assert_eq!(root.tag_name().namespace(), Some(NAMESPACE));
     assert!(xml.contains("<sitemap><loc>https://news.example/_/sitemaps/sitemap-1.xml</loc>"));
     let e = entry(1, "w", "s", 3);
-    assert_eq!(newest(&locations(&[&e], [("", at(1))])), at(4));
+    assert_eq!(newest(&locations(&[&e], [("", at(1))], None)), at(4));
+}
+
+#[test]
+fn an_article_with_translations_lists_every_version_and_the_bound_counts_them() {
+    let en = Entry {
+        lang: "en".into(),
+        translation_key: Some("k".into()),
+        ..entry(1, "world", "a&b", 0)
+    };
+    let ar = Entry {
+        translation_key: Some("k".into()),
+        ..entry(2, "العالم", "ب", 1)
+    };
+    let alone = entry(3, "world", "c", 2);
+    let translations = crate::feed::translations::group(&[&en, &ar, &alone]);
+    let all = locations(&[&en, &ar, &alone], [("", at(9))], Some(&translations));
+    let xml = urlset(BASE, &all);
+    assert!(
+        xml.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""),
+        "{xml}"
+    );
+    let versions = "<xhtml:link rel=\"alternate\" hreflang=\"ar\" \
+        href=\"https://news.example/%D8%A7%D9%84%D8%B9%D8%A7%D9%84%D9%85/%D8%A8/\"/>\
+        <xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://news.example/world/a&amp;b/\"/>\
+        </url>";
+    assert_eq!(xml.matches(versions).count(), 2, "{xml}");
+    let line = xml.lines().find(|l| l.contains("/world/c/")).unwrap();
+    assert!(!line.contains("xhtml"), "{line}");
+    for location in &all {
+        let one = urlset(BASE, std::slice::from_ref(location));
+        let entry = one.len() - URLSET_OVERHEAD.min(one.len());
+        assert!(location.bound(BASE) >= entry, "{one}");
+    }
+    let without = locations(&[&en, &ar, &alone], [("", at(9))], None);
+    assert_ne!(signature(BASE, &all), signature(BASE, &without));
+    assert!(!urlset(BASE, &without).contains("xhtml"));
 }

@@ -12,7 +12,7 @@ use chrono::{SecondsFormat, Utc};
 
 use crate::daemon_support::{Daemon, wait_for};
 use crate::support::free_port;
-use crate::support::{Site, files_under};
+use crate::support::{Site, atom_updated, build_at, files_under};
 
 /// `GET path` on the server: status and body (any status, no redirect followed).
 fn get(port: u16, path: &str) -> (u16, String) {
@@ -275,19 +275,6 @@ fn build_publishes_only_what_is_due_and_prints_the_next_scheduled_time() {
         "{stderr}"
     );
     assert!(!site.published("rss.xml").contains("TYPO-8E"), "{stdout}");
-}
-
-/// Builds `site` at `now` plus `days`.
-fn build_at(site: &Site, days: i64) {
-    let at = crate::support::now() + chrono::TimeDelta::days(days);
-    feedfold::commands::build(&site.config(), at).unwrap();
-}
-
-/// The `<updated>` of a published Atom feed.
-fn atom_updated(site: &Site, key: &str) -> String {
-    let atom = site.published(key);
-    let start = atom.find("<updated>").unwrap() + "<updated>".len();
-    atom[start..start + 19].to_string()
 }
 
 #[test]

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod archives;
+mod authors;
 mod brand;
 mod cli;
 mod crash;
@@ -34,3 +35,4 @@ mod sitemaps;
 mod status;
 mod support;
 mod templates;
+mod translations;

@@ -126,6 +126,7 @@ fn defaults(tz: Tz) -> Defaults<'static> {
         timezone: tz,
         summary_chars: 80,
         max_tags: 20,
+        max_authors: 10,
     }
 }
 
@@ -210,7 +211,14 @@ fn item_of(bytes: &[u8], n: usize, dates: (DateTime<Utc>, DateTime<Utc>)) -> Opt
     };
     let link = url::Url::parse(BASE).ok()?;
     let html = doc.content_html(&link, &meta.lang, &meta.title);
-    let mut item = feed::item::build(&context(), &record, &meta, Some(html), Stage::Live);
+    let mut item = feed::item::build(
+        &context(),
+        &record,
+        &meta,
+        Some(html),
+        Stage::Live,
+        Vec::new(),
+    );
     // As an index written by an older version may hold them: the renderers must cope.
     (item.published, item.updated) = dates;
     Some(item)

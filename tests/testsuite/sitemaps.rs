@@ -280,8 +280,8 @@ fn the_news_sitemap_holds_at_most_1000_articles() {
     assert_eq!(stories[999][4], "Story 3");
     assert_eq!(
         urls(&site.published("sitemap.xml")).len(),
-        1_003 + 2,
-        "and the home and channel pages"
+        1_003 + 3,
+        "and the home, channel and author pages"
     );
 }
 

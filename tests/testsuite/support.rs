@@ -101,6 +101,18 @@ impl Site {
     }
 }
 
+/// Builds `site` at [`now`] plus `days`.
+pub fn build_at(site: &Site, days: i64) -> BuildReport {
+    commands::build(&site.config(), now() + chrono::TimeDelta::days(days)).unwrap()
+}
+
+/// The `<updated>` of a published Atom feed, to the second.
+pub fn atom_updated(site: &Site, key: &str) -> String {
+    let atom = site.published(key);
+    let start = atom.find("<updated>").unwrap() + "<updated>".len();
+    atom[start..start + 19].to_string()
+}
+
 /// Every file below `dir`, sorted.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

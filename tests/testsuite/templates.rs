@@ -50,7 +50,11 @@ fn article_pages(site: &Site) -> Vec<String> {
         .into_iter()
         .map(|p| p.strip_prefix(&public).unwrap().display().to_string())
         .filter(|k| k.ends_with("/index.html") && k.matches('/').count() == 2)
-        .filter(|k| !k.starts_with("tags/") && !k.starts_with("lang/"))
+        .filter(|k| {
+            !["tags/", "lang/", "authors/"]
+                .iter()
+                .any(|d| k.starts_with(d))
+        })
         .collect()
 }
 
