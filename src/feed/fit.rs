@@ -22,7 +22,7 @@ pub fn fit(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String)
             skipped: Vec::new(),
         };
     }
-    let (kept, skipped) = shrink_each(items, max_bytes, &render);
+    let (kept, _, skipped) = shrink_each(items, max_bytes, &render);
     // Largest prefix that fits: binary search over the item count.
     let (mut lo, mut hi) = (0usize, kept.len());
     while lo < hi {
@@ -39,22 +39,26 @@ pub fn fit(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String)
     }
 }
 
-/// Each of `items` whole if it fits `max_bytes` alone, else as its summary; the ids of
-/// those that fit neither way.
+/// Each of `items` whole if it fits `max_bytes` alone, else as its summary, with the size
+/// of the document holding it alone; the ids of those that fit neither way.
 fn shrink_each(
     items: &[Item],
     max_bytes: usize,
     render: &impl Fn(&[Item]) -> String,
-) -> (Vec<Item>, Vec<String>) {
+) -> (Vec<Item>, Vec<usize>, Vec<String>) {
     let mut skipped = Vec::new();
-    let mut kept: Vec<Item> = Vec::with_capacity(items.len());
+    let mut kept = Vec::with_capacity(items.len());
+    let mut sizes = Vec::with_capacity(items.len());
     for item in items {
         match shrunk(item, max_bytes, render) {
-            Some(item) => kept.push(item),
+            Some((item, size)) => {
+                kept.push(item);
+                sizes.push(size);
+            }
             None => skipped.push(item.id.clone()),
         }
     }
-    (kept, skipped)
+    (kept, sizes, skipped)
 }
 
 /// Items split into documents that each fit a byte budget.
@@ -66,8 +70,9 @@ pub struct Split {
     pub skipped: Vec<String>,
 }
 
-/// Splits `items` (newest first) into as few consecutive parts as fit in `max_bytes` each,
-/// every item in exactly one: whole, else as its summary, else left out (and named).
+/// Splits `items` (newest first) into consecutive parts, each filled while it fits in
+/// `max_bytes`, every item in exactly one: whole, else as its summary, else left out (and
+/// named).
 /// `render` must be the largest a part can be (its links to its neighbours included).
 pub fn split(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String) -> Split {
     if items.is_empty() || render(items).len() <= max_bytes {
@@ -76,30 +81,28 @@ pub fn split(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> Strin
             skipped: Vec::new(),
         };
     }
-    let (kept, skipped) = shrink_each(items, max_bytes, &render);
+    let (kept, sizes, skipped) = shrink_each(items, max_bytes, &render);
     let fits = |part: &[Item]| render(part).len() <= max_bytes;
+    // What an item adds to a document: its size alone, less the empty document's. Shared
+    // declarations (a namespace) are counted with every item, so the sum over-estimates a
+    // part, and each part is rendered once to check it rather than searched for by renders.
+    let empty = render(&[]).len();
     let mut parts = Vec::new();
-    let mut rest = &kept[..];
-    while !rest.is_empty() {
-        // Gallop to a count that does not fit, then search between: each part costs
-        // renders of about its own size, not of the whole month's.
-        let mut good = 1;
-        let mut bad = 2;
-        while bad <= rest.len() && fits(&rest[..bad]) {
-            good = bad;
-            bad *= 2;
+    let mut start = 0;
+    while start < kept.len() {
+        let mut total = empty;
+        let mut end = start;
+        while end < kept.len()
+            && (end == start || total + sizes[end].saturating_sub(empty) <= max_bytes)
+        {
+            total += sizes[end].saturating_sub(empty);
+            end += 1;
         }
-        let mut bad = bad.min(rest.len() + 1);
-        while bad - good > 1 {
-            let mid = (good + bad) / 2;
-            if fits(&rest[..mid]) {
-                good = mid;
-            } else {
-                bad = mid;
-            }
+        while end > start + 1 && !fits(&kept[start..end]) {
+            end -= 1;
         }
-        parts.push(rest[..good].to_vec());
-        rest = &rest[good..];
+        parts.push(kept[start..end].to_vec());
+        start = end;
     }
     if parts.is_empty() {
         parts.push(Vec::new());
@@ -109,13 +112,19 @@ pub fn split(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> Strin
 
 /// The item as it can appear alone within `max_bytes`: whole, else as its summary, else
 /// `None`.
-fn shrunk(item: &Item, max_bytes: usize, render: impl Fn(&[Item]) -> String) -> Option<Item> {
-    let fits = |item: &Item| render(std::slice::from_ref(item)).len() <= max_bytes;
-    if fits(item) {
-        return Some(item.clone());
+fn shrunk(
+    item: &Item,
+    max_bytes: usize,
+    render: impl Fn(&[Item]) -> String,
+) -> Option<(Item, usize)> {
+    let alone = |item: &Item| render(std::slice::from_ref(item)).len();
+    let whole = alone(item);
+    if whole <= max_bytes {
+        return Some((item.clone(), whole));
     }
     let summary = item.summary_only();
-    (item.content_html.is_some() && fits(&summary)).then_some(summary)
+    let size = alone(&summary);
+    (item.content_html.is_some() && size <= max_bytes).then_some((summary, size))
 }
 
 #[cfg(test)]

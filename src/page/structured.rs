@@ -62,10 +62,12 @@ pub fn news_article(item: &Item, publisher: &Publisher) -> String {
     let authors: Vec<Value> = item
         .authors
         .iter()
-        .map(|name| match crate::layout::author_url(base_url, name) {
-            Some(url) => json!({ "@type": "Person", "name": name, "url": url }),
-            None => json!({ "@type": "Person", "name": name }),
-        })
+        .map(
+            |name| match crate::layout::author_url(publisher.base_url, name) {
+                Some(url) => json!({ "@type": "Person", "name": name, "url": url }),
+                None => json!({ "@type": "Person", "name": name }),
+            },
+        )
         .collect();
     let mut ld = json!({
         "@context": "https://schema.org",
@@ -126,8 +128,13 @@ mod tests {
             authors: vec!["سارة أحمد".into(), "—".into()],
             ..item("T")
         };
-        let ld: Value =
-            serde_json::from_str(&news_article(&item, "S", "https://news.example.org")).unwrap();
+        let marks = Marks::default();
+        let publisher = Publisher {
+            name: "S",
+            base_url: "https://news.example.org",
+            marks: &marks,
+        };
+        let ld: Value = serde_json::from_str(&news_article(&item, &publisher)).unwrap();
         assert_eq!(
             ld["author"][0]["url"],
             "https://news.example.org/authors/%D8%B3%D8%A7%D8%B1%D8%A9-%D8%A3%D8%AD%D9%85%D8%AF/"

@@ -32,6 +32,8 @@ struct Unit<'a> {
     recorded: usize,
     /// Its parts, once split.
     split: Option<Vec<Vec<Item>>>,
+    /// How many parts it was written in, once written (its items let go).
+    made: Option<usize>,
 }
 
 impl Unit<'_> {
@@ -40,7 +42,9 @@ impl Unit<'_> {
     }
 
     fn parts(&self) -> usize {
-        self.split.as_ref().map_or(self.recorded, Vec::len)
+        self.made
+            .or(self.split.as_ref().map(Vec::len))
+            .unwrap_or(self.recorded)
     }
 }
 
@@ -92,25 +96,50 @@ pub(super) fn publish(
         }
     }
     let mut outputs = Vec::new();
-    let rendered = crate::workers::map(&(0..units.len()).collect::<Vec<_>>(), |&i| {
-        dirty[i].then(|| render_unit(&units, i, ctx.config))
-    });
-    for (i, rendered) in rendered.into_iter().enumerate() {
-        let unit = &units[i];
-        match rendered {
-            None => {
-                report.unchanged += unit.recorded;
-                outputs.extend(kept(unit, ctx.previous));
-            }
-            Some(Ok(files)) => put(&files, signature(&units, unit), ctx, report, &mut outputs)?,
-            Some(Err((key, reason))) => {
-                tracing::error!(key, %reason, "archive failed its parse-back check; the last good version stays");
-                report.failed.push((key, reason));
-                outputs.extend(kept(unit, ctx.previous));
-            }
+    for i in (0..units.len()).filter(|&i| !dirty[i]) {
+        report.unchanged += units[i].recorded;
+        outputs.extend(kept(&units[i], ctx.previous));
+    }
+    // Rendered and put a few units at a time, each unit's items let go once it is written:
+    // a cold build holds a few months of text at once, not the whole archive's.
+    let todo: Vec<usize> = (0..units.len()).filter(|&i| dirty[i]).collect();
+    for chunk in todo.chunks(RENDER_CHUNK) {
+        let rendered = crate::workers::map(chunk, |&i| render_unit(&units, i, ctx.config));
+        for (&i, rendered) in chunk.iter().zip(rendered) {
+            finish(&units, i, rendered, ctx, report, &mut outputs)?;
+        }
+        for &i in chunk {
+            let unit = &mut units[i];
+            unit.made = Some(unit.parts());
+            unit.split = None;
         }
     }
     Ok(outputs)
+}
+
+/// Units rendered at once (on every core) before they are written.
+const RENDER_CHUNK: usize = 4;
+
+/// Puts and records a rendered unit, or keeps its last good version when it failed.
+fn finish(
+    units: &[Unit],
+    i: usize,
+    rendered: Result<Vec<(String, String)>, (String, String)>,
+    ctx: &Context,
+    report: &mut PublishReport,
+    outputs: &mut Vec<(String, Output)>,
+) -> Result<()> {
+    let unit = &units[i];
+    let next = unit.next.map_or(0, |n| units[n].parts());
+    match rendered {
+        Ok(files) => put(&files, unit_signature(unit, next), ctx, report, outputs)?,
+        Err((key, reason)) => {
+            tracing::error!(key, %reason, "archive failed its parse-back check; the last good version stays");
+            report.failed.push((key, reason));
+            outputs.extend(kept(unit, ctx.previous));
+        }
+    }
+    Ok(())
 }
 
 /// Every unit, each knowing its next month's.
@@ -134,6 +163,7 @@ fn units<'a>(archives: &'a [ArchivePlan], ctx: &Context) -> Vec<Unit<'a>> {
                 next: None,
                 recorded,
                 split: None,
+                made: None,
             });
         }
     }
