@@ -27,6 +27,9 @@ struct Args {
     hugo_pages: bool,
     /// Share of the articles with a lead picture (`corpus.py --image-ratio`).
     image_ratio: f64,
+    /// Minutes between two articles' dates (`corpus.py --spacing-minutes`): the corpus
+    /// must end before today, or its newest articles are scheduled, not published.
+    spacing: u32,
 }
 
 fn parse_args() -> Args {
@@ -38,6 +41,7 @@ fn parse_args() -> Args {
         hugo: true,
         hugo_pages: false,
         image_ratio: 0.0,
+        spacing: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -48,6 +52,12 @@ fn parse_args() -> Args {
             "--corpus-py" => args.corpus_py = it.next().expect("--corpus-py PATH").into(),
             "--no-hugo" => args.hugo = false,
             "--hugo-pages" => args.hugo_pages = true,
+            "--spacing-minutes" => {
+                args.spacing = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--spacing-minutes M")
+            }
             "--image-ratio" => {
                 args.image_ratio = it
                     .next()
@@ -56,6 +66,14 @@ fn parse_args() -> Args {
             }
             _ => {} // cargo bench passes --bench
         }
+    }
+    if args.spacing == 0 {
+        // Every date in the past: 2019-01-01 plus n times the spacing, well before today.
+        args.spacing = if args.n <= 50_000 {
+            60
+        } else {
+            (3_000_000 / args.n).max(1) as u32
+        };
     }
     args
 }
@@ -104,10 +122,11 @@ fn corpus_key(args: &Args) -> String {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
     format!(
-        "generator {} {hash:016x}\nhugo pages {}\nimage ratio {}\n",
+        "generator {} {hash:016x}\nhugo pages {}\nimage ratio {}\nspacing {}\n",
         args.corpus_py.display(),
         args.hugo_pages,
-        args.image_ratio
+        args.image_ratio,
+        args.spacing
     )
 }
 
@@ -127,7 +146,8 @@ fn corpus(args: &Args) -> PathBuf {
     let mut generate = Command::new("python3");
     generate
         .arg(&args.corpus_py)
-        .args(["--n", &args.n.to_string(), "--seed", "1", "--out"])
+        .args(["--n", &args.n.to_string(), "--seed", "1"])
+        .args(["--spacing-minutes", &args.spacing.to_string(), "--out"])
         .arg(dir.join("site/feeds/news"))
         .arg("--hugo-out")
         .arg(dir.join("hugo"));
