@@ -19,7 +19,7 @@ fn branded() -> Site {
     site
 }
 
-/// The URL of the published picture whose file ends with `suffix` among `text`'s media URLs.
+/// Every `_/media/` URL in `text`, in order.
 fn media_url_in(text: &str) -> Vec<String> {
     let mut urls = Vec::new();
     let mut rest = text;
@@ -33,6 +33,15 @@ fn media_url_in(text: &str) -> Vec<String> {
     urls
 }
 
+/// The text of `node`'s first child element named `name` (empty when there is none).
+fn child_text(node: roxmltree::Node, name: &str) -> String {
+    node.children()
+        .find(|n| n.has_tag_name(name))
+        .and_then(|n| n.text())
+        .unwrap_or_default()
+        .to_string()
+}
+
 #[test]
 fn the_icon_and_logo_are_published_once_and_named_by_every_feed_format() {
     let site = branded();
@@ -41,27 +50,10 @@ fn the_icon_and_logo_are_published_once_and_named_by_every_feed_format() {
     assert_eq!(media.len(), 2, "{media:?}");
     let rss = site.published("world/rss.xml");
     let doc = roxmltree::Document::parse(&rss).unwrap();
-    let image = doc.descendants().find(|n| n.has_tag_name("image")).unwrap();
-    let child = |name: &str| {
-        image
-            .children()
-            .find(|n| n.has_tag_name(name))
-            .and_then(|n| n.text())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let channel = doc
-        .descendants()
-        .find(|n| n.has_tag_name("channel"))
-        .unwrap();
-    let channel_child = |name: &str| {
-        channel
-            .children()
-            .find(|n| n.has_tag_name(name))
-            .and_then(|n| n.text())
-            .unwrap_or_default()
-            .to_string()
-    };
+    let element = |name: &str| doc.descendants().find(|n| n.has_tag_name(name)).unwrap();
+    let (image, channel) = (element("image"), element("channel"));
+    let child = |name: &str| child_text(image, name);
+    let channel_child = |name: &str| child_text(channel, name);
     assert_eq!(child("title"), channel_child("title"));
     assert_eq!(child("link"), channel_child("link"));
     assert_eq!(
