@@ -187,7 +187,7 @@ fn watch_loop(
             *watcher = None;
             notices.push(Notice::RootReplaced);
         }
-        let change = daemon.classify(&notices);
+        let mut change = daemon.classify(&notices);
         debug!(notices = notices.len(), change = %change, "events");
         if change == Change::Nothing {
             continue;
@@ -195,8 +195,14 @@ fn watch_loop(
         // Watch anew before reconciling after a reload, a failure (the content folder may
         // have been replaced) or a failed start, so that no change slips between the two.
         let scan_failed = health.failing && !daemon.publish_failed();
-        if (change == Change::Reload && daemon.reload()) || scan_failed || watcher.is_none() {
+        let rewatch = scan_failed || watcher.is_none();
+        if (change == Change::Reload && daemon.reload()) || rewatch {
             *watcher = start_watch(daemon, tx);
+        }
+        // The watcher replaced drops the events its debouncer still held: a configuration
+        // (or template) saved just before is read now. The reconciliation covers articles.
+        if rewatch && change != Change::Reload && daemon.reload() {
+            change = Change::Reload;
         }
         let result = daemon.apply(&change);
         let whole = !matches!(change, Change::Paths(_));

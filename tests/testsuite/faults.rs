@@ -392,6 +392,37 @@ fn a_refused_mass_deletion_is_not_cleared_by_a_later_small_change() {
 }
 
 #[test]
+fn a_configuration_saved_while_a_refused_scan_is_retried_is_not_lost() {
+    // A long debounce holds the configuration's event for 3 s; the refused scan is retried
+    // 5 s after the refusal, with a new watcher, whose predecessor's held events are gone.
+    let site = Site::new();
+    site.append_config("[watch]\ndebounce_ms = 3000\n");
+    for i in 0..4 {
+        site.write(
+            &format!("world/a{i}.txt"),
+            format!("Old story {i}\nIts lede.\n"),
+        );
+    }
+    let daemon = Daemon::start(&site);
+    let root = site.root();
+    fs::create_dir_all(root.join("feeds.new/world")).unwrap();
+    fs::write(
+        root.join("feeds.new/world/n.txt"),
+        "New tree story\nIts lede.\n",
+    )
+    .unwrap();
+    fs::rename(root.join("feeds"), root.join("feeds.old")).unwrap();
+    fs::rename(root.join("feeds.new"), root.join("feeds")).unwrap();
+    wait_for("the guard", || daemon.log().contains("would remove"));
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    site.append_config("allow_mass_delete = true\n");
+    wait_for("the allowed full scan", || {
+        has_title(&site, "New tree story") && !has_title(&site, "Old story 0")
+    });
+    assert_eq!(daemon.stop(), 0);
+}
+
+#[test]
 fn a_state_folder_removed_under_the_daemon_stops_it_rather_than_letting_two_publish() {
     let site = Site::new();
     site.write("world/a.txt", "A story\nIts lede.\n");
