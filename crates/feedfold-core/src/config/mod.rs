@@ -80,7 +80,7 @@ pub struct Config {
     #[serde(default)]
     pub publish: PublishSettings,
     /// The page templates: not in the file, but read from `paths.templates` by the shell
-    /// ([`crate::config_file`]); the built-in ones until then.
+    /// (the shell's `config_file`); the built-in ones until then.
     #[serde(skip)]
     pub templates: crate::page::Templates,
     /// Whether this is `serve --preview`'s configuration (see `preview`): not in the file.
@@ -116,7 +116,7 @@ pub struct Site {
     /// JSON-LD publisher's logo): a file in the content folder or an `http(s)` URL.
     #[serde(default)]
     pub logo: Option<String>,
-    /// What the shell found at `icon` and `logo` ([`crate::brand_file`]): not in the file.
+    /// What the shell found at `icon` and `logo` (the shell's `brand_file`): not in the file.
     #[serde(skip)]
     pub marks: crate::media::brand::Marks,
 }

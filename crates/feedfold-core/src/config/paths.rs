@@ -142,7 +142,7 @@ pub fn layout_problems(
 
 /// Refuses a templates folder that overlaps the content or publish folder (holds one, or lies
 /// inside one): it would be scanned as a channel, or mixed with what feedfold generates. That it lies inside the site folder is the shell's check, on the
-/// folder as it is ([`crate::config_file`]), since the file may be read from elsewhere.
+/// folder as it is (the shell's `config_file`), since the file may be read from elsewhere.
 pub fn templates_problems(paths: &Paths) -> Vec<ConfigError> {
     let templates = &paths.templates;
     let mut problems = Vec::new();

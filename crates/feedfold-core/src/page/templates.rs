@@ -1,7 +1,7 @@
 //! The page templates: the built-in ones (`templates/*.html` beside this file, embedded),
 //! and a site's own from its `templates/` folder, which replace the built-ins of the same
 //! name or add partials of their own. Pure: the sources come in as a value (the shell,
-//! [`crate::templates_file`], reads them), are compiled and tried on sample pages here, and
+//! the shell's `templates_file`, reads them), are compiled and tried on sample pages here, and
 //! pages come out as text.
 //!
 //! minijinja renders them with HTML autoescape on, in `SemiStrict` mode (printing or
