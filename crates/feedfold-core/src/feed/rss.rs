@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rss::extension::Extension;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
-use rss::{Category, ChannelBuilder, EnclosureBuilder, GuidBuilder, ItemBuilder};
+use rss::{Category, Guid};
 
 use super::{FeedMeta, GENERATOR, Item, Lead};
 use crate::article::{date, escape_html};
@@ -45,30 +45,29 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> String {
         .then(|| (String::from("media"), String::from(MEDIA_RSS)))
         .into_iter()
         .collect::<BTreeMap<_, _>>();
-    let mut channel = ChannelBuilder::default()
-        .namespaces(namespaces)
-        .title(meta.title.clone())
-        .link(meta.home_url.clone())
-        .description(description.clone())
-        .language(Some(meta.language.clone()))
-        .last_build_date(Some(date::rfc2822(meta.updated)))
-        .generator(Some(GENERATOR.to_string()))
-        .ttl(Some(meta.ttl_minutes.to_string()))
-        .image(meta.marks.icon.as_ref().map(|icon| image(meta, icon)))
-        .atom_ext(Some(AtomExtension {
+    let mut channel = rss::Channel {
+        namespaces,
+        title: meta.title.clone(),
+        link: meta.home_url.clone(),
+        description: description.clone(),
+        language: Some(meta.language.clone()),
+        last_build_date: Some(date::rfc2822(meta.updated)),
+        generator: Some(GENERATOR.to_string()),
+        ttl: Some(meta.ttl_minutes.to_string()),
+        image: meta.marks.icon.as_ref().map(|icon| image(meta, icon)),
+        atom_ext: Some(AtomExtension {
             links: std::iter::once(self_link)
                 .chain(history)
                 .chain(hubs)
                 .collect(),
-        }))
-        .items(
-            items
-                .iter()
-                .filter(|i| i.in_rss_and_json())
-                .map(item)
-                .collect::<Vec<_>>(),
-        )
-        .build();
+        }),
+        items: items
+            .iter()
+            .filter(|i| i.in_rss_and_json())
+            .map(item)
+            .collect(),
+        ..rss::Channel::default()
+    };
     if meta.history.as_ref().is_some_and(|h| h.archive) {
         mark_archive(&mut channel);
     }
@@ -165,10 +164,10 @@ fn media_content(lead: &Lead) -> BTreeMap<String, BTreeMap<String, Vec<Extension
 }
 
 fn item(item: &Item) -> rss::Item {
-    let guid = GuidBuilder::default()
-        .value(item.id.clone())
-        .permalink(false)
-        .build();
+    let guid = Guid {
+        value: item.id.clone(),
+        permalink: false,
+    };
     let categories = item
         .categories
         .iter()
@@ -191,30 +190,29 @@ fn item(item: &Item) -> rss::Item {
         &item.summary
     };
     let description = Some(escape_html(summary));
-    ItemBuilder::default()
-        .title(Some(item.title.clone()))
-        .link(Some(item.link.clone()))
-        .description(description)
-        .guid(Some(guid))
-        .pub_date(Some(date::rfc2822(item.published)))
-        .categories(categories)
-        .dublin_core_ext(Some(dublin_core))
-        .content(item.content_html.clone())
-        .enclosure(item.lead.as_ref().and_then(enclosure))
-        .extensions(item.lead.as_ref().map(media_content).unwrap_or_default())
-        .build()
+    rss::Item {
+        title: Some(item.title.clone()),
+        link: Some(item.link.clone()),
+        description,
+        guid: Some(guid),
+        pub_date: Some(date::rfc2822(item.published)),
+        categories,
+        dublin_core_ext: Some(dublin_core),
+        content: item.content_html.clone(),
+        enclosure: item.lead.as_ref().and_then(enclosure),
+        extensions: item.lead.as_ref().map(media_content).unwrap_or_default(),
+        ..rss::Item::default()
+    }
 }
 
 /// The enclosure of a local lead image (RSS requires its length, so a remote image has
 /// none).
 fn enclosure(lead: &Lead) -> Option<rss::Enclosure> {
-    Some(
-        EnclosureBuilder::default()
-            .url(lead.url.clone())
-            .length(lead.length?.to_string())
-            .mime_type(lead.mime_type?.to_string())
-            .build(),
-    )
+    Some(rss::Enclosure {
+        url: lead.url.clone(),
+        length: lead.length?.to_string(),
+        mime_type: lead.mime_type?.to_string(),
+    })
 }
 
 #[cfg(test)]
