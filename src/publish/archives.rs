@@ -2,14 +2,15 @@
 //! format, split into parts within `feed.max_bytes`. A unit whose signature (its month's,
 //! with the number of parts of the next month, its `next-archive`) is recorded and whose
 //! file is there is left alone, bytes and mtime: a closed month costs nothing. The others
-//! are split first (a part's size does not depend on its neighbours' links), which may
-//! change the next-archive of the month before; then all of them are rendered and put.
+//! are split (a part's size does not depend on its neighbours' links), which may change
+//! the next-archive of the month before, rendered and put, newest months first, a chunk at
+//! a time: memory holds a chunk's items, not the archive's.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use anyhow::Result;
 
-use super::items::build_items;
+use super::items::build_items_keeping;
 use super::report::PublishReport;
 use super::target::Target;
 use super::verify;
@@ -18,7 +19,7 @@ use crate::feed::archive::{self, ArchivePlan};
 use crate::feed::{self, Item, fit};
 use crate::identity::Hash;
 use crate::index::store::{Output, Store};
-use crate::layout::archive_key;
+use crate::layout::{Month, archive_key};
 
 use super::cache::ItemCache;
 
@@ -58,6 +59,11 @@ pub(super) struct Context<'a> {
 }
 
 /// Publishes every archive: the outputs to record (written, unchanged or kept).
+///
+/// Newest months first, a few thousand items at a time: each chunk's units are split,
+/// rendered, put and let go before the next chunk's items are built, so that a cold build
+/// holds a chunk of text, not the whole archive's. A month's `next-archive` depends on the
+/// parts of the newer month of its feed, which an earlier chunk (or this one) settled.
 pub(super) fn publish(
     archives: &[ArchivePlan],
     ctx: &Context,
@@ -65,53 +71,36 @@ pub(super) fn publish(
     report: &mut PublishReport,
 ) -> Result<Vec<(String, Output)>> {
     let mut units = units(archives, ctx);
-    let signature = |units: &[Unit], u: &Unit| {
-        let next = u.next.map_or(0, |n| units[n].parts());
-        unit_signature(u, next)
-    };
     let mut dirty: Vec<bool> = units
         .iter()
         .map(|u| {
             let head = u.key(1);
             let current = ctx.previous.get(&head).map(|o| o.signature);
-            u.recorded == 0 || current != Some(signature(&units, u)) || !ctx.target.exists(&head)
+            let next = u.next.map_or(0, |n| units[n].recorded);
+            u.recorded == 0 || current != Some(unit_signature(u, next)) || !ctx.target.exists(&head)
         })
         .collect();
-    loop {
-        let todo: Vec<usize> = (0..units.len())
-            .filter(|&i| dirty[i] && units[i].split.is_none())
-            .collect();
-        if todo.is_empty() {
-            break;
-        }
-        split_units(&mut units, &todo, ctx, cache)?;
-        // A month whose next month's parts changed has a new `next-archive`.
-        for i in 0..units.len() {
-            if let Some(n) = units[i].next
-                && units[n].split.is_some()
-                && units[n].parts() != units[n].recorded
-            {
-                dirty[i] = true;
-            }
-        }
-    }
     let mut outputs = Vec::new();
-    for i in (0..units.len()).filter(|&i| !dirty[i]) {
-        report.unchanged += units[i].recorded;
-        outputs.extend(kept(&units[i], ctx.previous));
-    }
-    // Rendered and put a few units at a time, each unit's items let go once it is written:
-    // a cold build holds a few months of text at once, not the whole archive's.
-    let todo: Vec<usize> = (0..units.len()).filter(|&i| dirty[i]).collect();
-    for chunk in todo.chunks(RENDER_CHUNK) {
-        let rendered = crate::workers::map(chunk, |&i| render_unit(&units, i, ctx.config));
-        for (&i, rendered) in chunk.iter().zip(rendered) {
-            finish(&units, i, rendered, ctx, report, &mut outputs)?;
+    let sizes: Vec<(Month, usize)> = (units.iter())
+        .map(|u| (u.plan.month, u.plan.items.len()))
+        .collect();
+    for chunk in newest_first_chunks(&sizes, CHUNK_ITEMS) {
+        settle_splits(&mut units, &mut dirty, &chunk, ctx, cache)?;
+        for &i in chunk.iter().filter(|&&i| !dirty[i]) {
+            report.unchanged += units[i].recorded;
+            outputs.extend(kept(&units[i], ctx.previous));
         }
-        for &i in chunk {
-            let unit = &mut units[i];
-            unit.made = Some(unit.parts());
-            unit.split = None;
+        let todo: Vec<usize> = chunk.into_iter().filter(|&i| dirty[i]).collect();
+        for part in todo.chunks(RENDER_CHUNK) {
+            let rendered = crate::workers::map(part, |&i| render_unit(&units, i, ctx.config));
+            for (&i, rendered) in part.iter().zip(rendered) {
+                finish(&units, i, rendered, ctx, report, &mut outputs)?;
+            }
+            for &i in part {
+                let unit = &mut units[i];
+                unit.made = Some(unit.parts());
+                unit.split = None;
+            }
         }
     }
     Ok(outputs)
@@ -119,6 +108,59 @@ pub(super) fn publish(
 
 /// Units rendered at once (on every core) before they are written.
 const RENDER_CHUNK: usize = 4;
+
+/// Items (counted once per unit showing them) split and rendered in one chunk.
+const CHUNK_ITEMS: usize = 4_096;
+
+/// The indices of units given as (month, items), newest month first, cut into chunks of
+/// about `budget` items (a unit is never cut). A unit's next month is newer: it comes
+/// earlier.
+fn newest_first_chunks(units: &[(Month, usize)], budget: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(units[i].0));
+    let mut chunks = Vec::new();
+    let mut chunk = Vec::new();
+    let mut items = 0;
+    for i in order {
+        chunk.push(i);
+        items += units[i].1;
+        if items >= budget {
+            chunks.push(std::mem::take(&mut chunk));
+            items = 0;
+        }
+    }
+    if !chunk.is_empty() {
+        chunks.push(chunk);
+    }
+    chunks
+}
+
+/// Splits the dirty units of `chunk`, and those a newer month's new number of parts made
+/// dirty (a new `next-archive`), until none is left.
+fn settle_splits(
+    units: &mut [Unit],
+    dirty: &mut [bool],
+    chunk: &[usize],
+    ctx: &Context,
+    cache: &mut ItemCache,
+) -> Result<()> {
+    loop {
+        for &i in chunk {
+            if let Some(n) = units[i].next
+                && units[n].parts() != units[n].recorded
+            {
+                dirty[i] = true;
+            }
+        }
+        let todo: Vec<usize> = (chunk.iter().copied())
+            .filter(|&i| dirty[i] && units[i].split.is_none() && units[i].made.is_none())
+            .collect();
+        if todo.is_empty() {
+            return Ok(());
+        }
+        split_units(units, &todo, ctx, cache)?;
+    }
+}
 
 /// Puts and records a rendered unit, or keeps its last good version when it failed.
 fn finish(
@@ -202,7 +244,14 @@ fn split_units(
         .iter()
         .flat_map(|&i| units[i].plan.items.iter().copied())
         .collect();
-    let items = build_items(&needed, ctx.config, ctx.store, cache, ctx.shows)?;
+    // The newest month of each feed changes with every new article: its items stay
+    // cached. Older months' are built for this chunk and let go.
+    let newest: HashSet<i64> = (todo.iter())
+        .filter(|&&i| units[i].plan.next.is_none())
+        .flat_map(|&i| units[i].plan.items.iter().map(|(rowid, _)| *rowid))
+        .collect();
+    let keep = |rowid: i64| newest.contains(&rowid);
+    let items = build_items_keeping(&needed, &keep, ctx.config, ctx.store, cache, ctx.shows)?;
     let config = ctx.config;
     let splits = crate::workers::map(todo, |&i| {
         let unit = &units[i];
@@ -282,4 +331,48 @@ fn kept(unit: &Unit, previous: &HashMap<String, Output>) -> Vec<(String, Output)
             previous.get(&key).map(|o| (key, o.clone()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month(year: i32, month: u32) -> Month {
+        Month { year, month }
+    }
+
+    #[test]
+    fn chunks_take_the_newest_months_first_and_never_cut_a_unit() {
+        let units = [
+            (month(2024, 1), 3),
+            (month(2024, 3), 2),
+            (month(2023, 12), 5),
+            (month(2024, 3), 4),
+            (month(2024, 2), 1),
+        ];
+        let chunks = newest_first_chunks(&units, 5);
+        assert_eq!(chunks, [vec![1, 3], vec![4, 0, 2]]);
+    }
+
+    #[test]
+    fn every_unit_is_in_one_chunk_after_every_newer_one() {
+        let units: Vec<(Month, usize)> = (0..60)
+            .map(|i| {
+                (
+                    month(2020 + i / 12, 1 + (i * 7 % 12) as u32),
+                    1 + (i as usize % 5),
+                )
+            })
+            .collect();
+        let chunks = newest_first_chunks(&units, 7);
+        let order: Vec<usize> = chunks.iter().flatten().copied().collect();
+        let mut seen = order.clone();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..60).collect::<Vec<_>>());
+        assert!(order.windows(2).all(|w| units[w[0]].0 >= units[w[1]].0));
+        assert!(chunks.iter().all(|c| {
+            let items: usize = c.iter().map(|&i| units[i].1).sum();
+            items < 7 + 5
+        }));
+    }
 }

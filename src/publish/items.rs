@@ -57,7 +57,7 @@ impl Shows<'_> {
 }
 
 /// Builds every item in `needed` that the cache does not hold, rendering full content on
-/// every core, and returns them all.
+/// every core, and returns them all; the cache keeps them.
 pub(super) fn build_items(
     needed: &BTreeSet<(i64, Hash)>,
     config: &Config,
@@ -65,12 +65,25 @@ pub(super) fn build_items(
     cache: &mut ItemCache,
     shows: Shows,
 ) -> Result<HashMap<i64, Item>> {
+    build_items_keeping(needed, &|_| true, config, store, cache, shows)
+}
+
+/// [`build_items`], the cache keeping only the new items whose rowid `keep` says.
+pub(super) fn build_items_keeping(
+    needed: &BTreeSet<(i64, Hash)>,
+    keep: &dyn Fn(i64) -> bool,
+    config: &Config,
+    store: &Store,
+    cache: &mut ItemCache,
+    shows: Shows,
+) -> Result<HashMap<i64, Item>> {
     cache.align(config);
+    let mut found = HashMap::with_capacity(needed.len());
     let mut articles = Vec::new();
     for (rowid, version) in needed {
-        if cache.current(*rowid, version).is_none()
-            && let Some(article) = store.article(*rowid)?
-        {
+        if let Some(item) = cache.current(*rowid, version) {
+            found.insert(*rowid, item.clone());
+        } else if let Some(article) = store.article(*rowid)? {
             articles.push((*version, article));
         }
     }
@@ -79,12 +92,12 @@ pub(super) fn build_items(
         shows.item(config, record, meta, full)
     });
     for ((version, (record, _)), item) in articles.iter().zip(built) {
-        cache.items.insert(record.rowid, (*version, item));
+        if keep(record.rowid) {
+            cache.items.insert(record.rowid, (*version, item.clone()));
+        }
+        found.insert(record.rowid, item);
     }
-    Ok(needed
-        .iter()
-        .filter_map(|(rowid, version)| Some((*rowid, cache.current(*rowid, version)?.clone())))
-        .collect())
+    Ok(found)
 }
 
 /// Keeps in the cache only the items some feed shows, and `also` (the newest archives').
