@@ -359,16 +359,16 @@ fn control_characters_in_channel_settings_or_names_are_refused_and_the_site_feed
     assert!(stderr.contains("site.title"), "{stderr}");
 }
 
-#[test]
-fn a_refused_mass_deletion_is_not_cleared_by_a_later_small_change() {
-    let site = Site::new();
+/// Starts the daemon over four old stories, then swaps in a content folder holding one new
+/// story, and waits for the mass-deletion guard to refuse the scan.
+fn refused_swap(site: &Site) -> Daemon {
     for i in 0..4 {
         site.write(
             &format!("world/a{i}.txt"),
             format!("Old story {i}\nIts lede.\n"),
         );
     }
-    let daemon = Daemon::start(&site);
+    let daemon = Daemon::start(site);
     let root = site.root();
     fs::create_dir_all(root.join("feeds.new/world")).unwrap();
     fs::write(
@@ -379,6 +379,13 @@ fn a_refused_mass_deletion_is_not_cleared_by_a_later_small_change() {
     fs::rename(root.join("feeds"), root.join("feeds.old")).unwrap();
     fs::rename(root.join("feeds.new"), root.join("feeds")).unwrap();
     wait_for("the guard", || daemon.log().contains("would remove"));
+    daemon
+}
+
+#[test]
+fn a_refused_mass_deletion_is_not_cleared_by_a_later_small_change() {
+    let site = Site::new();
+    let daemon = refused_swap(&site);
     site.write("world/n2.txt", "A small change\nIts lede.\n");
     wait_for("the small change", || has_title(&site, "A small change"));
     assert!(has_title(&site, "Old story 0"), "{:?}", titles(&site));
@@ -397,23 +404,7 @@ fn a_configuration_saved_while_a_refused_scan_is_retried_is_not_lost() {
     // 5 s after the refusal, with a new watcher, whose predecessor's held events are gone.
     let site = Site::new();
     site.append_config("[watch]\ndebounce_ms = 3000\n");
-    for i in 0..4 {
-        site.write(
-            &format!("world/a{i}.txt"),
-            format!("Old story {i}\nIts lede.\n"),
-        );
-    }
-    let daemon = Daemon::start(&site);
-    let root = site.root();
-    fs::create_dir_all(root.join("feeds.new/world")).unwrap();
-    fs::write(
-        root.join("feeds.new/world/n.txt"),
-        "New tree story\nIts lede.\n",
-    )
-    .unwrap();
-    fs::rename(root.join("feeds"), root.join("feeds.old")).unwrap();
-    fs::rename(root.join("feeds.new"), root.join("feeds")).unwrap();
-    wait_for("the guard", || daemon.log().contains("would remove"));
+    let daemon = refused_swap(&site);
     std::thread::sleep(std::time::Duration::from_millis(2500));
     site.append_config("allow_mass_delete = true\n");
     wait_for("the allowed full scan", || {
