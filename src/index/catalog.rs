@@ -7,6 +7,7 @@ use std::hash::{Hash as _, Hasher};
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
+use super::planned::Planned;
 use super::store::Rejected;
 use crate::identity::{Entry, Hash, Interner, Record};
 
@@ -21,7 +22,7 @@ pub struct Catalog {
     /// Ids taken, as hashes: a rare collision only means a new id is minted.
     ids: FxHashSet<u64>,
     /// Planning entries of published articles, when tracked (the daemon keeps them).
-    entries: Option<FxHashMap<i64, Entry>>,
+    entries: Option<Planned>,
     /// Files not published, by path relative to the content root.
     pub rejected: HashMap<String, Rejected>,
     /// Identities read back from published feeds, used when the index was lost.
@@ -63,7 +64,7 @@ impl Catalog {
 
     /// Keeps planning entries up to date from now on, starting from `entries`.
     pub fn track_entries(&mut self, entries: Vec<Entry>) {
-        self.entries = Some(entries.into_iter().map(|e| (e.rowid, e)).collect());
+        self.entries = Some(entries.into_iter().collect());
     }
 
     /// The live article at `path` (relative to the content root), if any.
@@ -87,9 +88,9 @@ impl Catalog {
     }
 
     /// Non-draft articles for feed planning (live, and removed within the tombstone
-    /// period), when tracked.
+    /// period), when tracked: newest first, equal moments in rowid order.
     pub fn entries(&self) -> Option<Vec<&Entry>> {
-        self.entries.as_ref().map(|e| e.values().collect())
+        self.entries.as_ref().map(Planned::newest_first)
     }
 
     /// Takes a live record out because its file is gone; its identity becomes reusable.
@@ -142,8 +143,8 @@ impl Catalog {
         {
             record.deleted_at = Some(at);
         }
-        if let Some(entry) = self.entries.as_mut().and_then(|e| e.get_mut(&rowid)) {
-            entry.removed = Some(at);
+        if let Some(entries) = &mut self.entries {
+            entries.mark_removed(rowid, at);
         }
     }
 
@@ -162,7 +163,7 @@ impl Catalog {
         });
         if let Some(entries) = &mut self.entries {
             for rowid in purged {
-                entries.remove(&rowid);
+                entries.remove(rowid);
             }
         }
     }
@@ -174,8 +175,10 @@ impl Catalog {
         self.taken.insert(key(&[&record.channel, &record.slug]));
         self.ids.insert(key(&[&record.id]));
         if let Some(entries) = &mut self.entries {
-            entries.remove(&record.rowid);
-            entries.extend(entry.map(|e| (e.rowid, e)));
+            entries.remove(record.rowid);
+            if let Some(entry) = entry {
+                entries.insert(entry);
+            }
         }
         self.live.insert(record.path.clone(), record);
     }

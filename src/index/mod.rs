@@ -10,6 +10,7 @@ pub mod history;
 pub mod media_store;
 mod outputs;
 mod pictures;
+mod planned;
 pub mod scan;
 mod schema;
 pub mod store;

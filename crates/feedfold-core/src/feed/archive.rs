@@ -178,17 +178,22 @@ fn by_month<'a>(
     entries: &[&'a Entry],
     tz: chrono_tz::Tz,
 ) -> BTreeMap<Scope, BTreeMap<Month, Vec<&'a Entry>>> {
-    let mut out: BTreeMap<Scope, BTreeMap<Month, Vec<&Entry>>> = BTreeMap::new();
+    type Months<'a> = BTreeMap<Month, Vec<&'a Entry>>;
+    let mut site: Months = BTreeMap::new();
+    let mut channels: BTreeMap<&str, Months> = BTreeMap::new();
     for &entry in entries {
         let month = Month::of(entry.published, tz);
-        for scope in [Scope::Site, Scope::Channel(entry.channel.to_string())] {
-            out.entry(scope)
-                .or_default()
-                .entry(month)
-                .or_default()
-                .push(entry);
-        }
+        site.entry(month).or_default().push(entry);
+        let channel = channels.entry(&*entry.channel).or_default();
+        channel.entry(month).or_default().push(entry);
     }
+    let mut out: BTreeMap<Scope, Months> = BTreeMap::new();
+    out.insert(Scope::Site, site);
+    for (name, months) in channels {
+        out.insert(Scope::Channel(name.to_string()), months);
+    }
+    out.retain(|_, months| !months.is_empty());
+    // Entries usually come newest first already (the daemon keeps them so): one run each.
     for months in out.values_mut() {
         for list in months.values_mut() {
             list.sort_by(|a, b| b.published.cmp(&a.published).then(a.rowid.cmp(&b.rowid)));
@@ -202,9 +207,8 @@ fn signature(config: &Config, plan: &ArchivePlan) -> Hash {
     hasher.update(ARCHIVE_VERSION.as_bytes());
     let facts = (&plan.scope, plan.month, plan.prev, plan.next, &plan.meta);
     hasher.update(format!("{:?}{:?}{facts:?}", config.site, config.feed).as_bytes());
-    for (_, version) in &plan.items {
-        hasher.update(version);
-    }
+    // At once, not 32 bytes at a time: BLAKE3 is several times faster on a long input.
+    hasher.update(&plan.items.iter().flat_map(|(_, v)| *v).collect::<Vec<u8>>());
     *hasher.finalize().as_bytes()
 }
 
