@@ -145,7 +145,9 @@ impl<'a> Slugged<'a> {
         }
     }
 
-    /// The group of `name`'s slug, made on first use; `None` when it has no slug.
+    /// The group of `name`'s slug, made on first use; `None` when it has no slug. A new
+    /// spelling of a known slug names its group if it comes first in code-point order, so
+    /// that names are compared once per spelling, not once per article.
     fn group_of(&mut self, name: &'a Sym) -> Option<usize> {
         let (spelling, new) = self.spellings.index(name);
         if new {
@@ -158,6 +160,8 @@ impl<'a> Slugged<'a> {
                         heap: BinaryHeap::new(),
                     };
                     self.groups.push((slug, &**name, top));
+                } else if **name < *self.groups[index].1 {
+                    self.groups[index].1 = name;
                 }
                 index
             });
@@ -168,15 +172,16 @@ impl<'a> Slugged<'a> {
 
     /// Offers `entry` to the group of each of `names` (once each, whatever the spellings).
     fn offer(&mut self, names: &'a [Sym], entry: &'a Entry) {
-        let mut seen: Vec<usize> = Vec::new();
-        for name in names {
-            if let Some(index) = self.group_of(name).filter(|i| !seen.contains(i)) {
-                seen.push(index);
-                let (_, shown, top) = &mut self.groups[index];
-                if **name < **shown {
-                    *shown = name;
-                }
-                top.offer(entry);
+        for (i, name) in names.iter().enumerate() {
+            let Some(index) = self.group_of(name) else {
+                continue;
+            };
+            // Names are few per article: looking back costs less than a set per article.
+            let repeated = names[..i]
+                .iter()
+                .any(|earlier| self.group_of(earlier) == Some(index));
+            if !repeated {
+                self.groups[index].2.offer(entry);
             }
         }
     }
@@ -223,5 +228,60 @@ pub fn select<'a>(entries: &[&'a Entry], limit: usize) -> Selection<'a> {
         tags: tags.into_sorted(),
         languages: languages.into_sorted(),
         authors: authors.into_sorted(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn entry(rowid: i64, hour: u32, tags: &[&str]) -> Entry {
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, hour, 0, 0).unwrap();
+        Entry {
+            rowid,
+            channel: "world".into(),
+            slug: format!("story-{rowid}").into(),
+            tags: tags.iter().map(|t| Sym::from(*t)).collect(),
+            authors: Box::new([]),
+            translation_key: None,
+            lang: "en".into(),
+            published: at,
+            updated: at,
+            version: [0; 32],
+            expires: None,
+            retracted: None,
+            removed: None,
+        }
+    }
+
+    #[test]
+    fn spellings_of_one_slug_are_one_tag_named_by_the_first_in_code_point_order() {
+        let entries = [
+            entry(1, 9, &["economy", "Economy"]),
+            entry(2, 8, &["ECONOMY"]),
+            entry(3, 7, &["economy", "sport"]),
+        ];
+        let refs: Vec<&Entry> = entries.iter().collect();
+        let selection = select(&refs, 10);
+        let (name, items) = &selection.tags["economy"];
+        assert_eq!(name, "ECONOMY");
+        let rowids: Vec<i64> = items.iter().map(|e| e.rowid).collect();
+        assert_eq!(rowids, vec![1, 2, 3], "each article once, newest first");
+        assert_eq!(selection.tags["sport"].1.len(), 1);
+    }
+
+    #[test]
+    fn every_group_keeps_its_newest_entries_whatever_the_order_they_come_in() {
+        let entries: Vec<Entry> = [4, 1, 7, 3, 9, 2]
+            .iter()
+            .map(|&h| entry(i64::from(h), h, &["t"]))
+            .collect();
+        let refs: Vec<&Entry> = entries.iter().collect();
+        let selection = select(&refs, 3);
+        let site: Vec<i64> = selection.site.iter().map(|e| e.rowid).collect();
+        assert_eq!(site, vec![9, 7, 4]);
+        let tag: Vec<i64> = selection.tags["t"].1.iter().map(|e| e.rowid).collect();
+        assert_eq!(tag, site);
     }
 }
