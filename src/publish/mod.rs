@@ -7,10 +7,11 @@
 //! 4. **jobs** (`jobs`, `sitemaps`): every keyed output, less those the ledger says are
 //!    current;
 //! 5. **items** (`items`, kept in `cache`): the feed items those jobs need;
-//! 6. **render, verify, write** (`archives`, then `render`): the archives of the months
-//!    that changed first (a feed never links an archive not there yet), then each job
-//!    rendered, parsed back, put at its key through a [`Target`]; a feed that fails the
-//!    check is not published, the last good one stays;
+//! 6. **render, verify, write** (`render`, `archives`): each job rendered, parsed back,
+//!    put at its key through a [`Target`], feeds first; a feed that fails the check is not
+//!    published, the last good one stays. The archives of the months that changed go
+//!    after the feeds, so that news does not wait for them, unless a feed would link one
+//!    not there yet (a new month): then before;
 //! 7. **record** (`ledger`): what was published, and what to remove (pages, then
 //!    pictures, only after the feeds that showed them).
 
@@ -98,7 +99,6 @@ pub fn publish(
     let mut jobs = stale(all, &previous, target, &mut outputs, &mut report);
     let needed = items::needed_by(&jobs);
     let items = items::build_items(&needed, config, store, cache, shows)?;
-    // Archives before the feeds that link to them: no `prev-archive` leads nowhere.
     let archive_ctx = archives::Context {
         config,
         previous: &previous,
@@ -106,12 +106,14 @@ pub fn publish(
         target,
         shows,
     };
-    outputs.extend(archives::publish(
-        &archived,
-        &archive_ctx,
-        cache,
-        &mut report,
-    )?);
+    // Archives go before the feeds when a feed would link one not there yet (a new month:
+    // no `prev-archive` leads nowhere); else after them, so that a new article's feeds do
+    // not wait for its month's archive.
+    let archives_first = !newest_archives_exist(&archived, target);
+    if archives_first {
+        let done = archives::publish(&archived, &archive_ctx, cache, &mut report)?;
+        outputs.extend(done);
+    }
     let titles = sitemaps::titles(&jobs, store)?;
     let ctx = render::Context {
         config,
@@ -122,6 +124,10 @@ pub fn publish(
     };
     let results = render::run(&mut jobs, &ctx)?;
     tally(&jobs, results, &previous, &mut outputs, &mut report);
+    if !archives_first {
+        let done = archives::publish(&archived, &archive_ctx, cache, &mut report)?;
+        outputs.extend(done);
+    }
     // The newest month of each feed changes with every new article: its items stay cached.
     let newest = archived.iter().filter(|a| a.next.is_none());
     let newest = newest.flat_map(|a| a.items.iter().map(|(rowid, _)| *rowid));
@@ -137,6 +143,18 @@ pub fn publish(
     media::remove(&unused_media, store, target, &mut report)?;
     report.gone_pages = pages::gone_pages(&showing.stages, store)?;
     Ok(report)
+}
+
+/// Whether the newest month of every archived feed has its first part published in every
+/// archive format: the documents the current feeds link to as `prev-archive`.
+fn newest_archives_exist(archived: &[feed::archive::ArchivePlan], target: &dyn Target) -> bool {
+    let newest = archived.iter().filter(|a| a.next.is_none());
+    newest.into_iter().all(|a| {
+        let key = |f| crate::layout::archive_key(&a.scope, a.month, 1, f);
+        feed::archive::FORMATS
+            .iter()
+            .all(|f| target.exists(&key(*f)))
+    })
 }
 
 /// The articles with a page: every article in a feed, and the notice of a retraction

@@ -185,6 +185,36 @@ fn a_closed_month_keeps_its_bytes_and_mtime_when_ten_articles_arrive_in_a_later_
     );
 }
 
+/// Where `key` is in the order a publish wrote its files.
+fn written_at(written: &[String], key: &str) -> usize {
+    let found = written.iter().position(|k| k == key);
+    found.unwrap_or_else(|| panic!("{key} not written: {written:?}"))
+}
+
+#[test]
+fn a_new_articles_feeds_are_written_before_its_months_archive_but_never_before_a_new_month() {
+    let site = site_with("limit = 5");
+    let (feed, november) = ("world/rss.xml", "_/archive/world/2024-11/rss.xml");
+    site.write("world/a.md", article("First", "2024-11-01", 10));
+    let written = site.build().publish.written;
+    assert!(
+        written_at(&written, november) < written_at(&written, feed),
+        "a new month: its archive is there before a feed links it"
+    );
+    site.write("world/b.md", article("Second", "2024-11-02", 10));
+    let written = site.build().publish.written;
+    assert!(
+        written_at(&written, feed) < written_at(&written, november),
+        "the month's archive exists: the news does not wait for it"
+    );
+    site.write("world/c.md", article("Third", "2024-12-02", 10));
+    let written = site.build().publish.written;
+    let december = "_/archive/world/2024-12/rss.xml";
+    assert!(written_at(&written, december) < written_at(&written, feed));
+    let prev = link(&site, feed, "prev-archive");
+    assert_eq!(prev.as_deref(), Some(december));
+}
+
 #[test]
 fn a_correction_to_an_old_article_rewrites_exactly_its_months_archives() {
     let site = site_with("limit = 2");
