@@ -148,8 +148,8 @@ pub fn publish(
 /// Whether the newest month of every archived feed has its first part published in every
 /// archive format: the documents the current feeds link to as `prev-archive`.
 fn newest_archives_exist(archived: &[feed::archive::ArchivePlan], target: &dyn Target) -> bool {
-    let newest = archived.iter().filter(|a| a.next.is_none());
-    newest.into_iter().all(|a| {
+    let mut newest = archived.iter().filter(|a| a.next.is_none());
+    newest.all(|a| {
         let key = |f| crate::layout::archive_key(&a.scope, a.month, 1, f);
         feed::archive::FORMATS
             .iter()

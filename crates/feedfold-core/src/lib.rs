@@ -21,3 +21,6 @@ pub mod lifecycle;
 pub mod media;
 pub mod page;
 pub mod sitemap;
+
+#[cfg(test)]
+mod fixtures;

@@ -188,11 +188,12 @@ fn by_month<'a>(
         channel.entry(month).or_default().push(entry);
     }
     let mut out: BTreeMap<Scope, Months> = BTreeMap::new();
-    out.insert(Scope::Site, site);
+    if !site.is_empty() {
+        out.insert(Scope::Site, site);
+    }
     for (name, months) in channels {
         out.insert(Scope::Channel(name.to_string()), months);
     }
-    out.retain(|_, months| !months.is_empty());
     // Entries usually come newest first already (the daemon keeps them so): one run each.
     for months in out.values_mut() {
         for list in months.values_mut() {

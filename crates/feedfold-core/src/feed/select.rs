@@ -239,19 +239,8 @@ mod tests {
     fn entry(rowid: i64, hour: u32, tags: &[&str]) -> Entry {
         let at = Utc.with_ymd_and_hms(2026, 12, 1, hour, 0, 0).unwrap();
         Entry {
-            rowid,
-            channel: "world".into(),
-            slug: format!("story-{rowid}").into(),
             tags: tags.iter().map(|t| Sym::from(*t)).collect(),
-            authors: Box::new([]),
-            translation_key: None,
-            lang: "en".into(),
-            published: at,
-            updated: at,
-            version: [0; 32],
-            expires: None,
-            retracted: None,
-            removed: None,
+            ..crate::fixtures::entry(rowid, at)
         }
     }
 

@@ -1,29 +1,13 @@
 //! The lifecycle rules, one moment at a time.
 
 use super::*;
-use crate::identity::Interner;
 
 fn at(minute: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_900_000_000 + minute * 60, 0).unwrap()
 }
 
 fn entry(rowid: i64, published: i64) -> Entry {
-    let mut interner = Interner::default();
-    Entry {
-        rowid,
-        channel: interner.intern("world"),
-        slug: format!("s{rowid}").into(),
-        tags: Box::new([]),
-        authors: Box::new([]),
-        translation_key: None,
-        lang: interner.intern("ar"),
-        published: at(published),
-        updated: at(published),
-        version: [rowid as u8; 32],
-        expires: None,
-        retracted: None,
-        removed: None,
-    }
+    crate::fixtures::entry(rowid, at(published))
 }
 
 const PERIOD: TimeDelta = TimeDelta::minutes(60);

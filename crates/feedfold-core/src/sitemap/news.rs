@@ -115,26 +115,8 @@ pub fn render(site_title: &str, stories: &[Story]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::Interner;
 
-    fn entry(rowid: i64, published: DateTime<Utc>) -> Entry {
-        let mut interner = Interner::default();
-        Entry {
-            rowid,
-            channel: interner.intern("world"),
-            slug: format!("s{rowid}").into(),
-            tags: Box::new([]),
-            authors: Box::new([]),
-            translation_key: None,
-            lang: interner.intern("ar"),
-            published,
-            updated: published,
-            version: [rowid as u8; 32],
-            expires: None,
-            retracted: None,
-            removed: None,
-        }
-    }
+    use crate::fixtures::entry;
 
     fn now() -> DateTime<Utc> {
         DateTime::from_timestamp(1_900_000_000, 0).unwrap()
