@@ -146,19 +146,9 @@ mod tests {
     fn entry(rowid: i64, lang: &str, key: Option<&str>) -> Entry {
         let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
         Entry {
-            rowid,
-            channel: "world".into(),
-            slug: format!("s{rowid}").into(),
-            tags: Box::new([]),
-            authors: Box::new([]),
             translation_key: key.map(Into::into),
             lang: lang.into(),
-            published: at,
-            updated: at,
-            version: [rowid as u8; 32],
-            expires: None,
-            retracted: None,
-            removed: None,
+            ..crate::fixtures::entry(rowid, at)
         }
     }
 
