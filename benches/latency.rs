@@ -4,6 +4,11 @@
 //!
 //! `cargo bench --bench latency -- --n 10000 --events 200` (corpus as in the build bench:
 //! run `cargo bench --bench build -- --n N` first, or pass `--site DIR`).
+//!
+//! `--global`: instead, a change that restyles every page (a new site title in
+//! `config.toml`), then a new article every 250 ms until the oldest article's page shows the
+//! new title: file close -> the article in `feed.json`, and -> its own page, while every
+//! page and archive is rendered again in the background.
 
 #![allow(clippy::unwrap_used)]
 
@@ -15,6 +20,7 @@ struct Args {
     n: usize,
     events: usize,
     site: Option<PathBuf>,
+    global: bool,
 }
 
 fn parse_args() -> Args {
@@ -22,6 +28,7 @@ fn parse_args() -> Args {
         n: 10_000,
         events: 200,
         site: None,
+        global: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -29,6 +36,7 @@ fn parse_args() -> Args {
             "--n" => args.n = it.next().and_then(|v| v.parse().ok()).expect("--n N"),
             "--events" => args.events = it.next().and_then(|v| v.parse().ok()).expect("--events N"),
             "--site" => args.site = it.next().map(PathBuf::from),
+            "--global" => args.global = true,
             _ => {}
         }
     }
@@ -130,6 +138,77 @@ fn probe(site: &Path, i: usize, changed: bool) -> Duration {
     started.elapsed()
 }
 
+/// The article page of the oldest mtime under `public/news/`: the one restyled last.
+fn oldest_page(site: &Path) -> PathBuf {
+    let pages = std::fs::read_dir(site.join("public/news")).expect("public/news");
+    let pages = pages.flatten().map(|e| e.path().join("index.html"));
+    let dated = pages.filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)));
+    dated.min().expect("an article page").1
+}
+
+/// Waits until `path` exists and contains `needle`.
+fn wait_for_text(what: &str, path: &Path, needle: &str) {
+    wait_until(what, Duration::from_secs(60), || {
+        std::fs::read_to_string(path).is_ok_and(|t| t.contains(needle))
+    });
+}
+
+/// A new site title, then new articles every 250 ms until the oldest page shows it.
+fn global_change(site: &Path) {
+    let oldest = oldest_page(site);
+    let config_path = site.join("config.toml");
+    let config = std::fs::read_to_string(&config_path).expect("config");
+    // Unique per run: a page left by an earlier run's probe (a tombstone) keeps its slug.
+    let run = chrono::Utc::now().timestamp();
+    let stamp = format!("Restyled {run}");
+    let changed = config.replacen("title = \"", &format!("title = \"{stamp} "), 1);
+    let started = Instant::now();
+    std::fs::write(&config_path, changed).expect("config");
+    let (mut feed, mut page) = (Vec::new(), Vec::new());
+    let mut i = 0;
+    loop {
+        let title = format!("Global probe {i}");
+        let wrote = Instant::now();
+        let text = format!(
+            "---\ntitle: \"{title}\"\nslug: probe-g{run}-{i}\ndate: {}\n---\nBody.\n",
+            (chrono::Utc::now() - chrono::TimeDelta::milliseconds(10))
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        );
+        std::fs::write(site.join(format!("feeds/news/probe-g{i}.md")), text).expect("write");
+        let needle = format!("\"title\": \"{title}\"");
+        wait_for_text("probe in feed", &site.join("public/feed.json"), &needle);
+        feed.push(wrote.elapsed());
+        let own = site.join(format!("public/news/probe-g{run}-{i}/index.html"));
+        wait_for_text("probe page", &own, &title);
+        page.push(wrote.elapsed());
+        if std::fs::read_to_string(&oldest).is_ok_and(|t| t.contains(&stamp)) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+        i += 1;
+    }
+    let restyled = started.elapsed();
+    std::fs::write(&config_path, config).expect("config restored");
+    feed.sort();
+    page.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let line = |what: &str, v: &[Duration]| {
+        println!(
+            "{what}: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            ms(percentile(v, 0.5)),
+            ms(percentile(v, 0.99)),
+            ms(v[v.len() - 1])
+        )
+    };
+    println!(
+        "global change: every page restyled in {:.1} s, {} new articles meanwhile",
+        restyled.as_secs_f64(),
+        feed.len()
+    );
+    line("file close -> feed updated", &feed);
+    line("file close -> its own page", &page);
+}
+
 /// Removes the files earlier runs added.
 fn cleanup(site: &Path) {
     for entry in std::fs::read_dir(site.join("feeds/news"))
@@ -159,6 +238,12 @@ fn main() {
     let log = site.join("latency-daemon.log");
     let daemon = start(&site, &log);
     let pid = daemon.0.id();
+    if args.global {
+        global_change(&site);
+        drop(daemon);
+        cleanup(&site);
+        return;
+    }
     let mut latencies = Vec::new();
     for i in 0..args.events {
         latencies.push(probe(&site, i, i % 2 == 1));
@@ -184,7 +269,22 @@ fn main() {
         .matches(" published")
         .count()
         - before;
-    std::thread::sleep(Duration::from_secs(5));
+    // Settled: no publish logged for 3 s (the archives and sitemaps follow the news).
+    let publishes = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches(" published")
+            .count()
+    };
+    let mut seen = (publishes(), Instant::now());
+    while seen.1.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = publishes();
+        if now != seen.0 {
+            seen = (now, Instant::now());
+        }
+    }
+    let settled = burst_started.elapsed() - Duration::from_secs(3);
     let ticks = cpu_ticks(pid);
     std::thread::sleep(Duration::from_secs(10));
     let idle_ticks = cpu_ticks(pid) - ticks;
@@ -206,6 +306,10 @@ fn main() {
     println!(
         "burst: 5000 files written in {:.2} s -> {regenerations} regenerations",
         burst_write.as_secs_f64()
+    );
+    println!(
+        "settled {:.1} s after the burst began (last publish logged)",
+        settled.as_secs_f64()
     );
     println!(
         "idle after settle: {idle_ticks} CPU ticks in 10 s; RSS {rss_mb:.0} MB (peak {hwm_mb:.0} MB)"

@@ -204,8 +204,15 @@ fn watch_loop(
         if rewatch && change != Change::Reload && daemon.reload() {
             change = Change::Reload;
         }
+        // Publishing again ends a failure only when the publish was what failed: a catch-up
+        // or an article's moment while a scan is refused (the mass-loss guard) does not.
+        let retried_publish = daemon.publish_failed();
         let result = daemon.apply(&change);
-        let whole = !matches!(change, Change::Paths(_));
+        let whole = match change {
+            Change::Paths(_) => false,
+            Change::Republish => retried_publish,
+            _ => true,
+        };
         if !health.settle(result, whole, daemon, watcher.is_some(), stop) {
             break;
         }
@@ -225,17 +232,25 @@ fn stopped_during(synced: &Result<()>, stop: &AtomicBool) -> bool {
 }
 
 /// Waits for the next batch: every event that arrived together, or what the timer means
-/// (a publish to retry, or the periodic rescan). `None` on shutdown.
+/// (an article's moment, the archives and sitemaps to catch up, a publish to retry, or the
+/// periodic rescan). `None` on shutdown.
 fn next_batch(daemon: &Daemon, health: &Health, rx: &Receiver<Event>) -> Option<Vec<Notice>> {
     let to_rescan = health.next_full.saturating_duration_since(Instant::now());
-    let timeout = match until_due(daemon) {
-        Some(due) => due.min(to_rescan),
-        None => to_rescan,
+    let until_catch_up = || {
+        let due = daemon.catch_up_due()?;
+        Some(due.saturating_duration_since(Instant::now()))
     };
+    let timeout = [until_due(daemon), until_catch_up()]
+        .into_iter()
+        .flatten()
+        .fold(to_rescan, Duration::min);
     let first = match rx.recv_timeout(timeout) {
         Ok(event) => event,
         Err(RecvTimeoutError::Timeout) if until_due(daemon) == Some(Duration::ZERO) => {
             return Some(vec![Notice::Due]);
+        }
+        Err(RecvTimeoutError::Timeout) if until_catch_up() == Some(Duration::ZERO) => {
+            return Some(vec![Notice::CatchUp]);
         }
         Err(RecvTimeoutError::Timeout) if Instant::now() < health.next_full => {
             return Some(Vec::new());

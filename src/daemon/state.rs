@@ -19,6 +19,14 @@ use crate::index::ScanReport;
 use crate::publish::PublishReport;
 use crate::watch::{Change, Notice, classify};
 
+/// How long the changes pause before the archives and sitemaps that a publish after a
+/// change left (see [`crate::publish::Extent::News`]) are brought up to date.
+pub const CATCH_UP_QUIET: Duration = Duration::from_secs(1);
+
+/// The longest the archives and sitemaps stay behind the feeds under a steady stream of
+/// changes.
+pub const CATCH_UP_LATEST: Duration = Duration::from_secs(60);
+
 /// What a publish did, as hooks (the HTTP server, WebSub) see it.
 pub struct Published<'a> {
     pub report: &'a PublishReport,
@@ -52,6 +60,9 @@ pub struct Daemon {
     /// No publish has gone through since start or since the last failed one (see
     /// [`Published::whole`]).
     unsettled: bool,
+    /// While the archives and sitemaps are behind the feeds: since when, and when the last
+    /// publish that left them ended.
+    behind: Option<(Instant, Instant)>,
 }
 
 impl Daemon {
@@ -73,6 +84,7 @@ impl Daemon {
             reported: HashMap::new(),
             next_change: None,
             unsettled: true,
+            behind: None,
         })
     }
 
@@ -93,6 +105,19 @@ impl Daemon {
     /// then by itself. `None` after a failed publish (its retry takes over).
     pub fn next_change(&self) -> Option<chrono::DateTime<Utc>> {
         self.next_change
+    }
+
+    /// When to publish whole, while the archives and sitemaps are behind the feeds: once
+    /// the changes have paused for [`CATCH_UP_QUIET`], or at the latest
+    /// [`CATCH_UP_LATEST`] after the first publish that left them.
+    /// Restyled pages left are rendered without a pause: the next chunk as soon as no
+    /// event waits.
+    pub fn catch_up_due(&self) -> Option<Instant> {
+        let (since, last) = self.behind?;
+        if self.engine.behind().pages > 0 {
+            return Some(last);
+        }
+        Some((last + CATCH_UP_QUIET).min(since + CATCH_UP_LATEST))
     }
 
     /// When the next periodic full rescan is due.
@@ -173,6 +198,13 @@ impl Daemon {
             hook(self.engine.config(), &event);
         }
         self.unsettled = false;
+        let behind = self.engine.behind();
+        let behind = behind.archives || behind.pages > 0;
+        self.behind = match (behind, self.behind) {
+            (false, _) => None,
+            (true, Some((since, _))) => Some((since, Instant::now())),
+            (true, None) => Some((started, Instant::now())),
+        };
         log_published(&synced.scan, &published.report, published.articles, elapsed);
         // Additions and edits went out; the held-back removals keep the retries going.
         match synced.scan.refused {

@@ -9,16 +9,16 @@ use chrono::{DateTime, Utc};
 use tracing::warn;
 
 use super::stoppable::Stoppable;
-use super::{Engine, Mode, Published};
+use super::{Behind, Engine, Mode, Published};
 use crate::identity::{Entry, Interner};
 use crate::index::history::{KEYS_KEPT, LIFECYCLE_STATE, Lifecycle, PublishLog};
 use crate::lifecycle;
-use crate::publish::{self, PublishReport};
+use crate::publish::{self, Pass, PublishReport};
 
 impl Engine {
-    /// Publishes what is public at `now`; a one-shot command skips it when the published
-    /// feeds already show the index and nothing changed stage since.
-    pub(super) fn publish(&mut self, now: DateTime<Utc>) -> Result<Published> {
+    /// Publishes what is public at `now`, as `pass` says; a one-shot command skips it when the
+    /// published feeds already show the index and nothing changed stage since.
+    pub(super) fn publish(&mut self, now: DateTime<Utc>, pass: Pass) -> Result<Published> {
         let started = Instant::now();
         self.open_target()?;
         let target = self
@@ -80,7 +80,11 @@ impl Engine {
             }
             Mode::Once => target,
         };
-        let report = publish::publish(config, channels, &showing, store, target, items)?;
+        let report = publish::publish(config, channels, &showing, store, target, items, pass)?;
+        self.behind = Behind {
+            archives: report.deferred,
+            pages: report.restyle_left + report.archives_left,
+        };
         let state = Lifecycle {
             counts: showing.counts,
             next_change: showing.next_change,

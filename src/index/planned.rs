@@ -72,19 +72,8 @@ mod tests {
     fn entry(rowid: i64, hour: u32) -> Entry {
         let at = Utc.with_ymd_and_hms(2026, 12, 1, hour, 0, 0).unwrap();
         Entry {
-            rowid,
-            channel: "world".into(),
-            slug: format!("story-{rowid}").into(),
-            tags: Box::new([]),
-            authors: Box::new([]),
-            translation_key: None,
-            lang: "ar".into(),
-            published: at,
-            updated: at,
             version: [0; 32],
-            expires: None,
-            retracted: None,
-            removed: None,
+            ..feedfold_core::fixtures::entry(rowid, at)
         }
     }
 

@@ -56,6 +56,10 @@ pub(super) struct Context<'a> {
     pub store: &'a Store,
     pub target: &'a dyn Target,
     pub shows: super::items::Shows<'a>,
+    /// At most about this many items rendered (whole units, newest months first, the
+    /// first chunk with a dirty unit always; `None`: all): the units left keep their last version, counted in
+    /// [`PublishReport::archives_left`], for a later publish.
+    pub budget: Option<usize>,
 }
 
 /// Publishes every archive: the outputs to record (written, unchanged or kept).
@@ -84,13 +88,24 @@ pub(super) fn publish(
     let sizes: Vec<(Month, usize)> = (units.iter())
         .map(|u| (u.plan.month, u.plan.items.len()))
         .collect();
-    for chunk in newest_first_chunks(&sizes, CHUNK_ITEMS) {
+    let chunk_items = ctx.budget.map_or(CHUNK_ITEMS, |b| b.clamp(1, CHUNK_ITEMS));
+    let mut rendered = 0;
+    for chunk in newest_first_chunks(&sizes, chunk_items) {
+        // The newest dirty months are always written: a feed may link them.
+        if ctx.budget.is_some_and(|b| rendered > 0 && rendered >= b) {
+            report.archives_left += leave(&units, &dirty, &chunk, ctx.previous, &mut outputs);
+            continue;
+        }
         settle_splits(&mut units, &mut dirty, &chunk, ctx, cache)?;
         for &i in chunk.iter().filter(|&&i| !dirty[i]) {
             report.unchanged += units[i].recorded;
             outputs.extend(kept(&units[i], ctx.previous));
         }
         let todo: Vec<usize> = chunk.into_iter().filter(|&i| dirty[i]).collect();
+        rendered += todo
+            .iter()
+            .map(|&i| units[i].plan.items.len())
+            .sum::<usize>();
         for part in todo.chunks(RENDER_CHUNK) {
             let rendered = crate::workers::map(part, |&i| render_unit(&units, i, ctx.config));
             for (&i, rendered) in part.iter().zip(rendered) {
@@ -104,6 +119,26 @@ pub(super) fn publish(
         }
     }
     Ok(outputs)
+}
+
+/// Leaves the units of `chunk` as they were (their recorded outputs kept) for a later
+/// publish: how many of them are out of date, dirty or with a newer month just written in
+/// a new number of parts (their `next-archive` changes).
+fn leave(
+    units: &[Unit],
+    dirty: &[bool],
+    chunk: &[usize],
+    previous: &HashMap<String, Output>,
+    outputs: &mut Vec<(String, Output)>,
+) -> usize {
+    let moved = |i: usize| {
+        let next = units[i].next.map(|n| &units[n]);
+        next.is_some_and(|n| n.made.is_some_and(|made| made != n.recorded))
+    };
+    for &i in chunk {
+        outputs.extend(kept(&units[i], previous));
+    }
+    chunk.iter().filter(|&&i| dirty[i] || moved(i)).count()
 }
 
 /// Units rendered at once (on every core) before they are written.

@@ -6,7 +6,7 @@
 //! thumbnail made then, once. Pictures no published article uses any more are removed
 //! after the feeds and pages that showed them were rewritten.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use anyhow::Result;
 use tracing::warn;
@@ -36,7 +36,7 @@ struct Source {
 /// returns the keys no longer used, for [`remove`] once the feeds and pages were rewritten.
 pub(super) fn publish(
     config: &Config,
-    live: &HashSet<i64>,
+    live: &rustc_hash::FxHashSet<i64>,
     store: &mut Store,
     target: &dyn Target,
     report: &mut PublishReport,

@@ -11,7 +11,8 @@
 //!    put at its key through a [`Target`], feeds first; a feed that fails the check is not
 //!    published, the last good one stays. The archives of the months that changed go
 //!    after the feeds, so that news does not wait for them, unless a feed would link one
-//!    not there yet (a new month): then before;
+//!    not there yet (a new month): then before. The daemon's publish after a change
+//!    ([`Extent::News`]) leaves the archives and sitemaps for a later whole one;
 //! 7. **record** (`ledger`): what was published, and what to remove (pages, then
 //!    pictures, only after the feeds that showed them).
 
@@ -25,6 +26,7 @@ mod media;
 mod pages;
 mod render;
 mod report;
+mod restyle;
 mod sitemaps;
 pub mod target;
 mod verify;
@@ -46,11 +48,45 @@ use crate::feed;
 use crate::identity::Entry;
 use crate::index::scan::FEEDS_STALE;
 use crate::index::store::{Output, Store};
+use crate::layout::{Month, ROBOTS, Scope};
 use crate::lifecycle::{Showing, Stage};
+
+/// How much a publish brings up to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// Everything: pictures, article pages, feeds, listing pages, archives and sitemaps.
+    Whole,
+    /// What news needs at once: pictures, article pages, feeds and listing pages. The
+    /// archives and sitemaps are left as they are, and recorded as they were, for a later
+    /// whole publish to bring up to date ([`PublishReport::deferred`]); unless a feed
+    /// would link an archive month not published yet (a new month): then it is whole.
+    News,
+}
+
+/// How a publish goes: how much it brings up to date, and how many restyled pages (see
+/// `restyle`) it renders at most (`None`: all; the daemon renders them a chunk at a time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    /// What it brings up to date.
+    pub extent: Extent,
+    /// Restyled pages rendered at most, and about as many archive items (whole months,
+    /// newest first): the others are left as they are, counted in
+    /// [`PublishReport::restyle_left`] and [`PublishReport::archives_left`].
+    pub restyle: Option<usize>,
+}
+
+impl Pass {
+    /// Everything, at once: what a one-shot command does.
+    pub const WHOLE: Pass = Pass {
+        extent: Extent::Whole,
+        restyle: None,
+    };
+}
 
 /// Publishes article pages whose article changed, then every feed, listing page and
 /// static file whose signature changed or whose file is missing, then removes what left:
-/// all of it as `showing` (what is public at this moment, see [`crate::lifecycle`]) says.
+/// all of it as `showing` (what is public at this moment, see [`crate::lifecycle`]) says,
+/// the archives and sitemaps only if `pass` is of [`Extent::Whole`].
 pub fn publish(
     config: &Config,
     channels: &BTreeMap<String, ChannelConfig>,
@@ -58,6 +94,7 @@ pub fn publish(
     store: &mut Store,
     target: &dyn Target,
     cache: &mut ItemCache,
+    pass: Pass,
 ) -> Result<PublishReport> {
     let translations = feed::translations::group(&showing.live);
     let translated: FxHashMap<i64, Entry> = (showing.live.iter())
@@ -73,27 +110,48 @@ pub fn publish(
     };
     let floors: Vec<&Entry> = showing.floors.iter().collect();
     let mut plans = feed::plan(&planned, &floors, channels, config);
-    let archived = feed::archive::plan(&planned, &floors, &mut plans, config);
+    let newest = feed::archive::newest_months(&planned, &plans, config);
+    // A feed links its newest month's archive: when that is not there yet (a new month),
+    // the archives go first, before the feeds, and nothing is left for later.
+    let archives_first = !newest_archives_exist(&newest, target);
+    let defer = pass.extent == Extent::News && !archives_first;
+    let archived = if defer {
+        feed::archive::link_newest(&mut plans, &newest, &config.site.base_url);
+        Vec::new()
+    } else {
+        feed::archive::plan(&planned, &floors, &mut plans, config)
+    };
     let plans = plans;
     let with_page = with_pages(showing, &planned, &floors);
     let entries = &with_page[..];
     let previous = store.outputs()?;
     let mut report = PublishReport {
         feeds: plans.len(),
+        deferred: defer,
         ..PublishReport::default()
     };
     let settings = ledger::settings_digest(config, channels);
+    let page_settings = *blake3::hash(&settings).as_bytes();
+    let earlier = restyle::earlier_digests(store, &page_settings)?;
     let layout = pages::Layout {
         config,
         plans: &plans,
         settings: &settings,
         shows,
+        earlier: &earlier,
+        restyle: pass.restyle,
     };
     let live = live_rowids(showing, &planned);
     let unused_media = media::publish(config, &live, store, target, &mut report)?;
     let mut pages = pages::publish_pages(&layout, entries, store, target, cache, &mut report)?;
     let mut outputs: Vec<(String, Output)> = Vec::new();
-    let sitemaps = sitemaps::sources(config, showing, &plans, &translations);
+    let sitemaps = match defer {
+        true => sitemaps::Sources::default(),
+        false => sitemaps::sources(config, showing, &plans, &translations),
+    };
+    if defer {
+        outputs.extend(left_for_later(&previous));
+    }
     let all = jobs::all_jobs(config, &plans).into_iter();
     let all = all.chain(sitemaps::jobs(config, &sitemaps));
     let mut jobs = stale(all, &previous, target, &mut outputs, &mut report);
@@ -105,11 +163,8 @@ pub fn publish(
         store,
         target,
         shows,
+        budget: pass.restyle,
     };
-    // Archives go before the feeds when a feed would link one not there yet (a new month:
-    // no `prev-archive` leads nowhere); else after them, so that a new article's feeds do
-    // not wait for its month's archive.
-    let archives_first = !newest_archives_exist(&archived, target);
     if archives_first {
         let done = archives::publish(&archived, &archive_ctx, cache, &mut report)?;
         outputs.extend(done);
@@ -124,19 +179,24 @@ pub fn publish(
     };
     let results = render::run(&mut jobs, &ctx)?;
     tally(&jobs, results, &previous, &mut outputs, &mut report);
-    if !archives_first {
+    if !archives_first && !defer {
         let done = archives::publish(&archived, &archive_ctx, cache, &mut report)?;
         outputs.extend(done);
     }
-    // The newest month of each feed changes with every new article: its items stay cached.
-    let newest = archived.iter().filter(|a| a.next.is_none());
-    let newest = newest.flat_map(|a| a.items.iter().map(|(rowid, _)| *rowid));
-    items::keep_shown(cache, &plans, newest.collect());
+    if !defer {
+        // The newest month of each feed changes with every new article: its items stay
+        // cached (a publish that left the archives keeps every item it has).
+        let newest = archived.iter().filter(|a| a.next.is_none());
+        let newest = newest.flat_map(|a| a.items.iter().map(|(rowid, _)| *rowid));
+        items::keep_shown(cache, &plans, newest.collect());
+    }
     let stale = if report.failed.is_empty() { b"0" } else { b"1" };
     pages::settle(&mut pages, store, target, cache)?;
     ledger::record(store, target, &previous, &outputs, &mut report, |batch| {
         batch.set_state(FEEDS_STALE, stale)?;
         batch.set_state(ledger::FEEDS_DIGEST, &settings)?;
+        let digests = restyle::digests_state(&page_settings, &earlier);
+        batch.set_state(restyle::PAGE_DIGESTS, &digests)?;
         batch.set_state(sitemaps::SITEMAP_SETTINGS, &sitemaps::settings(config))
     })?;
     pages::remove_pages(&pages.leaving, store, target, cache, &mut report)?;
@@ -145,16 +205,28 @@ pub fn publish(
     Ok(report)
 }
 
-/// Whether the newest month of every archived feed has its first part published in every
+/// Whether the archive of every feed's newest month has its first part published in every
 /// archive format: the documents the current feeds link to as `prev-archive`.
-fn newest_archives_exist(archived: &[feed::archive::ArchivePlan], target: &dyn Target) -> bool {
-    let mut newest = archived.iter().filter(|a| a.next.is_none());
-    newest.all(|a| {
-        let key = |f| crate::layout::archive_key(&a.scope, a.month, 1, f);
+fn newest_archives_exist(newest: &[(Scope, Month)], target: &dyn Target) -> bool {
+    newest.iter().all(|(scope, month)| {
+        let key = |f| crate::layout::archive_key(scope, *month, 1, f);
         feed::archive::FORMATS
             .iter()
             .all(|f| target.exists(&key(*f)))
     })
+}
+
+/// What a publish of [`Extent::News`] leaves as it was: the archives, the sitemaps and
+/// `robots.txt` (which announces them), as recorded.
+fn left_for_later(
+    previous: &HashMap<String, Output>,
+) -> impl Iterator<Item = (String, Output)> + '_ {
+    let waits = |key: &str| {
+        crate::layout::is_archive(key) || crate::layout::is_sitemap(key) || key == ROBOTS
+    };
+    (previous.iter())
+        .filter(move |(key, _)| waits(key))
+        .map(|(key, output)| (key.clone(), output.clone()))
 }
 
 /// The articles with a page: every article in a feed, and the notice of a retraction
@@ -174,7 +246,7 @@ fn with_pages<'a>(
 
 /// The planned articles that are live (their pictures are published); in a preview,
 /// the scheduled ones too.
-fn live_rowids(showing: &Showing, planned: &[&Entry]) -> std::collections::HashSet<i64> {
+fn live_rowids(showing: &Showing, planned: &[&Entry]) -> rustc_hash::FxHashSet<i64> {
     planned
         .iter()
         .filter(|e| {

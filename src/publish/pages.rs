@@ -9,6 +9,7 @@ use anyhow::Result;
 use super::cache::{ItemCache, PageSignatures};
 use super::items::Shows;
 use super::report::PublishReport;
+use super::restyle::{self, short};
 use super::target::Target;
 use crate::config::Config;
 use crate::feed::{FeedPlan, Scope};
@@ -26,22 +27,6 @@ const CHUNK: usize = 1024;
 /// Pages written one by one, each synced; larger batches are synced once per chunk.
 const FEW: usize = 16;
 
-/// The part of a signature kept in memory: 64 bits tell versions apart well enough to know
-/// a page must be rewritten, at a quarter of the memory of the whole hash.
-fn short(sig: &Hash) -> u64 {
-    u64::from_le_bytes([
-        sig[0], sig[1], sig[2], sig[3], sig[4], sig[5], sig[6], sig[7],
-    ])
-}
-
-/// A page's signature: its article's version (a BLAKE3 hash) masked with the settings
-/// digest. Changes when either does; costs no hashing per article, so checking 100,000
-/// pages on every publish stays cheap.
-fn signature(version: &Hash, settings: &Hash) -> Hash {
-    std::array::from_fn(|i| version[i] ^ settings[i])
-}
-
-/// Renders and writes the page of every article whose page is missing or out of date.
 /// What every page needs besides its article.
 pub(super) struct Layout<'a> {
     pub config: &'a Config,
@@ -51,6 +36,11 @@ pub(super) struct Layout<'a> {
     /// How articles show: those that are not live as a notice, the live ones with their
     /// translations.
     pub shows: Shows<'a>,
+    /// The settings digests pages may be rendered with besides the current one (see
+    /// [`restyle`]).
+    pub earlier: &'a [Hash],
+    /// At most this many restyled pages per publish (`None`: all of them).
+    pub restyle: Option<usize>,
 }
 
 /// One page written: its article, where and what, and the key it replaces, if any.
@@ -103,19 +93,15 @@ pub(super) fn publish_pages(
     };
     // Checked on every publish for every article: 64-bit compares, the whole signature
     // computed only for pages to write.
-    let settings_short = short(&settings);
-    let mut still_known = 0;
-    let mut todo: Vec<(i64, Hash)> = Vec::new();
-    for entry in entries {
-        let current = short(&entry.version) ^ settings_short;
-        match known.get(&entry.rowid) {
-            Some(old) if *old == current => still_known += 1,
-            found => {
-                still_known += usize::from(found.is_some());
-                todo.push((entry.rowid, signature(&entry.version, &settings)));
-            }
-        }
+    let sorted = restyle::sort(entries, &known, &settings, layout.earlier);
+    let still_known = sorted.known;
+    let mut todo = sorted.now;
+    let mut restyled = sorted.restyled;
+    if let Some(most) = layout.restyle {
+        report.restyle_left = restyled.len().saturating_sub(most);
+        restyled.truncate(most);
     }
+    todo.append(&mut restyled);
     super::clashes::note(layout.shows.translations, &todo, store, report)?;
     let mut leaving = Vec::new();
     let mut pending = Vec::new();

@@ -23,4 +23,12 @@ pub struct PublishReport {
     /// articles of one language sharing a `translation_key`, said when their pages are
     /// written.
     pub warnings: Vec<(String, String)>,
+    /// True when the archives and sitemaps were left as they were, for a later whole
+    /// publish (see [`super::Extent::News`]).
+    pub deferred: bool,
+    /// Restyled pages (see `restyle`) left for later publishes.
+    pub restyle_left: usize,
+    /// Archive documents (a month in a format) left out of date for later publishes (see
+    /// [`super::Pass::restyle`]).
+    pub archives_left: usize,
 }

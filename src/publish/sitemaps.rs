@@ -21,7 +21,9 @@ use crate::layout::{self, NEWS_SITEMAP, ROBOTS, SITEMAP, article_url, key_url};
 use crate::lifecycle::Showing;
 use crate::sitemap::{self, Location, news, robots};
 
-/// What the sitemaps show: `None` in a preview, which has none.
+/// What the sitemaps show: `None` in a preview, which has none (and by default: none
+/// written, as in a publish that leaves them for later).
+#[derive(Default)]
 pub(super) struct Sources<'a>(Option<(Vec<Location<'a>>, Vec<&'a Entry>)>);
 
 /// The sitemaps' pages and news articles at `showing`'s moment: every live article (with

@@ -29,6 +29,9 @@ pub enum Notice {
     /// An article changes stage now (a scheduled one is due, one expires, a tombstone
     /// ages out): publish again, with no file event.
     Due,
+    /// The changes paused (or went on for long) while the archives and sitemaps are
+    /// behind the feeds: a whole publish brings them up to date.
+    CatchUp,
 }
 
 /// What to do about a batch.
@@ -94,7 +97,7 @@ pub fn classify(
             Notice::RootReplaced => full = Some("the content folder was replaced".into()),
             Notice::Reload => reload = true,
             Notice::RescanDue => full = Some("periodic rescan".into()),
-            Notice::RetryPublish | Notice::Due => retry = true,
+            Notice::RetryPublish | Notice::Due | Notice::CatchUp => retry = true,
         }
     }
     if reload {
@@ -306,6 +309,12 @@ mod tests {
             // A publish to retry: only when no scan (which publishes) is due.
             (vec![Notice::RetryPublish], Change::Republish),
             (vec![Notice::Due], Change::Republish),
+            (vec![Notice::CatchUp], Change::Republish),
+            // A change that came in as the catch-up was due: news first, the catch-up waits.
+            (
+                vec![Notice::CatchUp, new("news/a.md")],
+                paths(&["news/a.md"]),
+            ),
             (
                 vec![Notice::RetryPublish, new("news/a.md")],
                 paths(&["news/a.md"]),

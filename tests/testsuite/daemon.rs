@@ -343,6 +343,13 @@ fn a_restart_with_nothing_changed_writes_nothing() {
         log.lines()
             .any(|line| line.contains("published") && line.contains("removed=1"))
     });
+    // And the whole publish that follows once changes pause (the archives and sitemaps):
+    // stopped before it, the restart would rightly write them.
+    wait_for("the archives and sitemaps to catch up", || {
+        let log = daemon.log();
+        let mut after = log.lines().skip_while(|l| !l.contains("removed=1")).skip(1);
+        after.any(|line| line.contains("published") && line.contains("sitemap.xml"))
+    });
     daemon.signal(2);
     let mut daemon = daemon;
     let status = daemon.child.wait().unwrap();

@@ -1,5 +1,5 @@
-//! Values the core's unit tests share: a planning entry with plain defaults, which each
-//! test changes where its rule looks.
+//! Values unit tests share (the core's, and the shell's through the `fixtures` feature):
+//! a planning entry with plain defaults, which each test changes where its rule looks.
 
 use chrono::{DateTime, Utc};
 
@@ -7,7 +7,7 @@ use crate::identity::Entry;
 
 /// An entry in channel `world`, language `ar`, slug `s{rowid}`, published and updated at
 /// `published`, with no tags, authors, translation or end.
-pub(crate) fn entry(rowid: i64, published: DateTime<Utc>) -> Entry {
+pub fn entry(rowid: i64, published: DateTime<Utc>) -> Entry {
     Entry {
         rowid,
         channel: "world".into(),

@@ -22,5 +22,5 @@ pub mod media;
 pub mod page;
 pub mod sitemap;
 
-#[cfg(test)]
-mod fixtures;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;

@@ -54,6 +54,14 @@ pub fn sitemap_part_key(n: usize) -> String {
     format!("{FILES}/sitemaps/sitemap-{n}.xml")
 }
 
+/// Whether `key` is a sitemap: the sitemap (or its index), one of its parts, or the news
+/// sitemap.
+pub fn is_sitemap(key: &str) -> bool {
+    key == SITEMAP
+        || key == NEWS_SITEMAP
+        || (key.strip_prefix(FILES)).is_some_and(|k| k.starts_with("/sitemaps/sitemap-"))
+}
+
 /// Folder of the tag feeds: `tags/{tag}/`.
 pub const TAGS: &str = "tags";
 
@@ -260,7 +268,7 @@ mod tests {
     }
 
     #[test]
-    fn sitemaps_are_xml_and_robots_is_plain_text() {
+    fn sitemaps_are_xml_robots_is_plain_text_and_only_sitemaps_count_as_sitemaps() {
         assert_eq!(media_type(SITEMAP), "application/xml; charset=utf-8");
         assert_eq!(media_type(NEWS_SITEMAP), "application/xml; charset=utf-8");
         assert_eq!(
@@ -268,6 +276,12 @@ mod tests {
             "application/xml; charset=utf-8"
         );
         assert_eq!(sitemap_part_key(2), "_/sitemaps/sitemap-2.xml");
+        for key in [SITEMAP, NEWS_SITEMAP, &sitemap_part_key(2)] {
+            assert!(is_sitemap(key), "{key}");
+        }
+        for key in [ROBOTS, "sitemap/index.html", "_/sitemaps.xml", "feed.xml"] {
+            assert!(!is_sitemap(key), "{key}");
+        }
         assert_eq!(media_type(ROBOTS), "text/plain; charset=utf-8");
     }
 

@@ -9,6 +9,8 @@
 //! theirs does, or a neighbour appears or goes, or the next month's number of parts changes
 //! (its oldest part is their `next-archive`).
 
+mod newest;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -17,6 +19,8 @@ use super::{FeedMeta, FeedPlan, History, Item};
 use crate::config::{Config, Format};
 use crate::identity::{Entry, Hash};
 use crate::layout::{self, Month, Scope};
+
+pub use newest::{link_newest, newest_months};
 
 /// Bumped whenever archive rendering changes, so that every archive is rewritten once.
 const ARCHIVE_VERSION: &str = "feedfold-archive-1";
@@ -111,7 +115,7 @@ pub fn plan(
     plans: &mut [FeedPlan],
     config: &Config,
 ) -> Vec<ArchivePlan> {
-    if !config.feed.archive || !config.feed.formats.iter().any(|f| FORMATS.contains(f)) {
+    if !archived(config) {
         return Vec::new();
     }
     let tz = config.timezone().unwrap_or(chrono_tz::UTC);
@@ -154,23 +158,15 @@ pub fn plan(
             out.push(plan);
         }
         if let Some(newest) = list.last() {
-            link_current(current, *newest, base);
+            newest::link(current, *newest, base);
         }
     }
     out
 }
 
-/// Links the current feed to the archive of its newest month, which its signature counts.
-fn link_current(current: &mut FeedPlan, newest: Month, base_url: &str) {
-    let prev = layout::key_url(base_url, &layout::archive_dir(&current.scope, newest, 1));
-    current.meta.history = Some(History {
-        prev: Some(prev),
-        ..History::default()
-    });
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(&current.signature);
-    hasher.update(format!("{:?}", current.meta.history).as_bytes());
-    current.signature = *hasher.finalize().as_bytes();
+/// Whether this site has archives: `feed.archive` on, and RSS or Atom among the formats.
+fn archived(config: &Config) -> bool {
+    config.feed.archive && config.feed.formats.iter().any(|f| FORMATS.contains(f))
 }
 
 /// The entries of the site and of each channel, by month, each month newest first.
