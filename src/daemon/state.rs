@@ -63,6 +63,10 @@ pub struct Daemon {
     /// While the archives and sitemaps are behind the feeds: since when, and when the last
     /// publish that left them ended.
     behind: Option<(Instant, Instant)>,
+    /// Restyled pages and archive documents left after the publish before the last one
+    /// (`usize::MAX` if it left nothing behind) and after the last, of whole publishes:
+    /// while the count goes down, the next chunk follows at once.
+    left: (usize, usize),
 }
 
 impl Daemon {
@@ -85,6 +89,7 @@ impl Daemon {
             next_change: None,
             unsettled: true,
             behind: None,
+            left: (usize::MAX, 0),
         })
     }
 
@@ -114,7 +119,7 @@ impl Daemon {
     /// event waits.
     pub fn catch_up_due(&self) -> Option<Instant> {
         let (since, last) = self.behind?;
-        if self.engine.behind().pages > 0 {
+        if next_chunk_at_once(self.left) {
             return Some(last);
         }
         Some((last + CATCH_UP_QUIET).min(since + CATCH_UP_LATEST))
@@ -199,6 +204,15 @@ impl Daemon {
         }
         self.unsettled = false;
         let behind = self.engine.behind();
+        // Whole publishes render the chunks (the one after a change renders none).
+        if !matches!(scope, Scope::Paths(_)) {
+            let before = if self.behind.is_some() {
+                self.left.1
+            } else {
+                usize::MAX
+            };
+            self.left = (before, behind.pages);
+        }
         let behind = behind.archives || behind.pages > 0;
         self.behind = match (behind, self.behind) {
             (false, _) => None,
@@ -281,6 +295,14 @@ fn log_published(scan: &ScanReport, published: &PublishReport, articles: usize, 
     }
 }
 
+/// Whether the next chunk of restyled pages and archives follows at once, given how many
+/// were left (before, after) by the last two whole publishes: some are left, and the last
+/// one rendered some. A chunk that rendered nothing (its articles gone since the scan)
+/// waits for the pause: no busy loop.
+fn next_chunk_at_once((before, left): (usize, usize)) -> bool {
+    left > 0 && left < before
+}
+
 /// Gives memory freed by a full scan back to the system, so that a long-running daemon's
 /// resident set reflects what it holds, not the peak of its last rescan.
 fn release_free_memory() {
@@ -288,5 +310,22 @@ fn release_free_memory() {
     // SAFETY: malloc_trim only returns free heap pages to the kernel.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_chunk_at_once;
+
+    #[test]
+    fn chunks_follow_at_once_only_while_each_whole_publish_renders_some() {
+        assert!(next_chunk_at_once((usize::MAX, 9_000)), "the first chunk");
+        assert!(next_chunk_at_once((9_000, 8_744)));
+        assert!(
+            !next_chunk_at_once((8_744, 8_744)),
+            "no progress: wait for the pause"
+        );
+        assert!(!next_chunk_at_once((usize::MAX, 0)), "nothing left");
+        assert!(!next_chunk_at_once((256, 0)));
     }
 }
