@@ -63,9 +63,9 @@ pub struct Daemon {
     /// While the archives and sitemaps are behind the feeds: since when, and when the last
     /// publish that left them ended.
     behind: Option<(Instant, Instant)>,
-    /// Restyled pages and archive documents left after the publish before the last one
-    /// (`usize::MAX` if it left nothing behind) and after the last, of whole publishes:
-    /// while the count goes down, the next chunk follows at once.
+    /// Restyled pages and archive documents left by the whole publish before the last one
+    /// (`usize::MAX` if it left none) and by the last: while the count goes down, the next
+    /// chunk follows at once.
     left: (usize, usize),
 }
 
@@ -114,9 +114,8 @@ impl Daemon {
 
     /// When to publish whole, while the archives and sitemaps are behind the feeds: once
     /// the changes have paused for [`CATCH_UP_QUIET`], or at the latest
-    /// [`CATCH_UP_LATEST`] after the first publish that left them.
-    /// Restyled pages left are rendered without a pause: the next chunk as soon as no
-    /// event waits.
+    /// [`CATCH_UP_LATEST`] after the first publish that left them; while restyled pages
+    /// are left, at once (the next chunk as soon as no event waits).
     pub fn catch_up_due(&self) -> Option<Instant> {
         let (since, last) = self.behind?;
         if next_chunk_at_once(self.left) {
@@ -206,14 +205,13 @@ impl Daemon {
         let behind = self.engine.behind();
         // Whole publishes render the chunks (the one after a change renders none).
         if !matches!(scope, Scope::Paths(_)) {
-            let before = if self.behind.is_some() {
-                self.left.1
-            } else {
-                usize::MAX
+            let before = match self.left.1 {
+                0 => usize::MAX,
+                n => n,
             };
-            self.left = (before, behind.pages);
+            self.left = (before, behind.left);
         }
-        let behind = behind.archives || behind.pages > 0;
+        let behind = behind.deferred || behind.left > 0;
         self.behind = match (behind, self.behind) {
             (false, _) => None,
             (true, Some((since, _))) => Some((since, Instant::now())),

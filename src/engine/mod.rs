@@ -60,10 +60,11 @@ const RESTYLE_CHUNK: usize = 256;
 /// What a publish left for a later one (the daemon's, see [`crate::publish::Pass`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Behind {
-    /// The archives and sitemaps were left as they were.
-    pub archives: bool,
-    /// Restyled pages and archive documents not rendered yet: the next publish goes on.
-    pub pages: usize,
+    /// The archives and sitemaps were left as they were ([`PublishReport::deferred`]).
+    pub deferred: bool,
+    /// Restyled pages and out-of-date archive documents not rendered yet: the next whole
+    /// publish goes on with them.
+    pub left: usize,
 }
 
 /// What one sync did.

@@ -82,8 +82,8 @@ impl Engine {
         };
         let report = publish::publish(config, channels, &showing, store, target, items, pass)?;
         self.behind = Behind {
-            archives: report.deferred,
-            pages: report.restyle_left + report.archives_left,
+            deferred: report.deferred,
+            left: report.restyle_left + report.archives_left,
         };
         let state = Lifecycle {
             counts: showing.counts,

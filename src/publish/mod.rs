@@ -136,7 +136,7 @@ pub fn publish(
     let layout = pages::Layout {
         config,
         plans: &plans,
-        settings: &settings,
+        settings: &page_settings,
         shows,
         earlier: &earlier,
         restyle: pass.restyle,
@@ -145,13 +145,12 @@ pub fn publish(
     let unused_media = media::publish(config, &live, store, target, &mut report)?;
     let mut pages = pages::publish_pages(&layout, entries, store, target, cache, &mut report)?;
     let mut outputs: Vec<(String, Output)> = Vec::new();
-    let sitemaps = match defer {
-        true => sitemaps::Sources::default(),
-        false => sitemaps::sources(config, showing, &plans, &translations),
-    };
-    if defer {
+    let sitemaps = if defer {
         outputs.extend(left_for_later(&previous));
-    }
+        sitemaps::Sources::default()
+    } else {
+        sitemaps::sources(config, showing, &plans, &translations)
+    };
     let all = jobs::all_jobs(config, &plans).into_iter();
     let all = all.chain(sitemaps::jobs(config, &sitemaps));
     let mut jobs = stale(all, &previous, target, &mut outputs, &mut report);

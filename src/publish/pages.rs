@@ -32,7 +32,7 @@ pub(super) struct Layout<'a> {
     pub config: &'a Config,
     pub plans: &'a [FeedPlan],
     /// Digest of the settings pages depend on.
-    pub settings: &'a [u8],
+    pub settings: &'a Hash,
     /// How articles show: those that are not live as a notice, the live ones with their
     /// translations.
     pub shows: Shows<'a>,
@@ -73,7 +73,7 @@ pub(super) fn publish_pages(
     cache: &mut ItemCache,
     report: &mut PublishReport,
 ) -> Result<Pages> {
-    let settings = *blake3::hash(layout.settings).as_bytes();
+    let settings = *layout.settings;
     let mut known = match cache.pages.take() {
         Some(known) => known,
         None => {

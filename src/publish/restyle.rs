@@ -38,25 +38,19 @@ pub(super) fn signature(version: &Hash, settings: &Hash) -> Hash {
 /// those recorded, and the digest of the last publish's settings (all an index of a version
 /// before this one knows).
 pub(super) fn earlier_digests(store: &Store, current: &Hash) -> Result<Vec<Hash>> {
+    let last = store
+        .state(FEEDS_DIGEST)?
+        .map(|s| *blake3::hash(&s).as_bytes());
+    let recorded = store.state(PAGE_DIGESTS)?.unwrap_or_default();
+    let recorded = recorded
+        .chunks_exact(32)
+        .filter_map(|c| Hash::try_from(c).ok());
     let mut out: Vec<Hash> = Vec::new();
-    if let Some(last) = store.state(FEEDS_DIGEST)? {
-        out.push(*blake3::hash(&last).as_bytes());
-    }
-    if let Some(bytes) = store.state(PAGE_DIGESTS)? {
-        out.extend(
-            bytes
-                .chunks_exact(32)
-                .filter_map(|c| Hash::try_from(c).ok()),
-        );
-    }
-    let mut seen = Vec::new();
-    out.retain(|d| {
-        d != current && !seen.contains(d) && {
-            seen.push(*d);
-            true
+    for digest in last.into_iter().chain(recorded) {
+        if digest != *current && !out.contains(&digest) && out.len() < KEPT {
+            out.push(digest);
         }
-    });
-    out.truncate(KEPT);
+    }
     Ok(out)
 }
 
