@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
+use axum::http::HeaderValue;
 use bytes::Bytes;
 
 use crate::confine;
@@ -60,6 +61,8 @@ pub enum Body {
         raw: Bytes,
         /// The compressed variants, made when first asked for.
         variants: Variants,
+        /// Its `ETag` and `Last-Modified` values, made when first asked for.
+        validators: OnceLock<Box<Validators>>,
     },
     /// An article page, read on request; its tag comes from the bytes read.
     File(PathBuf),
@@ -106,6 +109,53 @@ fn blocking<R>(work: impl FnOnce() -> R) -> R {
     }
 }
 
+/// What says which version of a file a response carries: its `ETag` in each coding and its
+/// `Last-Modified`, as header values, made once for a file held in memory (a feed is asked
+/// for thousands of times a second, and its answers would otherwise format them anew).
+#[derive(Debug)]
+pub struct Validators {
+    /// By coding: identity, gzip, Brotli.
+    tags: [HeaderValue; 3],
+    last_modified: HeaderValue,
+}
+
+impl Validators {
+    /// The validators of content hashed `hash` (see [`short_hash`]), modified at `modified`.
+    pub fn of(hash: &str, modified: SystemTime) -> Validators {
+        let value = |text: String| {
+            HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("\"\""))
+        };
+        Validators {
+            tags: [Coding::Identity, Coding::Gzip, Coding::Brotli].map(|c| value(etag(hash, c))),
+            last_modified: value(http_date(modified)),
+        }
+    }
+
+    /// The `ETag` of the representation in `coding`.
+    pub fn tag(&self, coding: Coding) -> &HeaderValue {
+        &self.tags[coding as usize]
+    }
+
+    /// The `Last-Modified` value.
+    pub fn last_modified(&self) -> &HeaderValue {
+        &self.last_modified
+    }
+
+    /// True when `tag` (from `If-None-Match`, compared weakly) names this content in any
+    /// coding.
+    pub fn names(&self, tag: &str) -> bool {
+        let tag = tag.trim_start_matches("W/").as_bytes();
+        self.tags.iter().any(|t| t.as_bytes() == tag)
+    }
+}
+
+/// An HTTP date; a file time outside what the format can write (before 1970, after 9999,
+/// as `touch -d` can set) is clamped rather than a panic.
+pub fn http_date(time: SystemTime) -> String {
+    let latest = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(253_402_300_799);
+    httpdate::fmt_http_date(time.clamp(SystemTime::UNIX_EPOCH, latest))
+}
+
 /// A servable file.
 #[derive(Debug)]
 pub struct Asset {
@@ -147,6 +197,7 @@ pub fn load(root: &Path, key: &str, in_memory: bool) -> Result<Asset> {
             hash: short_hash(&raw),
             raw: Bytes::from(raw),
             variants: Variants::default(),
+            validators: OnceLock::new(),
         }
     } else {
         Body::File(path)
@@ -186,6 +237,28 @@ mod tests {
     fn each_coding_has_its_own_strong_etag() {
         assert_eq!(etag("ab", Coding::Identity), "\"ab\"");
         assert_eq!(etag("ab", Coding::Gzip), "\"ab-gz\"");
+    }
+
+    #[test]
+    fn a_file_time_no_http_date_can_write_is_clamped_not_a_panic() {
+        let before = SystemTime::UNIX_EPOCH - std::time::Duration::from_secs(86_400);
+        assert_eq!(http_date(before), "Thu, 01 Jan 1970 00:00:00 GMT");
+        let after = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(300_000_000_000);
+        assert_eq!(http_date(after), "Fri, 31 Dec 9999 23:59:59 GMT");
+    }
+
+    #[test]
+    fn validators_hold_the_tag_of_each_coding_and_match_any_of_them_weakly() {
+        let modified = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(784_111_777);
+        let v = Validators::of("ab", modified);
+        assert_eq!(v.tag(Coding::Identity), "\"ab\"");
+        assert_eq!(v.tag(Coding::Gzip), "\"ab-gz\"");
+        assert_eq!(v.tag(Coding::Brotli), "\"ab-br\"");
+        assert_eq!(v.last_modified(), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert!(v.names("\"ab-gz\""));
+        assert!(v.names("W/\"ab\""));
+        assert!(!v.names("\"ab-zz\""));
+        assert!(!v.names("ab"));
     }
 
     #[test]

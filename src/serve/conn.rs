@@ -194,11 +194,72 @@ impl AsyncWrite for Tracked {
         result
     }
 
+    /// Vectored, like the socket: hyper then sends a response's head and body in one
+    /// `writev` rather than first copying the body into its own buffer.
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let result = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            self.slot.on_write();
+        }
+        result
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_flush(cx)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+    use std::time::Instant;
+
+    #[tokio::test]
+    async fn the_tracked_socket_writes_vectored_so_bodies_are_not_copied_and_reports_progress() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut got = Vec::new();
+            std::net::TcpStream::connect(address)
+                .unwrap()
+                .read_to_end(&mut got)
+                .unwrap();
+            got
+        });
+        let (stream, peer) = listener.accept().unwrap();
+        stream.set_nonblocking(true).unwrap();
+        let slot = Arc::new(Slot::new(Instant::now(), peer.ip()));
+        let mut tracked = Tracked {
+            inner: TcpStream::from_std(stream).unwrap(),
+            slot: slot.clone(),
+        };
+        assert!(tracked.is_write_vectored());
+        let before = slot.view().progress;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let parts = [
+            std::io::IoSlice::new(b"head "),
+            std::io::IoSlice::new(b"body"),
+        ];
+        let sent =
+            std::future::poll_fn(|cx| Pin::new(&mut tracked).poll_write_vectored(cx, &parts))
+                .await
+                .unwrap();
+        assert_eq!(sent, 9);
+        assert!(slot.view().progress > before, "a write counts as progress");
+        drop(tracked);
+        assert_eq!(client.join().unwrap(), b"head body");
     }
 }

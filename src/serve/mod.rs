@@ -47,7 +47,7 @@ pub fn start(settings: &ServeSettings, site: Arc<Site>) -> Result<Server> {
     let addr = settings.addr()?;
     raise_fd_limit(settings.max_connections);
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(http_workers())
         .thread_name("feedfold-http")
         .enable_all()
         .build()
@@ -88,6 +88,12 @@ pub fn start(settings: &ServeSettings, site: Arc<Site>) -> Result<Server> {
 
 /// Raises the soft open-files limit toward the hard one, so that `max_connections` sockets
 /// (plus files and the index) fit; the accept loop backs off if they still do not.
+/// One HTTP worker per core this process may run on (its CPU affinity: a server pinned to
+/// one core gets one worker, which then never contends with another for that core).
+fn http_workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 fn raise_fd_limit(connections: usize) {
     let mut limit = libc::rlimit {
         rlim_cur: 0,

@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
 use bytes::Bytes;
 
-use super::asset::{self, Asset, Coding};
+use super::asset::{self, Asset, Coding, Validators};
 use super::path::key_of;
 use super::site::{Site, unix_seconds};
 use crate::confine;
@@ -134,9 +134,17 @@ fn send(
     request: &Conditional,
 ) -> std::io::Result<Reply> {
     let headers = request.headers;
-    let max_age = site.max_age_of(key, request.now);
     let (hash, coding, bytes) = representation(site.root(), asset, &accepted_codings(headers))?;
-    let etag = asset::etag(&hash, coding);
+    let made;
+    let validators = match &asset.body {
+        asset::Body::Memory { validators, .. } => {
+            validators.get_or_init(|| Box::new(Validators::of(&hash, asset.modified)))
+        }
+        asset::Body::File(_) => {
+            made = Validators::of(&hash, asset.modified);
+            &made
+        }
+    };
     let is_feed = layout::is_feed(key);
     let is_xml_feed = layout::format_of(key).is_some_and(Format::is_xml);
     // A browser that names HTML but not first, and no feed type, still gets RSS and Atom as
@@ -148,7 +156,7 @@ fn send(
     };
     // A retracted or removed article's notice page: `410 Gone`, never a 304.
     let gone = site.is_gone(key);
-    let mut reply = if !gone && not_modified(headers, &hash, asset.modified, request.now) {
+    let mut reply = if !gone && not_modified(headers, validators, asset.modified, request.now) {
         plain(StatusCode::NOT_MODIFIED, "")
     } else {
         let length = bytes.len();
@@ -160,7 +168,7 @@ fn send(
         let mut r = Response::new(body);
         r.headers_mut()
             .insert(header::CONTENT_LENGTH, length.into());
-        r.with(header::CONTENT_TYPE, content_type)
+        r.with_static(header::CONTENT_TYPE, content_type)
     };
     if gone {
         *reply.status_mut() = StatusCode::GONE;
@@ -168,35 +176,31 @@ fn send(
     if let Some(encoding) = coding.header()
         && reply.status() != StatusCode::NOT_MODIFIED
     {
-        reply = reply.with(header::CONTENT_ENCODING, encoding);
+        reply = reply.with_static(header::CONTENT_ENCODING, encoding);
     }
     if asset.content_type.starts_with("text/html") {
-        reply = reply.with(header::CONTENT_SECURITY_POLICY, html_policy(site));
+        reply = reply.with_static(header::CONTENT_SECURITY_POLICY, html_policy(site));
     }
     // The feed's own URL and its hubs (RFC 8288), on every answer about a feed.
     if let Some(links) = is_feed.then(|| site.feed_links(key)).flatten() {
-        reply = reply.with(header::LINK, &links);
+        reply = reply.with_value(header::LINK, links);
     }
+    let cache_control = if layout::is_immutable(key) {
+        HeaderValue::from_static(layout::IMMUTABLE_CACHE)
+    } else {
+        site.cache_control(key, request.now)
+    };
+    let vary = if is_feed {
+        "Accept, Accept-Encoding"
+    } else {
+        "Accept-Encoding"
+    };
     Ok(reply
-        .with(header::ETAG, &etag)
-        .with(header::LAST_MODIFIED, &http_date(asset.modified))
-        .with(
-            header::CACHE_CONTROL,
-            &if layout::is_immutable(key) {
-                layout::IMMUTABLE_CACHE.to_string()
-            } else {
-                format!("public, max-age={max_age}")
-            },
-        )
-        .with(
-            header::VARY,
-            if is_feed {
-                "Accept, Accept-Encoding"
-            } else {
-                "Accept-Encoding"
-            },
-        )
-        .with(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .with_value(header::ETAG, validators.tag(coding).clone())
+        .with_value(header::LAST_MODIFIED, validators.last_modified().clone())
+        .with_value(header::CACHE_CONTROL, cache_control)
+        .with_static(header::VARY, vary)
+        .with_static(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
 }
 
 /// The content hash, coding and bytes to send: a precompressed variant the client accepts,
@@ -212,6 +216,7 @@ fn representation(
             hash,
             raw,
             variants,
+            ..
         } => {
             let pick = [Coding::Brotli, Coding::Gzip]
                 .into_iter()
@@ -244,14 +249,12 @@ fn representation(
 /// (in any coding, compared weakly), or, without `If-None-Match`, nothing changed since
 /// `If-Modified-Since`. A date later than `now` is invalid and ignored (RFC 2616 §14.25):
 /// a client's wrong clock must not pin it to an old copy.
-/// An HTTP date; a file time outside what the format can write (before 1970, after 9999,
-/// as `touch -d` can set) is clamped rather than a panic.
-fn http_date(time: SystemTime) -> String {
-    let latest = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(253_402_300_799);
-    httpdate::fmt_http_date(time.clamp(SystemTime::UNIX_EPOCH, latest))
-}
-
-fn not_modified(headers: &HeaderMap, hash: &str, modified: SystemTime, now: SystemTime) -> bool {
+fn not_modified(
+    headers: &HeaderMap,
+    validators: &Validators,
+    modified: SystemTime,
+    now: SystemTime,
+) -> bool {
     let mut tags = headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
@@ -260,9 +263,7 @@ fn not_modified(headers: &HeaderMap, hash: &str, modified: SystemTime, now: Syst
         .map(str::trim)
         .peekable();
     if tags.peek().is_some() {
-        let current =
-            [Coding::Identity, Coding::Gzip, Coding::Brotli].map(|c| asset::etag(hash, c));
-        return tags.any(|t| t == "*" || current.iter().any(|c| t.trim_start_matches("W/") == c));
+        return tags.any(|t| t == "*" || validators.names(t));
     }
     let since = headers
         .get(header::IF_MODIFIED_SINCE)
@@ -353,15 +354,24 @@ pub fn plain(status: StatusCode, text: &'static str) -> Reply {
 }
 
 /// Setting headers in a chain.
-pub trait With {
-    fn with(self, name: header::HeaderName, value: &str) -> Self;
+pub trait With: Sized {
+    /// Sets header `name` to `value` (copied; an invalid value leaves it unset).
+    fn with(self, name: header::HeaderName, value: &str) -> Self {
+        match HeaderValue::from_str(value) {
+            Ok(v) => self.with_value(name, v),
+            Err(_) => self,
+        }
+    }
+    /// Sets header `name` to `value`, a constant (not copied).
+    fn with_static(self, name: header::HeaderName, value: &'static str) -> Self {
+        self.with_value(name, HeaderValue::from_static(value))
+    }
+    fn with_value(self, name: header::HeaderName, value: HeaderValue) -> Self;
 }
 
 impl With for Reply {
-    fn with(mut self, name: header::HeaderName, value: &str) -> Reply {
-        if let Ok(v) = HeaderValue::from_str(value) {
-            self.headers_mut().insert(name, v);
-        }
+    fn with_value(mut self, name: header::HeaderName, value: HeaderValue) -> Reply {
+        self.headers_mut().insert(name, value);
         self
     }
 }
@@ -416,20 +426,22 @@ mod tests {
     }
 
     #[test]
-    fn a_file_time_no_http_date_can_write_is_clamped_not_a_panic() {
-        let before = SystemTime::UNIX_EPOCH - std::time::Duration::from_secs(86_400);
-        assert_eq!(http_date(before), "Thu, 01 Jan 1970 00:00:00 GMT");
-        let after = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(300_000_000_000);
-        assert_eq!(http_date(after), "Fri, 31 Dec 9999 23:59:59 GMT");
-    }
-
-    #[test]
     fn a_copy_as_new_as_the_file_is_not_modified() {
         let modified = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let now = modified + Duration::from_secs(3600);
-        assert!(not_modified(&since(modified), "h", modified, now));
+        assert!(not_modified(
+            &since(modified),
+            &Validators::of("h", modified),
+            modified,
+            now
+        ));
         let before = modified - Duration::from_secs(1);
-        assert!(!not_modified(&since(before), "h", modified, now));
+        assert!(!not_modified(
+            &since(before),
+            &Validators::of("h", modified),
+            modified,
+            now
+        ));
     }
 
     #[test]
@@ -437,7 +449,17 @@ mod tests {
         let modified = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let now = modified + Duration::from_secs(60);
         let future = now + Duration::from_secs(1);
-        assert!(!not_modified(&since(future), "h", modified, now));
-        assert!(not_modified(&since(now), "h", modified, now));
+        assert!(!not_modified(
+            &since(future),
+            &Validators::of("h", modified),
+            modified,
+            now
+        ));
+        assert!(not_modified(
+            &since(now),
+            &Validators::of("h", modified),
+            modified,
+            now
+        ));
     }
 }

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
+use axum::http::HeaderValue;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use tracing::warn;
@@ -54,10 +55,22 @@ pub struct Site {
     preview: AtomicBool,
     /// How many publishes changed something: what a preview's reload script watches.
     generation: AtomicU64,
-    /// What feed responses' `Link` header says (the feed's URL, the hubs).
-    links: RwLock<FeedLinks>,
+    /// What feed responses' `Link` header says (the feed's URL, the hubs), and the header
+    /// of each feed asked for since it was last configured.
+    links: RwLock<(FeedLinks, HashMap<String, HeaderValue>)>,
+    /// `Cache-Control` with [`Site::max_age`], the value most answers carry.
+    cache_control: HeaderValue,
     /// `site.timezone`: whether an archive's month is over (see [`Site::max_age_of`]).
     timezone: RwLock<chrono_tz::Tz>,
+}
+
+/// Most `Link` headers kept (one per feed asked for); past it, they are made per answer.
+const MAX_LINK_HEADERS: usize = 100_000;
+
+/// `Cache-Control` for a public file fresh for `max_age` seconds.
+fn cache_control(max_age: u64) -> HeaderValue {
+    HeaderValue::from_str(&format!("public, max-age={max_age}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("no-cache"))
 }
 
 /// What one publish changed.
@@ -104,7 +117,8 @@ impl Site {
             not_found: RwLock::new(None),
             preview: AtomicBool::new(false),
             generation: AtomicU64::new(0),
-            links: RwLock::new(FeedLinks::default()),
+            links: RwLock::default(),
+            cache_control: cache_control(max_age),
             timezone: RwLock::new(chrono_tz::UTC),
         }
     }
@@ -127,17 +141,31 @@ impl Site {
             .store(config.serve.access_log, Ordering::Relaxed);
         self.preview.store(config.preview, Ordering::Relaxed);
         if let Ok(mut links) = self.links.write() {
-            *links = FeedLinks::of(config);
+            *links = (FeedLinks::of(config), HashMap::new());
         }
         if let (Ok(mut tz), Ok(site_tz)) = (self.timezone.write(), config.timezone()) {
             *tz = site_tz;
         }
     }
 
-    /// The `Link` header of the feed at `key` (`None` before [`Site::configure`]).
-    pub fn feed_links(&self, key: &str) -> Option<String> {
-        let links = self.links.read().ok()?;
-        (*links != FeedLinks::default()).then(|| links.header(key))
+    /// The `Link` header of the feed at `key` (`None` before [`Site::configure`]), made
+    /// once per feed and configuration.
+    pub fn feed_links(&self, key: &str) -> Option<HeaderValue> {
+        {
+            let links = self.links.read().ok()?;
+            if links.0 == FeedLinks::default() {
+                return None;
+            }
+            if let Some(value) = links.1.get(key) {
+                return Some(value.clone());
+            }
+        }
+        let mut links = self.links.write().ok()?;
+        let value = HeaderValue::from_str(&links.0.header(key)).ok()?;
+        if links.1.len() < MAX_LINK_HEADERS {
+            links.1.insert(key.to_string(), value.clone());
+        }
+        Some(value)
     }
 
     /// The `Cache-Control` max-age of `key` at `now`: long for the archive of a month that
@@ -145,6 +173,17 @@ impl Site {
     pub fn max_age_of(&self, key: &str, now: SystemTime) -> u64 {
         let tz = self.timezone.read().map(|tz| *tz).unwrap_or(chrono_tz::UTC);
         layout::max_age(key, DateTime::<Utc>::from(now), tz, self.max_age)
+    }
+
+    /// The `Cache-Control` value of `key` at `now` (see [`Site::max_age_of`]).
+    pub fn cache_control(&self, key: &str, now: SystemTime) -> HeaderValue {
+        if layout::archive_month(key).is_none() {
+            return self.cache_control.clone();
+        }
+        match self.max_age_of(key, now) {
+            age if age == self.max_age => self.cache_control.clone(),
+            age => cache_control(age),
+        }
     }
 
     /// Whether this is a preview (`serve --preview`).
@@ -332,5 +371,39 @@ mod tests {
         std::fs::create_dir(real.join("public")).unwrap();
         let site = Site::load(&dir.path().join("link/public"), &[], &[], 60);
         assert_eq!(site.root(), real.join("public"));
+    }
+
+    fn config(base_url: &str) -> Config {
+        let text = format!("[site]\ntitle = \"T\"\nbase_url = \"{base_url}\"\n");
+        Config::parse(&text, Path::new("/srv/site")).unwrap()
+    }
+
+    #[test]
+    fn a_feeds_link_header_is_made_once_and_follows_a_new_base_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = Site::load(dir.path(), &[], &[], 60);
+        assert_eq!(site.feed_links("world/rss.xml"), None, "not configured yet");
+        site.configure(&config("https://a.example"));
+        let first = site.feed_links("world/rss.xml").unwrap();
+        assert_eq!(first, "<https://a.example/world/rss.xml>; rel=\"self\"");
+        assert_eq!(site.feed_links("world/rss.xml").unwrap(), first);
+        site.configure(&config("https://b.example"));
+        assert_eq!(
+            site.feed_links("world/rss.xml").unwrap(),
+            "<https://b.example/world/rss.xml>; rel=\"self\""
+        );
+    }
+
+    #[test]
+    fn cache_control_is_the_feeds_ttl_but_for_the_archive_of_a_month_that_is_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = Site::load(dir.path(), &[], &[], 1800);
+        let now = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_796_000_000);
+        assert_eq!(site.cache_control("rss.xml", now), "public, max-age=1800");
+        let closed = site.cache_control("_/archive/2020-01/rss.xml", now);
+        assert_eq!(
+            closed,
+            format!("public, max-age={}", layout::CLOSED_MAX_AGE.max(1800)).as_str()
+        );
     }
 }
