@@ -188,9 +188,8 @@ impl Store {
     pub fn article(&self, rowid: i64) -> Result<Option<(Record, Meta)>> {
         let meta: Option<String> = self
             .conn
-            .query_row("SELECT meta FROM metas WHERE rowid = ?1", [rowid], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT meta FROM metas WHERE rowid = ?1")?
+            .query_row([rowid], |r| r.get(0))
             .optional()?;
         let Some(meta) = meta else { return Ok(None) };
         let meta: Meta = serde_json::from_str(&meta).context("corrupt metadata in index")?;
@@ -202,7 +201,8 @@ impl Store {
         let sql = format!("SELECT {RECORD_COLUMNS} FROM articles WHERE {clause}");
         Ok(self
             .conn
-            .query_row(&sql, [value], record_from_row)
+            .prepare_cached(&sql)?
+            .query_row([value], record_from_row)
             .optional()?)
     }
 

@@ -33,6 +33,9 @@ pub(super) fn needed_by(jobs: &[Job]) -> BTreeSet<(i64, Hash)> {
 pub(super) struct Shows<'a> {
     pub stages: &'a rustc_hash::FxHashMap<i64, Stage>,
     pub translations: &'a Translations,
+    /// The content folder's real path, resolved once per publish (`None`: it cannot be
+    /// resolved, and no article's content can be read).
+    pub feeds_root: Option<&'a std::path::Path>,
 }
 
 impl Shows<'_> {
@@ -45,14 +48,12 @@ impl Shows<'_> {
             url: crate::layout::article_url(base, &v.channel, &v.slug),
         });
         let translations = translations.collect();
-        build_item(
-            config,
-            record,
-            meta,
-            full,
-            stage.unwrap_or(Stage::Live),
+        let shown = Shown {
+            stage: stage.unwrap_or(Stage::Live),
             translations,
-        )
+            feeds_root: self.feeds_root,
+        };
+        build_item(config, record, meta, full, shown)
     }
 }
 
@@ -110,19 +111,18 @@ pub(super) fn keep_shown(cache: &mut ItemCache, plans: &[FeedPlan], also: HashSe
 /// Builds one item as it shows at `stage`, with its `translations`, rendering its full
 /// content from the file when `full` says so (never for an article that is not live: its
 /// notice replaces it).
-fn build_item(
-    config: &Config,
-    record: &Record,
-    meta: &Meta,
-    full: bool,
-    stage: Stage,
-    translations: Vec<Translation>,
-) -> Item {
+fn build_item(config: &Config, record: &Record, meta: &Meta, full: bool, shown: Shown) -> Item {
     let base = &config.site.base_url;
-    let content = match stage {
-        Stage::Live | Stage::Hidden | Stage::Scheduled { .. } if full => {
-            content_html(config, record, &item::link(base, record, meta), meta)
+    let Shown {
+        stage,
+        translations,
+        feeds_root,
+    } = shown;
+    let content = match (stage, feeds_root) {
+        (Stage::Live | Stage::Hidden | Stage::Scheduled { .. }, Some(root)) if full => {
+            content_html(config, root, record, &item::link(base, record, meta), meta)
         }
+        (Stage::Live | Stage::Hidden | Stage::Scheduled { .. }, None) if full => None,
         // The notice's own content, in full mode.
         _ if full => Some(String::new()),
         _ => None,
@@ -131,12 +131,24 @@ fn build_item(
     item::build(&site, record, meta, content, stage, translations)
 }
 
+/// How one article shows at the publish's moment.
+struct Shown<'a> {
+    stage: Stage,
+    translations: Vec<Translation>,
+    feeds_root: Option<&'a std::path::Path>,
+}
+
 /// The article's content HTML, or `None` if the file changed or vanished since the scan.
-fn content_html(config: &Config, record: &Record, link: &str, meta: &Meta) -> Option<String> {
+fn content_html(
+    config: &Config,
+    root: &std::path::Path,
+    record: &Record,
+    link: &str,
+    meta: &Meta,
+) -> Option<String> {
     // Confined like the scan's read: the file may have been swapped for a link or a FIFO.
-    let root = config.paths.feeds.canonicalize().ok()?;
     let max = config.feed.max_article_bytes;
-    let bytes = crate::confine::read(&root, &root.join(&record.path), max, record.size).ok()?;
+    let bytes = crate::confine::read(root, &root.join(&record.path), max, record.size).ok()?;
     if crate::media::with_pictures(blake3::hash(&bytes).as_bytes(), meta) != record.hash {
         return None;
     }

@@ -104,9 +104,11 @@ pub fn publish(
     let planned: Vec<&Entry> = (showing.planned().into_iter())
         .map(|e| translated.get(&e.rowid).unwrap_or(e))
         .collect();
+    let feeds_root = config.paths.feeds.canonicalize().ok();
     let shows = items::Shows {
         stages: &showing.stages,
         translations: &translations,
+        feeds_root: feeds_root.as_deref(),
     };
     let floors: Vec<&Entry> = showing.floors.iter().collect();
     let mut plans = feed::plan(&planned, &floors, channels, config);

@@ -114,7 +114,7 @@ pub fn is_xml_char(c: char) -> bool {
 
 /// True when `text` has a character XML 1.0 forbids: C0 controls other than tab, LF and
 /// CR, or U+FFFE/U+FFFF.
-fn has_forbidden(text: &str) -> bool {
+pub(super) fn has_forbidden(text: &str) -> bool {
     // Branch-free so that it vectorises: this runs over every byte of every article.
     let control = text.as_bytes().iter().fold(false, |acc, &b| {
         acc | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))

@@ -10,28 +10,50 @@ use super::lang::is_rtl;
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    escape_into(&mut out, text);
     out
+}
+
+/// [`escape`], appending to `out`: the runs between special characters are copied whole
+/// (the special characters are ASCII, so a byte scan never cuts a character).
+fn escape_into(out: &mut String, text: &str) {
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(entity);
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
 }
 
 /// Renders plain-text blocks: paragraphs as `<p>`, subheadings as `<h2>`.
 pub fn blocks_to_html(blocks: &[Block]) -> String {
-    let mut html = String::new();
+    let size: usize = (blocks.iter())
+        .map(|b| match b {
+            Block::Paragraph(t) | Block::Heading(t) => t.len() + 11,
+        })
+        .sum();
+    let mut html = String::with_capacity(size + size / 16);
     for block in blocks {
         let (tag, text) = match block {
             Block::Paragraph(t) => ("p", t),
             Block::Heading(t) => ("h2", t),
         };
-        html.push_str(&format!("<{tag}>{}</{tag}>\n", escape(text)));
+        html.push('<');
+        html.push_str(tag);
+        html.push('>');
+        escape_into(&mut html, text);
+        html.push_str("</");
+        html.push_str(tag);
+        html.push_str(">\n");
     }
     html
 }
@@ -77,6 +99,28 @@ pub fn finish(html: &str, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_keeps_arabic_text_whole_and_replaces_each_special_character() {
+        assert_eq!(
+            escape("«قال» <b> & 'نعم' \"لا\""),
+            "«قال» &lt;b&gt; &amp; &#39;نعم&#39; &quot;لا&quot;"
+        );
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("&&"), "&amp;&amp;");
+    }
+
+    #[test]
+    fn blocks_render_as_paragraphs_and_subheadings_with_their_text_escaped() {
+        let blocks = [
+            Block::Heading("العناوين".into()),
+            Block::Paragraph("a < b".into()),
+        ];
+        assert_eq!(
+            blocks_to_html(&blocks),
+            "<h2>العناوين</h2>\n<p>a &lt; b</p>\n"
+        );
+    }
 
     fn base() -> Url {
         Url::parse("https://news.example/world/slug/").unwrap()

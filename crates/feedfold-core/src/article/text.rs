@@ -2,16 +2,28 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::decode::is_xml_char;
+use super::decode::{has_forbidden, is_xml_char};
 
 /// Collapses every run of whitespace to one space, trims the ends, and drops characters
 /// XML forbids (front matter escapes such as YAML's `\a` can produce them).
 pub fn collapse_whitespace(text: &str) -> String {
-    if text.chars().all(is_xml_char) {
-        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !has_forbidden(text) {
+        return join_words(text);
     }
     let kept: String = text.chars().filter(|&c| is_xml_char(c)).collect();
-    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+    join_words(&kept)
+}
+
+/// The words of `text` joined by one space each.
+fn join_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Cuts `text` to at most `max_chars` characters at a word boundary, adding "…".
@@ -53,6 +65,8 @@ mod tests {
     #[test]
     fn whitespace_runs_collapse_to_single_spaces() {
         assert_eq!(collapse_whitespace("  a \t b\n\nc "), "a b c");
+        assert_eq!(collapse_whitespace("a \u{1} b\u{b}c"), "a bc");
+        assert_eq!(collapse_whitespace(" \u{a0}قال\u{2003}نعم "), "قال نعم");
     }
 
     #[test]
