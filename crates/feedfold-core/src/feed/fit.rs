@@ -15,12 +15,14 @@ pub struct Fitted {
 
 /// Renders as many of `items` (newest first) as fit in `max_bytes`.
 pub fn fit(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String) -> Fitted {
-    let full = render(items);
-    if full.len() <= max_bytes || items.is_empty() {
-        return Fitted {
-            text: full,
-            skipped: Vec::new(),
-        };
+    if !clearly_over(items, max_bytes) {
+        let full = render(items);
+        if full.len() <= max_bytes || items.is_empty() {
+            return Fitted {
+                text: full,
+                skipped: Vec::new(),
+            };
+        }
     }
     let (kept, _, skipped) = shrink_each(items, max_bytes, &render);
     // Largest prefix that fits: binary search over the item count.
@@ -37,6 +39,17 @@ pub fn fit(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String)
         text: render(&kept[..lo]),
         skipped,
     }
+}
+
+/// True when `items` cannot fit in `max_bytes` in any format: their titles and contents,
+/// which every format carries at least once (escaped, so no shorter), are over twice the
+/// budget. Spares rendering a whole archive month only to find it too large; the half
+/// leaves room for characters a writer strips.
+fn clearly_over(items: &[Item], max_bytes: usize) -> bool {
+    let least: usize = (items.iter())
+        .map(|i| i.title.len() + i.content_html.as_ref().map_or(0, String::len))
+        .sum();
+    least / 2 > max_bytes
 }
 
 /// Each of `items` whole if it fits `max_bytes` alone, else as its summary, with the size
@@ -75,7 +88,7 @@ pub struct Split {
 /// named).
 /// `render` must be the largest a part can be (its links to its neighbours included).
 pub fn split(items: &[Item], max_bytes: usize, render: impl Fn(&[Item]) -> String) -> Split {
-    if items.is_empty() || render(items).len() <= max_bytes {
+    if items.is_empty() || (!clearly_over(items, max_bytes) && render(items).len() <= max_bytes) {
         return Split {
             parts: vec![items.to_vec()],
             skipped: Vec::new(),
@@ -218,6 +231,29 @@ mod tests {
         let split = split(&items, 100, render);
         assert_eq!(split.skipped, ["huge"]);
         assert_eq!(split.parts, [vec![items[0].clone(), items[2].clone()]]);
+    }
+
+    #[test]
+    fn items_clearly_over_the_budget_are_split_without_rendering_them_all_at_once() {
+        let items: Vec<Item> = (0..40).map(|i| item(&i.to_string(), 10, 90)).collect();
+        let wholes = std::cell::Cell::new(0);
+        let counting = |part: &[Item]| {
+            if part.len() == items.len() {
+                wholes.set(wholes.get() + 1);
+            }
+            render(part)
+        };
+        let split = split(&items, 1000, counting);
+        assert_eq!(
+            wholes.get(),
+            0,
+            "the whole set, 4,000 bytes of content, is never rendered"
+        );
+        assert_eq!(split.parts.concat(), items);
+        assert!(split.parts.iter().all(|p| render(p).len() <= 1000));
+        let fitted = fit(&items, 1000, counting);
+        assert_eq!(wholes.get(), 0);
+        assert_eq!(fitted.text, render(&items[..9]));
     }
 
     #[test]
