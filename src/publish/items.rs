@@ -48,12 +48,15 @@ impl Shows<'_> {
             url: crate::layout::article_url(base, &v.channel, &v.slug),
         });
         let translations = translations.collect();
-        let shown = Shown {
-            stage: stage.unwrap_or(Stage::Live),
+        build_item(
+            config,
+            record,
+            meta,
+            full,
+            stage.unwrap_or(Stage::Live),
             translations,
-            feeds_root: self.feeds_root,
-        };
-        build_item(config, record, meta, full, shown)
+            self.feeds_root,
+        )
     }
 }
 
@@ -109,33 +112,30 @@ pub(super) fn keep_shown(cache: &mut ItemCache, plans: &[FeedPlan], also: HashSe
 }
 
 /// Builds one item as it shows at `stage`, with its `translations`, rendering its full
-/// content from the file when `full` says so (never for an article that is not live: its
-/// notice replaces it).
-fn build_item(config: &Config, record: &Record, meta: &Meta, full: bool, shown: Shown) -> Item {
+/// content from the file beneath `feeds_root` when `full` says so (never for an article
+/// that is not live: its notice replaces it).
+fn build_item(
+    config: &Config,
+    record: &Record,
+    meta: &Meta,
+    full: bool,
+    stage: Stage,
+    translations: Vec<Translation>,
+    feeds_root: Option<&std::path::Path>,
+) -> Item {
     let base = &config.site.base_url;
-    let Shown {
-        stage,
-        translations,
-        feeds_root,
-    } = shown;
-    let content = match (stage, feeds_root) {
-        (Stage::Live | Stage::Hidden | Stage::Scheduled { .. }, Some(root)) if full => {
-            content_html(config, root, record, &item::link(base, record, meta), meta)
+    let content = match stage {
+        Stage::Live | Stage::Hidden | Stage::Scheduled { .. } if full => {
+            feeds_root.and_then(|root| {
+                content_html(config, root, record, &item::link(base, record, meta), meta)
+            })
         }
-        (Stage::Live | Stage::Hidden | Stage::Scheduled { .. }, None) if full => None,
         // The notice's own content, in full mode.
         _ if full => Some(String::new()),
         _ => None,
     };
     let site = item::Context::of(config);
     item::build(&site, record, meta, content, stage, translations)
-}
-
-/// How one article shows at the publish's moment.
-struct Shown<'a> {
-    stage: Stage,
-    translations: Vec<Translation>,
-    feeds_root: Option<&'a std::path::Path>,
 }
 
 /// The article's content HTML, or `None` if the file changed or vanished since the scan.

@@ -177,9 +177,6 @@ impl Site {
 
     /// The `Cache-Control` value of `key` at `now` (see [`Site::max_age_of`]).
     pub fn cache_control(&self, key: &str, now: SystemTime) -> HeaderValue {
-        if layout::archive_month(key).is_none() {
-            return self.cache_control.clone();
-        }
         match self.max_age_of(key, now) {
             age if age == self.max_age => self.cache_control.clone(),
             age => cache_control(age),
