@@ -55,7 +55,10 @@ impl Engine {
                 loaded = self
                     .store
                     .entries_of(&mut Interner::default(), config.preview)?;
-                loaded.iter().collect()
+                // Newest first, as the daemon's catalog keeps them (see `lifecycle::sort`).
+                let mut entries: Vec<&Entry> = loaded.iter().collect();
+                entries.sort_unstable_by_key(|e| (std::cmp::Reverse(e.published), e.rowid));
+                entries
             }
         };
         let period = config.feed.tombstone_period();

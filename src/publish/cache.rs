@@ -20,6 +20,9 @@ pub struct ItemCache {
     pub(super) items: HashMap<i64, (Hash, Item)>,
     /// Signatures of the published article pages, loaded from the index on first use.
     pub(super) pages: Option<PageSignatures>,
+    /// The page keys of retracted and removed articles, with the short signature of the
+    /// page each was read for (see [`super::pages::gone_pages`]).
+    pub(super) gone: FxHashMap<i64, (u64, String)>,
 }
 
 impl ItemCache {
@@ -29,6 +32,7 @@ impl ItemCache {
     /// or on a full rescan).
     pub fn forget_pages(&mut self) {
         self.pages = None;
+        self.gone.clear();
     }
 
     pub(super) fn align(&mut self, config: &Config) {

@@ -19,6 +19,7 @@
 mod archives;
 mod cache;
 mod clashes;
+mod gone;
 mod items;
 mod jobs;
 mod ledger;
@@ -202,7 +203,7 @@ pub fn publish(
     })?;
     pages::remove_pages(&pages.leaving, store, target, cache, &mut report)?;
     media::remove(&unused_media, store, target, &mut report)?;
-    report.gone_pages = pages::gone_pages(&showing.stages, store)?;
+    report.gone_pages = gone::gone_pages(&showing.stages, store, cache)?;
     Ok(report)
 }
 

@@ -17,7 +17,6 @@ use crate::identity::{Entry, Hash};
 use crate::index::PageOutput;
 use crate::index::store::{Output, Store};
 use crate::layout::page_key;
-use crate::lifecycle::Stage;
 use crate::page::{ArticlePage, Templates, article_page};
 use crate::workers;
 
@@ -268,21 +267,4 @@ pub(super) fn remove_pages(
         }
     }
     batch.commit()
-}
-
-/// The keys of the notice pages that answer `410 Gone`: of the articles whose stage says so.
-pub(super) fn gone_pages(
-    stages: &rustc_hash::FxHashMap<i64, Stage>,
-    store: &Store,
-) -> Result<Vec<String>> {
-    let mut keys = Vec::new();
-    for (rowid, stage) in stages {
-        if stage.is_gone()
-            && let Some(page) = store.page(*rowid)?
-        {
-            keys.push(page.key);
-        }
-    }
-    keys.sort();
-    Ok(keys)
 }

@@ -144,7 +144,8 @@ pub struct Counts {
 pub struct Showing<'a> {
     /// The moment it is for.
     pub now: DateTime<Utc>,
-    /// Live articles, as the index holds them (in a preview, scheduled ones too).
+    /// Live articles, in the order of the entries given (newest first, equal moments by
+    /// rowid, as the index keeps them); in a preview, scheduled ones too.
     pub live: Vec<&'a Entry>,
     /// Retracted and removed articles feeds still show (notice, tombstone), their version
     /// marked with their stage and their `updated` moved to the moment they ended.
@@ -172,7 +173,8 @@ impl<'a> Showing<'a> {
     }
 }
 
-/// Sorts `entries` by how they show at `now`, tombstones kept for `period`.
+/// Sorts `entries` (newest first, equal moments by rowid) by how they show at `now`,
+/// tombstones kept for `period`.
 pub fn showing<'a>(entries: &[&'a Entry], now: DateTime<Utc>, period: TimeDelta) -> Showing<'a> {
     sort(entries, now, period, false)
 }
@@ -191,6 +193,7 @@ fn sort<'a>(
 ) -> Showing<'a> {
     let mut out = Showing {
         now,
+        live: Vec::with_capacity(entries.len()),
         ..Showing::default()
     };
     for &entry in entries {

@@ -27,10 +27,12 @@ fn in_window(published: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 }
 
 /// The articles of the news sitemap at `now` among `live`: newest first, at most `max`.
+/// `live` is newest first (as [`crate::lifecycle::Showing::live`] is): the scan ends at the
+/// first article older than the window, so it costs the window, not the archive.
 pub fn select<'a>(live: &[&'a Entry], now: DateTime<Utc>, max: usize) -> Vec<&'a Entry> {
-    let mut recent: Vec<&Entry> = live
-        .iter()
-        .copied()
+    let mut recent: Vec<&Entry> = (live.iter().copied())
+        .skip_while(|e| e.published > now)
+        .take_while(|e| now - e.published < WINDOW)
         .filter(|e| in_window(e.published, now))
         .collect();
     recent.sort_by_key(|e| std::cmp::Reverse((e.published, e.rowid)));
@@ -128,9 +130,12 @@ mod tests {
         let (a, b, c) = (entry(1, hours(47)), entry(2, hours(49)), entry(3, hours(1)));
         let ahead = entry(4, now() + TimeDelta::hours(1));
         let exactly = entry(5, hours(48));
-        let selected = select(&[&a, &b, &c, &ahead, &exactly], now(), MAX_ARTICLES);
+        let selected = select(&[&ahead, &c, &a, &exactly, &b], now(), MAX_ARTICLES);
         let rowids: Vec<i64> = selected.iter().map(|e| e.rowid).collect();
         assert_eq!(rowids, [3, 1]);
+        // The scan ends at the first article older than the window.
+        let out_of_order = select(&[&c, &b, &a], now(), MAX_ARTICLES);
+        assert_eq!(out_of_order.len(), 1);
         assert_eq!(leaves(&selected), Some(hours(47) + WINDOW));
         assert_eq!(leaves(&[]), None);
     }
