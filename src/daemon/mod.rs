@@ -19,11 +19,22 @@ use crate::index::Store;
 use crate::serve;
 
 /// What the index records as published, ready to serve: feeds and other outputs held in
-/// memory, article pages served from disk.
+/// memory, article pages served from disk. The index is only read (it is not locked yet):
+/// none yet, one the coming start migrates, or one it cannot read (the start moves a
+/// corrupt one aside), is an empty set until the first publish.
 pub fn published_site(config: &Config) -> Result<serve::Site> {
-    let store = Store::open(&config.paths.state)?;
-    let outputs: Vec<String> = store.outputs()?.into_keys().collect();
-    let pages: Vec<String> = store.page_keys()?.into_iter().map(|(key, _)| key).collect();
+    let read = || -> Result<(Vec<String>, Vec<String>)> {
+        let Some(store) = Store::open_read_only(&config.paths.state)? else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let outputs = store.outputs()?.into_keys().collect();
+        let pages = store.page_keys()?.into_iter().map(|(key, _)| key).collect();
+        Ok((outputs, pages))
+    };
+    let (outputs, pages) = read().unwrap_or_else(|e| {
+        tracing::warn!(error = %format!("{e:#}"), "cannot read the published set; serving it after the first publish");
+        (Vec::new(), Vec::new())
+    });
     let max_age = u64::from(config.feed.ttl_minutes) * 60;
     Ok(serve::Site::load(
         &config.paths.publish,
@@ -31,4 +42,24 @@ pub fn published_site(config: &Config) -> Result<serve::Site> {
         &pages,
         max_age,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_or_unreadable_index_is_an_empty_published_set_not_a_failed_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[site]\ntitle = \"T\"\nbase_url = \"https://example.org\"\n";
+        let config = Config::parse(text, dir.path()).unwrap();
+        assert_eq!(published_site(&config).unwrap().len(), 0);
+        std::fs::create_dir_all(&config.paths.state).unwrap();
+        std::fs::write(config.paths.state.join("index.sqlite"), "not a database").unwrap();
+        assert_eq!(published_site(&config).unwrap().len(), 0);
+        assert!(
+            !config.paths.state.join("index.sqlite-wal").exists(),
+            "read only: nothing created beside the index"
+        );
+    }
 }

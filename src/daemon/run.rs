@@ -58,12 +58,17 @@ fn run(config_path: &Path, with_server: bool, overrides: Overrides) -> Result<()
         // Before any folder is created: a taken port fails the start at once, leaving nothing.
         probe_addresses(&config)?;
     }
-    let mut daemon = Daemon::open(config_path.to_path_buf(), overrides, config, stop.clone())?;
+    // The server answers with the last published set before the index is loaded (at a
+    // million articles, loading it takes seconds).
     let server = if with_server {
-        Some(start_server(&mut daemon)?)
+        Some(start_server(&config)?)
     } else {
         None
     };
+    let mut daemon = Daemon::open(config_path.to_path_buf(), overrides, config, stop.clone())?;
+    if let Some((_, site)) = &server {
+        serve_publishes(&mut daemon, site.clone());
+    }
     let mirror = Mirror::start(daemon.config())?;
     if let Some(mirror) = &mirror {
         let tx = mirror.notifier();
@@ -85,7 +90,7 @@ fn run(config_path: &Path, with_server: bool, overrides: Overrides) -> Result<()
     let result = watch_loop(&mut daemon, &mut watcher, &tx, &rx, &stop);
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     drop(watcher);
-    if let Some(server) = server {
+    if let Some((server, _)) = server {
         server.stop();
     }
     if let Some(mirror) = mirror {
@@ -336,8 +341,7 @@ impl Health {
 /// Serves what is already published at once, and keeps it current after each publish.
 /// Until the first publish is done the site is not ready: `/readyz` answers `503`, and so
 /// (with `Retry-After`) does a request for a file not published yet.
-fn start_server(daemon: &mut Daemon) -> Result<serve::Server> {
-    let config = daemon.config();
+fn start_server(config: &Config) -> Result<(serve::Server, Arc<serve::Site>)> {
     let site = Arc::new(super::published_site(config)?);
     site.configure(config);
     site.set_ready(false);
@@ -356,6 +360,12 @@ fn start_server(daemon: &mut Daemon) -> Result<serve::Server> {
     if let Some(addr) = config.serve.admin_addr()? {
         serve::admin::start(addr, config.clone())?;
     }
+    Ok((server, site))
+}
+
+/// Keeps `site` current after each of `daemon`'s publishes: the whole set from the index
+/// after the first publish, what each publish changed after that.
+fn serve_publishes(daemon: &mut Daemon, site: Arc<serve::Site>) {
     daemon.on_publish(Box::new(move |config, event: &Published| {
         site.configure(config);
         let r = event.report;
@@ -397,7 +407,6 @@ fn start_server(daemon: &mut Daemon) -> Result<serve::Server> {
             site.set_ready(true);
         }
     }));
-    Ok(server)
 }
 
 /// The keys the index records as published: outputs (feeds, listings...) and article pages.

@@ -127,6 +127,23 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// Opens the index in `state_dir` for reading only, without creating or migrating
+    /// anything (no lock is needed for that): `None` when there is no index yet, or one of
+    /// another schema version, which only the process holding the state lock may migrate.
+    pub fn open_read_only(state_dir: &Path) -> Result<Option<Store>> {
+        let path = state_dir.join("index.sqlite");
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags)
+            .with_context(|| format!("cannot open index {}", path.display()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        Ok((version == super::SCHEMA_VERSION).then_some(Store { conn }))
+    }
+
     /// Checks the database's integrity (quickly: structure, not every row).
     pub fn check(&self) -> Result<()> {
         let verdict: String = self

@@ -1,6 +1,7 @@
 //! What the server serves: an in-memory map from publish-folder key to [`Asset`] (feeds and
-//! listing pages held in memory, article pages and archives read from disk), built from
-//! the index's record of published files and updated after each publish. A key that the
+//! listing pages held in memory, archives read from disk) and the set of article pages
+//! (read from disk, see [`super::pages`]), built from the index's record of published files
+//! and updated after each publish. A key that the
 //! last publish did not produce is never served, whatever else lies in the folder.
 
 use std::collections::{HashMap, HashSet};
@@ -14,9 +15,10 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use tracing::warn;
 
-use super::asset::{self, Asset, Body};
+use super::asset::{self, Asset};
 use super::links::FeedLinks;
 use super::metrics::Metrics;
+use super::pages::{self, PageSet};
 use crate::config::Config;
 use crate::layout;
 use crate::page;
@@ -37,7 +39,10 @@ pub struct Status {
 /// The published set, shared by the daemon (which updates it) and every connection.
 pub struct Site {
     root: PathBuf,
+    /// Feeds, listings, archives and pictures, by key.
     assets: RwLock<HashMap<String, Arc<Asset>>>,
+    /// Article pages: looked at on disk when asked for.
+    pages: RwLock<PageSet>,
     /// Keys of notice pages, answered `410 Gone`.
     gone: RwLock<HashSet<String>>,
     status: RwLock<Status>,
@@ -99,7 +104,7 @@ impl Site {
     /// [`Site::set_ready`]).
     pub fn load(root: &Path, outputs: &[String], pages: &[String], max_age: u64) -> Site {
         let root = &real_root(root);
-        let assets = load_assets(root, outputs, pages);
+        let assets = load_assets(root, outputs);
         let newest = assets.values().map(|a| a.modified).max();
         let status = Status {
             last_publish: newest.map(DateTime::<Utc>::from),
@@ -108,6 +113,7 @@ impl Site {
         Site {
             root: root.to_path_buf(),
             assets: RwLock::new(assets),
+            pages: RwLock::new(PageSet::of(pages)),
             gone: RwLock::new(HashSet::new()),
             status: RwLock::new(status),
             metrics: Metrics::default(),
@@ -220,15 +226,25 @@ impl Site {
     /// publish, and after one that followed a failed publish, whose files may be on disk
     /// without the report naming them (a page written before a stop, found unchanged).
     pub fn reload(&self, outputs: &[String], pages: &[String]) {
-        let assets = load_assets(&self.root, outputs, pages);
+        let assets = load_assets(&self.root, outputs);
+        let pages = PageSet::of(pages);
         if let Ok(mut held) = self.assets.write() {
             *held = assets;
+        }
+        if let Ok(mut held) = self.pages.write() {
+            *held = pages;
         }
     }
 
     /// The asset published at `key`.
     pub fn get(&self, key: &str) -> Option<Arc<Asset>> {
-        self.assets.read().ok()?.get(key).cloned()
+        if let Some(asset) = self.assets.read().ok()?.get(key) {
+            return Some(asset.clone());
+        }
+        let page = self.pages.read().ok()?.contains(key);
+        page.then(|| pages::page_asset(&self.root, key))
+            .flatten()
+            .map(Arc::new)
     }
 
     /// Whether `key` is a notice page, answered `410 Gone`.
@@ -246,8 +262,9 @@ impl Site {
         self.status.read().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// Applies a publish: reads and compresses what changed first, then swaps it all in
-    /// under one short write lock, so a reader sees the old set or the new one.
+    /// Applies a publish: reads what changed first, then swaps in the pages and then the
+    /// rest, each under one short write lock, so a reader sees the old set or the new one
+    /// (and never a feed linking a new page before the page).
     pub fn apply(&self, change: Change) {
         let mut fresh = Vec::new();
         for key in change.written {
@@ -259,13 +276,15 @@ impl Site {
                 }
             }
         }
-        for key in change.written_pages {
-            match asset::load(&self.root, key, false) {
-                Ok(a) => fresh.push((key.clone(), Arc::new(a))),
-                Err(e) => warn!(key, error = %format!("{e:#}"), "page unreadable; not served"),
+        let changed =
+            !(fresh.is_empty() && change.written_pages.is_empty() && change.removed.is_empty());
+        // Pages first: a feed swapped in links no page the set does not hold yet.
+        if let Ok(mut pages) = self.pages.write() {
+            for key in change.removed {
+                pages.remove(key);
             }
+            pages.extend(change.written_pages);
         }
-        let changed = !(fresh.is_empty() && change.removed.is_empty());
         if let Ok(mut assets) = self.assets.write() {
             for key in change.removed {
                 assets.remove(key);
@@ -295,7 +314,8 @@ impl Site {
 
     /// Number of files served.
     pub fn len(&self) -> usize {
-        self.assets.read().map(|a| a.len()).unwrap_or(0)
+        let assets = self.assets.read().map(|a| a.len()).unwrap_or(0);
+        assets + self.pages.read().map(|p| p.count()).unwrap_or(0)
     }
 
     /// Whether no file is served.
@@ -304,10 +324,9 @@ impl Site {
     }
 }
 
-/// The assets of a published set: `outputs` held in memory (archives served from disk),
-/// `pages` served from disk.
-fn load_assets(root: &Path, outputs: &[String], pages: &[String]) -> HashMap<String, Arc<Asset>> {
-    let mut assets = HashMap::with_capacity(outputs.len() + pages.len());
+/// The assets of a published set's `outputs`, held in memory (archives served from disk).
+fn load_assets(root: &Path, outputs: &[String]) -> HashMap<String, Arc<Asset>> {
+    let mut assets = HashMap::with_capacity(outputs.len());
     for key in outputs {
         match asset::load(root, key, !layout::is_archive(key)) {
             Ok(a) => {
@@ -317,18 +336,6 @@ fn load_assets(root: &Path, outputs: &[String], pages: &[String]) -> HashMap<Str
                 warn!(key, error = %format!("{e:#}"), "published file unreadable; not served")
             }
         }
-    }
-    for key in pages {
-        let path = root.join(key);
-        let Ok(modified) = std::fs::symlink_metadata(&path).and_then(|m| m.modified()) else {
-            continue;
-        };
-        let page = Asset {
-            content_type: layout::media_type(key),
-            modified,
-            body: Body::File(path),
-        };
-        assets.insert(key.clone(), Arc::new(page));
     }
     assets
 }
