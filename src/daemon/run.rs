@@ -342,7 +342,7 @@ impl Health {
 /// Until the first publish is done the site is not ready: `/readyz` answers `503`, and so
 /// (with `Retry-After`) does a request for a file not published yet.
 fn start_server(config: &Config) -> Result<(serve::Server, Arc<serve::Site>)> {
-    let site = Arc::new(super::published_site(config)?);
+    let site = Arc::new(super::published_site(config));
     site.configure(config);
     site.set_ready(false);
     let server = serve::start(&config.serve, site.clone())?;
@@ -409,12 +409,9 @@ fn serve_publishes(daemon: &mut Daemon, site: Arc<serve::Site>) {
     }));
 }
 
-/// The keys the index records as published: outputs (feeds, listings...) and article pages.
+/// The keys the index records as published (see [`super::published_keys_of`]).
 fn published_keys(config: &Config) -> Result<(Vec<String>, Vec<String>)> {
-    let store = crate::index::Store::open(&config.paths.state)?;
-    let outputs = store.outputs()?.into_keys().collect();
-    let pages = store.page_keys()?.into_iter().map(|(key, _)| key).collect();
-    Ok((outputs, pages))
+    super::published_keys_of(&crate::index::Store::open(&config.paths.state)?)
 }
 
 /// Public URLs of the feeds a publish rewrote (not archives: nobody subscribes to those).

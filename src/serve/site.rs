@@ -1,8 +1,8 @@
 //! What the server serves: an in-memory map from publish-folder key to [`Asset`] (feeds and
 //! listing pages held in memory, archives read from disk) and the set of article pages
 //! (read from disk, see [`super::pages`]), built from the index's record of published files
-//! and updated after each publish. A key that the
-//! last publish did not produce is never served, whatever else lies in the folder.
+//! and updated after each publish. A key that the last publish did not produce is never
+//! served, whatever else lies in the folder.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -228,11 +228,12 @@ impl Site {
     pub fn reload(&self, outputs: &[String], pages: &[String]) {
         let assets = load_assets(&self.root, outputs);
         let pages = PageSet::of(pages);
-        if let Ok(mut held) = self.assets.write() {
-            *held = assets;
-        }
+        // Pages first, as in `apply`.
         if let Ok(mut held) = self.pages.write() {
             *held = pages;
+        }
+        if let Ok(mut held) = self.assets.write() {
+            *held = assets;
         }
     }
 

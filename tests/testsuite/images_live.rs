@@ -49,7 +49,7 @@ fn a_picture_is_served_as_immutable_with_its_type_and_a_strong_etag() {
     site.build();
     let url = picture_url(&site.published("world/rss.xml")).unwrap();
     let path = url.strip_prefix(BASE_URL).unwrap().to_string();
-    let site_state = feedfold::daemon::published_site(&site.config()).unwrap();
+    let site_state = feedfold::daemon::published_site(&site.config());
     let app = feedfold::serve::router(std::sync::Arc::new(site_state));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()

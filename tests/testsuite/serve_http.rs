@@ -34,7 +34,7 @@ fn built() -> Site {
 }
 
 fn router(site: &Site) -> axum::Router {
-    serve::router(Arc::new(published_site(&site.config()).unwrap()))
+    serve::router(Arc::new(published_site(&site.config())))
 }
 
 fn send(app: &axum::Router, request: Request<Body>) -> (Response<Body>, Vec<u8>) {
@@ -359,7 +359,7 @@ fn a_missing_path_gets_the_sites_not_found_page_in_its_language() {
     );
     site.write("world/river.txt", ARABIC);
     site.build();
-    let served = published_site(&site.config()).unwrap();
+    let served = published_site(&site.config());
     served.configure(&site.config());
     let app = serve::router(Arc::new(served));
     for path in ["/missing", "/world/no-such-article/", "/world/rss.json"] {
@@ -386,7 +386,7 @@ fn a_missing_path_gets_the_sites_not_found_page_in_its_language() {
 #[test]
 fn until_the_first_publish_readyz_and_missing_files_answer_503_with_retry_after() {
     let site = built();
-    let served = Arc::new(published_site(&site.config()).unwrap());
+    let served = Arc::new(published_site(&site.config()));
     served.configure(&site.config());
     served.set_ready(false);
     let app = serve::router(served.clone());
@@ -563,7 +563,7 @@ fn no_traversal_vector_reaches_a_byte_outside_the_published_set() {
     std::os::unix::fs::symlink(root.join("secret.txt"), root.join("public/link-to-secret"))
         .unwrap();
     std::os::unix::fs::symlink(root, root.join("public/world/link-dir")).unwrap();
-    let served = Arc::new(published_site(&site.config()).unwrap());
+    let served = Arc::new(published_site(&site.config()));
     let settings = ServeSettings {
         listen: "127.0.0.1:0".into(),
         ..ServeSettings::default()
@@ -606,7 +606,7 @@ fn a_page_folder_replaced_by_a_link_to_an_outside_folder_is_not_served() {
 #[test]
 fn a_client_that_trickles_its_headers_is_disconnected_at_the_header_timeout() {
     let site = built();
-    let served = Arc::new(published_site(&site.config()).unwrap());
+    let served = Arc::new(published_site(&site.config()));
     let settings = ServeSettings {
         listen: "127.0.0.1:0".into(),
         header_timeout_secs: 1,

@@ -22,7 +22,7 @@ fn serve_with(settings: ServeSettings) -> (Site, Server) {
         "The river rose two metres\nThe authorities closed the roads by the banks.\n",
     );
     site.build();
-    let served = Arc::new(published_site(&site.config()).unwrap());
+    let served = Arc::new(published_site(&site.config()));
     let settings = ServeSettings {
         listen: "127.0.0.1:0".into(),
         ..settings
