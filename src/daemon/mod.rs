@@ -40,7 +40,7 @@ pub fn published_site(config: &Config) -> serve::Site {
 /// The keys `store` records as published: outputs (feeds, listings...) and article pages.
 fn published_keys_of(store: &Store) -> Result<(Vec<String>, Vec<String>)> {
     let outputs = store.outputs()?.into_keys().collect();
-    let pages = store.page_keys()?.into_iter().map(|(key, _)| key).collect();
+    let pages = store.published_page_keys()?;
     Ok((outputs, pages))
 }
 

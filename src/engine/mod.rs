@@ -103,7 +103,9 @@ pub struct Engine {
     mode: Mode,
     config: Config,
     store: Store,
-    catalog: Catalog,
+    /// The index in memory: the daemon's from the start, a one-shot command's once a scan
+    /// finds something changed (a rebuild with nothing changed never loads it).
+    catalog: Option<Catalog>,
     /// Channel settings and extraction contexts found by the last full scan.
     channels: BTreeMap<String, ChannelConfig>,
     contexts: HashMap<String, ChannelContext>,
@@ -127,11 +129,10 @@ impl Engine {
         let lock = lock::acquire(&config.paths.state)?;
         let daemon = matches!(mode, Mode::Daemon { .. });
         let (store, catalog) = if daemon {
-            open::resilient(&config)?
+            let (store, catalog) = open::resilient(&config)?;
+            (store, Some(catalog))
         } else {
-            let store = Store::open(&config.paths.state)?;
-            let catalog = index::load(&store)?;
-            (store, catalog)
+            (Store::open(&config.paths.state)?, None)
         };
         let mut engine = Engine {
             mode,
@@ -244,6 +245,10 @@ impl Engine {
                 Ok(report)
             }
             Scope::Paths(paths) => {
+                let catalog = match catalog {
+                    Some(catalog) => catalog,
+                    None => catalog.insert(index::load(store)?),
+                };
                 index::scan_paths(config, store, catalog, &self.contexts, paths, opts)
             }
             Scope::Publish => Ok(ScanReport::default()),

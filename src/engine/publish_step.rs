@@ -11,6 +11,7 @@ use tracing::warn;
 use super::stoppable::Stoppable;
 use super::{Behind, Engine, Mode, Published};
 use crate::identity::{Entry, Interner};
+use crate::index::Catalog;
 use crate::index::history::{KEYS_KEPT, LIFECYCLE_STATE, Lifecycle, PublishLog};
 use crate::lifecycle;
 use crate::publish::{self, Pass, PublishReport};
@@ -33,7 +34,7 @@ impl Engine {
         let last = Lifecycle::load(&self.store)?;
         if matches!(self.mode, Mode::Once)
             && last.next_change.is_none_or(|next| next > now)
-            && publish::is_current(config, channels, &self.store, target)?
+            && publish::is_current(config, channels, &mut self.store, target)?
         {
             let report = PublishReport {
                 unchanged: self.store.outputs()?.len(),
@@ -49,7 +50,7 @@ impl Engine {
             });
         }
         let loaded: Vec<Entry>;
-        let entries = match self.catalog.entries() {
+        let entries = match self.catalog.as_ref().and_then(Catalog::entries) {
             Some(tracked) => tracked,
             None => {
                 loaded = self

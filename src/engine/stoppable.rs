@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Result, bail};
 
 use crate::publish::Target;
+use crate::publish::target::Presence;
 
 /// `inner`, with puts refused once `stop` is set. Removals, syncs and flushes go through:
 /// they are quick, and they make what was already written durable.
@@ -39,6 +40,14 @@ impl Target for Stoppable<'_> {
 
     fn exists(&self, key: &str) -> bool {
         self.inner.exists(key)
+    }
+
+    fn all_exist(&self, keys: &[String]) -> bool {
+        self.inner.all_exist(keys)
+    }
+
+    fn pages_exist(&self, keys: &[String], last: Option<&[u8]>) -> Presence {
+        self.inner.pages_exist(keys, last)
     }
 
     fn put_deferred(&self, key: &str, bytes: &[u8]) -> Result<bool> {

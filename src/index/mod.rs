@@ -14,6 +14,7 @@ mod planned;
 pub mod scan;
 mod schema;
 pub mod store;
+mod unchanged;
 mod walk;
 
 pub use analyze::ChannelContext;

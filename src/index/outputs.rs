@@ -84,6 +84,15 @@ impl Store {
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, hash_of(r.get(1)?))))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// The keys of [`Store::page_keys`] alone.
+    pub fn published_page_keys(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key FROM pages UNION ALL SELECT key FROM media")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }
 
 impl Batch<'_> {

@@ -13,6 +13,7 @@ use super::apply::Applier;
 use super::catalog::Catalog;
 use super::changes::Changes;
 use super::store::{Batch, Store};
+use super::unchanged;
 use super::walk::{Tree, walk};
 use crate::config::{ChannelConfig, Config};
 use crate::identity::{FileStat, Hash, Record};
@@ -95,17 +96,37 @@ pub fn load(store: &Store) -> Result<Catalog> {
     Ok(Catalog::new(store.records()?, store.rejected()?))
 }
 
-/// Brings the index in line with every file under the content root.
+/// Brings the index in line with every file under the content root. A `catalog` not
+/// loaded yet is loaded only when the walk found something changed: a rebuild with
+/// nothing changed reads a slim listing of the index instead (`index::unchanged`).
 pub fn scan(
     config: &Config,
     store: &mut Store,
-    catalog: &mut Catalog,
+    catalog: &mut Option<Catalog>,
     opts: Options<'_>,
 ) -> Result<ScanReport> {
     let mut tree = walk(&config.paths.feeds)?;
     let (forced, images) = changed_pictures(store, std::mem::take(&mut tree.images))?;
     let mut report = ScanReport::default();
     report.contexts = channel_contexts(config, &tree, &mut report);
+    if catalog.is_none()
+        && forced.is_empty()
+        && images.is_none()
+        && let Some(same) = unchanged::check(store, &tree, &report.contexts)?
+    {
+        report.unchanged = same.articles;
+        report.rejected.extend(same.rejected);
+        report.rejected.sort();
+        // As a scan that read nothing does: only tombstones past their period go.
+        let batch = store.batch()?;
+        batch.purge_tombstones(horizon(opts.now))?;
+        batch.commit()?;
+        return Ok(report);
+    }
+    let catalog = match catalog {
+        Some(catalog) => catalog,
+        None => catalog.insert(load(store)?),
+    };
     let on_disk: HashSet<&str> = tree.files.iter().map(|f| f.path.as_str()).collect();
     let gone = |p: &&String| !on_disk.contains(p.as_str()) && !tree.holds(p);
     let changes = Changes {
@@ -304,15 +325,18 @@ fn settle(
         batch.clear_rejected(path)?;
         catalog.rejected.remove(path);
     }
-    let horizon = now
-        .checked_sub_signed(Duration::days(TOMBSTONE_DAYS))
-        .unwrap_or(now);
-    batch.purge_tombstones(horizon)?;
-    catalog.purge(horizon);
+    batch.purge_tombstones(horizon(now))?;
+    catalog.purge(horizon(now));
     if report.changed_anything() {
         batch.set_state(FEEDS_STALE, b"1")?;
     }
     Ok(())
+}
+
+/// Tombstones older than this are forgotten at a scan at `now`.
+fn horizon(now: DateTime<Utc>) -> DateTime<Utc> {
+    now.checked_sub_signed(Duration::days(TOMBSTONE_DAYS))
+        .unwrap_or(now)
 }
 
 fn same_stat(record: &Record, file: &FileStat) -> bool {

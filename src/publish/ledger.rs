@@ -42,12 +42,16 @@ pub(super) fn settings_digest(
     blake3::hash(text.as_bytes()).as_bytes().to_vec()
 }
 
+/// State key: the stamp of the folders of the article pages when every page was last found
+/// (see [`super::presence`]).
+const PAGES_STAMP: &str = "pages_stamp";
+
 /// True when the published feeds already show the index as it is: nothing changed since
 /// the last publish, with the same settings, and every published file is still there.
 pub fn is_current(
     config: &Config,
     channels: &BTreeMap<String, ChannelConfig>,
-    store: &Store,
+    store: &mut Store,
     target: &dyn Target,
 ) -> Result<bool> {
     if store.state(FEEDS_STALE)?.as_deref() != Some(b"0")
@@ -56,14 +60,19 @@ pub fn is_current(
     {
         return Ok(false);
     }
-    if !store.outputs()?.keys().all(|key| target.exists(key)) {
+    let outputs: Vec<String> = store.outputs()?.into_keys().collect();
+    if !target.all_exist(&outputs) {
         return Ok(false);
     }
-    // Every article page too (an item link must lead to a page), stat on every core.
-    let pages = store.page_keys()?;
-    Ok(crate::workers::map(&pages, |(key, _)| target.exists(key))
-        .into_iter()
-        .all(|found| found))
+    // Every article page too: an item link must lead to a page.
+    let last = store.state(PAGES_STAMP)?;
+    let pages = target.pages_exist(&store.published_page_keys()?, last.as_deref());
+    if let Some(stamp) = pages.stamp.filter(|s| Some(s) != last.as_ref()) {
+        let batch = store.batch()?;
+        batch.set_state(PAGES_STAMP, &stamp)?;
+        batch.commit()?;
+    }
+    Ok(pages.found)
 }
 
 /// Removes what is no longer planned and records what was published.

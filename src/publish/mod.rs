@@ -25,6 +25,7 @@ mod jobs;
 mod ledger;
 mod media;
 mod pages;
+mod presence;
 mod render;
 mod report;
 mod restyle;

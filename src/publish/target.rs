@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
 
+pub use super::presence::Presence;
+
 /// A place feeds are published to: put bytes at a key, remove a key.
 pub trait Target: Sync {
     /// Publishes `bytes` at `key` (a relative `/`-separated path); returns false when the
@@ -17,6 +19,22 @@ pub trait Target: Sync {
     fn remove(&self, key: &str) -> Result<()>;
     /// True when something is published at `key`.
     fn exists(&self, key: &str) -> bool;
+    /// True when something is published at every key of `keys` (asked on every core).
+    fn all_exist(&self, keys: &[String]) -> bool {
+        crate::workers::map(keys, |key| self.exists(key))
+            .into_iter()
+            .all(|found| found)
+    }
+    /// Whether every article page of `keys` is published; a folder target need not look
+    /// them up one by one while the stamp of their folders is still `last` (see
+    /// `publish::presence`).
+    fn pages_exist(&self, keys: &[String], last: Option<&[u8]>) -> Presence {
+        let _ = last;
+        Presence {
+            found: self.all_exist(keys),
+            stamp: None,
+        }
+    }
     /// Like [`Target::put`], but durable only after the next [`Target::flush`]: for writing
     /// many files (article pages) without paying for each one's sync.
     fn put_deferred(&self, key: &str, bytes: &[u8]) -> Result<bool> {
@@ -232,6 +250,14 @@ impl Target for DirTarget {
 
     fn exists(&self, key: &str) -> bool {
         self.path_of(key).is_ok_and(|p| p.is_file())
+    }
+
+    fn all_exist(&self, keys: &[String]) -> bool {
+        super::presence::all_files(&self.root, keys)
+    }
+
+    fn pages_exist(&self, keys: &[String], last: Option<&[u8]>) -> Presence {
+        super::presence::pages(&self.root, keys, last)
     }
 }
 

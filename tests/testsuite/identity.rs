@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::support::{ARABIC_TXT, BASE_URL, Site, files_under, ids, rss, titles};
 
@@ -133,6 +134,46 @@ fn a_rebuild_with_nothing_changed_writes_no_file_and_keeps_every_byte() {
         report.publish.written
     );
     assert_eq!(snapshot(&site), before);
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_reports_the_articles_and_rejections_a_reading_does() {
+    let site = Site::new();
+    site.write("world/a.txt", ARABIC_TXT)
+        .write("news/b.md", "# B\n\nBody.\n")
+        .write("news/empty.txt", "  \n")
+        .write("stray.md", "# Not in a channel\n");
+    let first = site.build();
+    assert_eq!(first.scan.added, 2);
+    let again = site.build();
+    assert_eq!(again.scan.unchanged, 2);
+    assert_eq!(again.scan.rejected, first.scan.rejected);
+    assert_eq!(again.scan.rejected.len(), 2, "{:?}", again.scan.rejected);
+    // The same bytes at a new time are read again, and still unchanged.
+    let path = site.root().join("feeds/news/b.md");
+    let later = fs::metadata(&path).unwrap().modified().unwrap() + Duration::from_secs(60);
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let touched = site.build();
+    assert_eq!((touched.scan.unchanged, touched.scan.changed), (2, 0));
+    assert_eq!(touched.scan.rejected, first.scan.rejected);
+}
+
+#[test]
+fn a_rebuild_after_a_rejected_file_is_fixed_publishes_it() {
+    let site = Site::new();
+    site.write("news/a.md", "# A\n\nBody.\n")
+        .write("news/b.md", "  \n");
+    site.build();
+    site.build();
+    site.write("news/b.md", "# B fixed\n\nBody.\n");
+    let fixed = site.build();
+    assert_eq!((fixed.scan.added, fixed.scan.rejected.len()), (1, 0));
+    assert!(titles(&rss(&site, "rss.xml")).contains(&"B fixed".to_string()));
 }
 
 #[test]

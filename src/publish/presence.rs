@@ -1,0 +1,195 @@
+//! Whether published files are still there, told cheaply enough to ask at each rebuild
+//! of a million-article site. A file is looked up with a `stat` relative to the open
+//! publish folder (the kernel walks the key's few components, not the folder's whole path),
+//! on every core. Article pages (`{channel}/{slug}/index.html`) are many: once every one of
+//! them was found, the folders holding their folders (`{channel}`) are stamped (device,
+//! inode, modification time), and while the stamps match, no page folder was removed or
+//! added there, so the pages are not looked up one by one again (a page file deleted from
+//! inside its folder is then found by the next publish, which looks at each page).
+
+use std::collections::BTreeSet;
+use std::ffi::CString;
+use std::fs::File;
+use std::hash::{Hash as _, Hasher as _};
+use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Component, Path};
+use std::time::{Duration, SystemTime};
+
+/// How long ago a folder must have last changed to be stamped: its time is kept to the
+/// clock's tick, so a removal within the same tick as the stamp would leave it as it was
+/// (the racy-timestamp problem). A folder changed more recently is looked into each time.
+const SETTLED: Duration = Duration::from_secs(2);
+
+/// Whether the pages were found, and the stamp of their folders to compare next time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presence {
+    /// Every page is there.
+    pub found: bool,
+    /// The stamp of the folders holding the pages' folders, when every page was found and
+    /// the target can tell.
+    pub stamp: Option<Vec<u8>>,
+}
+
+/// True when every key of `keys` is a regular file (links followed) below the folder
+/// `root`; false too when `root` cannot be opened or a key is not a plain relative path.
+pub(super) fn all_files(root: &Path, keys: &[String]) -> bool {
+    let Ok(dir) = File::open(root) else {
+        return false;
+    };
+    let fd = dir.as_raw_fd();
+    crate::workers::map(keys, |key| is_file_at(fd, key))
+        .into_iter()
+        .all(|found| found)
+}
+
+/// Whether every page of `keys` is below `root`: not looked up one by one when the stamp
+/// of their folders' folders is still `last`.
+pub(super) fn pages(root: &Path, keys: &[String], last: Option<&[u8]>) -> Presence {
+    let stamp = stamp(root, keys);
+    if stamp.is_some() && stamp.as_deref() == last {
+        return Presence { found: true, stamp };
+    }
+    let found = all_files(root, keys);
+    Presence {
+        found,
+        stamp: stamp.filter(|_| found),
+    }
+}
+
+/// The stamp of the folders holding the page folders of `keys` (`news` for
+/// `news/story/index.html`, the folder itself for a key of another form), and of the keys
+/// themselves; `None` when a folder cannot be looked at, or changed too recently to tell
+/// (see [`SETTLED`]).
+fn stamp(root: &Path, keys: &[String]) -> Option<Vec<u8>> {
+    let settled = SystemTime::now().checked_sub(SETTLED)?;
+    let mut folders = BTreeSet::new();
+    let (mut sum, mut hasher) = (0u64, rustc_hash::FxHasher::default());
+    for key in keys {
+        let mut one = rustc_hash::FxHasher::default();
+        key.hash(&mut one);
+        sum = sum.wrapping_add(one.finish());
+        let folder = match key.strip_suffix("/index.html") {
+            Some(page) => page.rsplit_once('/').map(|(parent, _)| parent),
+            None => key.rsplit_once('/').map(|(parent, _)| parent),
+        };
+        folders.insert(folder.unwrap_or(""));
+    }
+    (keys.len(), sum).hash(&mut hasher);
+    let mut out = hasher.finish().to_le_bytes().to_vec();
+    for folder in folders {
+        let plain = Path::new(folder)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+        let meta = std::fs::metadata(root.join(folder))
+            .ok()
+            .filter(|_| plain)?;
+        if meta.modified().ok()? > settled {
+            return None;
+        }
+        out.extend_from_slice(folder.as_bytes());
+        out.push(0);
+        for n in [
+            meta.dev() as i64,
+            meta.ino() as i64,
+            meta.mtime(),
+            meta.mtime_nsec(),
+        ] {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+    Some(out)
+}
+
+/// True when `key`, relative to the open folder `dir`, is a regular file.
+fn is_file_at(dir: RawFd, key: &str) -> bool {
+    let rel = Path::new(key);
+    if key.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return false;
+    }
+    let Ok(name) = CString::new(rel.as_os_str().as_bytes()) else {
+        return false;
+    };
+    let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `dir` is an open descriptor (its `File` outlives every call), `name` a valid
+    // NUL-terminated string, and `stat` is written by the call before it is read.
+    let ok = unsafe { libc::fstatat(dir, name.as_ptr(), stat.as_mut_ptr(), 0) } == 0;
+    // SAFETY: fstatat filled `stat` when it returned 0.
+    ok && unsafe { stat.assume_init() }.st_mode & libc::S_IFMT == libc::S_IFREG
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_must_be_a_file_below_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("news/story")).unwrap();
+        std::fs::write(dir.path().join("news/story/index.html"), "page").unwrap();
+        let keys = |ks: &[&str]| ks.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        assert!(all_files(dir.path(), &keys(&["news/story/index.html"])));
+        assert!(!all_files(
+            dir.path(),
+            &keys(&["news/story/index.html", "news/gone/index.html"])
+        ));
+        assert!(
+            !all_files(dir.path(), &keys(&["news/story"])),
+            "a folder is no page"
+        );
+        assert!(!all_files(dir.path(), &keys(&["../news/story/index.html"])));
+        assert!(!all_files(&dir.path().join("missing"), &keys(&[])));
+    }
+
+    /// Dates `dir` an hour back, as a folder long unchanged.
+    fn settle(dir: &Path) {
+        let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        File::open(dir).unwrap().set_modified(hour_ago).unwrap();
+    }
+
+    #[test]
+    fn pages_are_looked_up_again_once_a_page_folder_was_removed_beside_them() {
+        let dir = tempfile::tempdir().unwrap();
+        for slug in ["one", "two"] {
+            std::fs::create_dir_all(dir.path().join(format!("news/{slug}"))).unwrap();
+            std::fs::write(dir.path().join(format!("news/{slug}/index.html")), "p").unwrap();
+        }
+        let keys = vec![
+            "news/one/index.html".to_string(),
+            "news/two/index.html".to_string(),
+        ];
+        assert_eq!(
+            pages(dir.path(), &keys, None).stamp,
+            None,
+            "changed just now"
+        );
+        settle(&dir.path().join("news"));
+        let first = pages(dir.path(), &keys, None);
+        assert!(first.found);
+        let again = pages(dir.path(), &keys, first.stamp.as_deref());
+        assert_eq!(again, first, "nothing changed: the same stamp");
+        std::fs::remove_dir_all(dir.path().join("news/two")).unwrap();
+        let after = pages(dir.path(), &keys, first.stamp.as_deref());
+        assert_eq!(
+            after,
+            Presence {
+                found: false,
+                stamp: None
+            }
+        );
+    }
+
+    #[test]
+    fn another_set_of_pages_has_another_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("news/one")).unwrap();
+        std::fs::write(dir.path().join("news/one/index.html"), "p").unwrap();
+        let one = vec!["news/one/index.html".to_string()];
+        settle(&dir.path().join("news"));
+        let stamp = pages(dir.path(), &one, None).stamp;
+        assert!(stamp.is_some());
+        let more = vec![one[0].clone(), "news/two/index.html".to_string()];
+        assert!(!pages(dir.path(), &more, stamp.as_deref()).found);
+    }
+}
