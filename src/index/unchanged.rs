@@ -52,18 +52,19 @@ impl<'a> Check<'a> {
     pub fn live(&mut self, path: &str, size: u64, mtime_ns: i64, extract_key: &Hash) -> bool {
         let same = match self.files.get(path) {
             Some(file) => {
-                file.size == size
+                let same = file.size == size
                     && file.mtime_ns == mtime_ns
                     && self
                         .contexts
                         .get(&file.channel)
-                        .is_some_and(|ctx| ctx.key == *extract_key)
+                        .is_some_and(|ctx| ctx.key == *extract_key);
+                self.matched += usize::from(same);
+                same
             }
             // Kept although not found: refused (a swapped-in link...) or in a folder that
             // could not be read. Anything else is gone.
             None => self.tree.holds(path),
         };
-        self.matched += usize::from(same && self.files.contains_key(path));
         self.same &= same;
         self.same
     }

@@ -12,7 +12,6 @@ use std::ffi::CString;
 use std::fs::File;
 use std::hash::{Hash as _, Hasher as _};
 use std::os::fd::{AsRawFd, RawFd};
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path};
 use std::time::{Duration, SystemTime};
@@ -30,6 +29,15 @@ pub struct Presence {
     /// The stamp of the folders holding the pages' folders, when every page was found and
     /// the target can tell.
     pub stamp: Option<Vec<u8>>,
+}
+
+/// True when `key` is a plain relative path: not empty, each part a name (no `..`, no
+/// root), so that it stays below the folder it is looked up in.
+pub(super) fn is_plain(key: &str) -> bool {
+    !key.is_empty()
+        && Path::new(key)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
 }
 
 /// True when every key of `keys` is a regular file (links followed) below the folder
@@ -66,11 +74,12 @@ fn stamp(root: &Path, keys: &[String]) -> Option<Vec<u8>> {
     let settled = SystemTime::now().checked_sub(SETTLED)?;
     let mut folders = BTreeSet::new();
     let (mut sum, mut hasher) = (0u64, rustc_hash::FxHasher::default());
+    let page_tail = format!("/{}", crate::layout::INDEX);
     for key in keys {
         let mut one = rustc_hash::FxHasher::default();
         key.hash(&mut one);
         sum = sum.wrapping_add(one.finish());
-        let folder = match key.strip_suffix("/index.html") {
+        let folder = match key.strip_suffix(page_tail.as_str()) {
             Some(page) => page.rsplit_once('/').map(|(parent, _)| parent),
             None => key.rsplit_once('/').map(|(parent, _)| parent),
         };
@@ -79,9 +88,7 @@ fn stamp(root: &Path, keys: &[String]) -> Option<Vec<u8>> {
     (keys.len(), sum).hash(&mut hasher);
     let mut out = hasher.finish().to_le_bytes().to_vec();
     for folder in folders {
-        let plain = Path::new(folder)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
+        let plain = folder.is_empty() || is_plain(folder);
         let meta = std::fs::metadata(root.join(folder))
             .ok()
             .filter(|_| plain)?;
@@ -104,11 +111,10 @@ fn stamp(root: &Path, keys: &[String]) -> Option<Vec<u8>> {
 
 /// True when `key`, relative to the open folder `dir`, is a regular file.
 fn is_file_at(dir: RawFd, key: &str) -> bool {
-    let rel = Path::new(key);
-    if key.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+    if !is_plain(key) {
         return false;
     }
-    let Ok(name) = CString::new(rel.as_os_str().as_bytes()) else {
+    let Ok(name) = CString::new(key.as_bytes()) else {
         return false;
     };
     let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();

@@ -3,7 +3,7 @@
 
 use std::fs::{self, File};
 use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
@@ -108,11 +108,10 @@ impl DirTarget {
     }
 
     fn path_of(&self, key: &str) -> Result<PathBuf> {
-        let rel = Path::new(key);
-        if key.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        if !super::presence::is_plain(key) {
             bail!("refusing to publish outside the publish folder: {key:?}");
         }
-        Ok(self.root.join(rel))
+        Ok(self.root.join(key))
     }
 }
 
