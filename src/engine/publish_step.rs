@@ -37,7 +37,7 @@ impl Engine {
             && publish::is_current(config, channels, &mut self.store, target)?
         {
             let report = PublishReport {
-                unchanged: self.store.outputs()?.len(),
+                unchanged: self.store.output_keys()?.len(),
                 ..PublishReport::default()
             };
             return Ok(Published {

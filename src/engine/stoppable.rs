@@ -46,8 +46,12 @@ impl Target for Stoppable<'_> {
         self.inner.all_exist(keys)
     }
 
-    fn pages_exist(&self, keys: &[String], last: Option<&[u8]>) -> Presence {
-        self.inner.pages_exist(keys, last)
+    fn pages_exist(&self, keys: &[String]) -> Presence {
+        self.inner.pages_exist(keys)
+    }
+
+    fn pages_still(&self, stamp: &[u8]) -> bool {
+        self.inner.pages_still(stamp)
     }
 
     fn put_deferred(&self, key: &str, bytes: &[u8]) -> Result<bool> {

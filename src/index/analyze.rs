@@ -123,7 +123,7 @@ pub fn analyze_each(
     let root = &super::walk::real_root(root)?;
     let read = |i: usize, file: &FileStat| {
         let known = known.get(i).copied().flatten();
-        analyze(root, file, known, &contexts[&file.channel], max)
+        analyze(root, file, known, &contexts[&*file.channel], max)
     };
     let step = crate::progress::step("reading articles", files.len() as u64);
     let mut apply = apply;

@@ -82,7 +82,7 @@ impl<'a, 'b> Applier<'a, 'b> {
                     .extend(warnings.into_iter().map(|w| (file.path.clone(), w)));
                 let key = self
                     .contexts
-                    .get(&file.channel)
+                    .get(&*file.channel)
                     .map(|c| c.key)
                     .unwrap_or_default();
                 let mut record = self.identify(file, hash, key, &meta, report);
@@ -129,7 +129,7 @@ impl<'a, 'b> Applier<'a, 'b> {
         let base = Record {
             rowid: 0,
             path: file.path.clone(),
-            channel: file.channel.clone(),
+            channel: file.channel.to_string(),
             size: file.size,
             mtime_ns: file.mtime_ns,
             hash,

@@ -24,5 +24,5 @@ pub use media_store::MediaUse;
 pub use outputs::PageOutput;
 pub use pictures::Ref;
 pub use scan::{Options, ScanRefused, ScanReport, load, scan, scan_paths};
-pub use schema::SCHEMA_VERSION;
+pub use schema::{PAGES_STAMP, SCHEMA_VERSION};
 pub use store::Store;

@@ -19,6 +19,13 @@ pub struct PageOutput {
 }
 
 impl Store {
+    /// The keys of what was last published, article pages apart.
+    pub fn output_keys(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT key FROM outputs")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// What was last published, by key (article pages apart).
     pub fn outputs(&self) -> Result<HashMap<String, Output>> {
         let mut stmt = self

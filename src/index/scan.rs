@@ -14,7 +14,7 @@ use super::catalog::Catalog;
 use super::changes::Changes;
 use super::store::{Batch, Store};
 use super::unchanged;
-use super::walk::{Tree, walk};
+use super::walk::Tree;
 use crate::config::{ChannelConfig, Config};
 use crate::identity::{FileStat, Hash, Record};
 
@@ -105,14 +105,15 @@ pub fn scan(
     catalog: &mut Option<Catalog>,
     opts: Options<'_>,
 ) -> Result<ScanReport> {
-    let mut tree = walk(&config.paths.feeds)?;
+    let db = store.file().filter(|_| catalog.is_none());
+    let (mut tree, listing) = unchanged::walk_and_list(&config.paths.feeds, db)?;
     let (forced, images) = changed_pictures(store, std::mem::take(&mut tree.images))?;
     let mut report = ScanReport::default();
     report.contexts = channel_contexts(config, &tree, &mut report);
-    if catalog.is_none()
+    if let Some(listing) = &listing
         && forced.is_empty()
         && images.is_none()
-        && let Some(same) = unchanged::check(store, &tree, &report.contexts)?
+        && let Some(same) = unchanged::check(store, listing, &tree, &report.contexts)?
     {
         report.unchanged = same.articles;
         report.rejected.extend(same.rejected);
@@ -279,7 +280,7 @@ fn to_read(
 ) -> (Vec<FileStat>, Vec<Option<Hash>>) {
     let (mut to_read, mut known) = (Vec::new(), Vec::new());
     for file in present {
-        let Some(ctx) = contexts.get(&file.channel) else {
+        let Some(ctx) = contexts.get(&*file.channel) else {
             continue;
         };
         let record = catalog.live_at(&file.path);

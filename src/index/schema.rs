@@ -32,7 +32,36 @@ CREATE TABLE IF NOT EXISTS uploaded (key TEXT PRIMARY KEY, content BLOB NOT NULL
 ";
 
 /// The schema this version writes; older indexes are migrated on open.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
+
+/// State key: the stamp of the folders holding the published article pages, taken when
+/// every page was last found (see `publish::presence`). The index drops it whenever a page
+/// or a picture is recorded or forgotten, whoever writes: while it is there, the set of
+/// published pages is the one it was taken of, and need not be read to be checked.
+pub const PAGES_STAMP: &str = "pages_stamp";
+
+/// v9: a partial covering index of the live articles' paths and file stats, in path order,
+/// which a rebuild with nothing changed reads instead of the articles' wide rows (at
+/// 1,000,000 articles, 0.1 GB instead of 1.7), and the triggers that drop [`PAGES_STAMP`].
+/// An index of v8 or earlier gains both on open (the index built once, a few seconds at
+/// that size) and loses the stamp an earlier version took, which no trigger kept.
+fn live_stat() -> String {
+    let mut sql = String::from(
+        // `deleted_at` too, although always NULL there: the index then covers the query.
+        "CREATE INDEX IF NOT EXISTS articles_live_stat
+             ON articles(path, size, mtime_ns, extract_key, deleted_at) WHERE deleted_at IS NULL;",
+    );
+    for table in ["pages", "media"] {
+        for event in ["INSERT", "UPDATE", "DELETE"] {
+            let name = format!("{table}_{}_drop_stamp", event.to_lowercase());
+            sql.push_str(&format!(
+                "CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {table}
+                 BEGIN DELETE FROM state WHERE key = '{PAGES_STAMP}'; END;"
+            ));
+        }
+    }
+    sql
+}
 
 /// v8: articles know their authors (each has a feed of its own; `\u{1f}`-separated, as
 /// `tags`) and their `translation_key`. An index of v7 or earlier has neither: its rows get
@@ -148,209 +177,15 @@ pub fn migrate(conn: &Connection) -> Result<()> {
     tx.execute_batch(HISTORY)?;
     tx.execute_batch(PICTURES)?;
     add_columns(&tx, &PEOPLE)?;
+    if version < 9 {
+        tx.execute("DELETE FROM state WHERE key = ?1", [PAGES_STAMP])?;
+    }
+    tx.execute_batch(&live_stat())?;
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
     tx.commit()?;
     Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_version_one_index_is_migrated_keeping_ids_and_metadata() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = Connection::open(dir.path().join("index.sqlite")).unwrap();
-        conn.execute_batch(
-            "CREATE TABLE articles (rowid INTEGER PRIMARY KEY, path TEXT NOT NULL,
-                channel TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-                hash BLOB NOT NULL, extract_key BLOB NOT NULL, id TEXT NOT NULL UNIQUE,
-                slug TEXT NOT NULL, first_seen INTEGER NOT NULL, changed INTEGER,
-                deleted_at INTEGER, meta TEXT NOT NULL, tags TEXT NOT NULL, lang TEXT NOT NULL,
-                draft INTEGER NOT NULL, published INTEGER NOT NULL, updated INTEGER NOT NULL,
-                version BLOB NOT NULL);
-             INSERT INTO articles VALUES (7, 'news/a.md', 'news', 1, 1, x'00', x'00',
-                'urn:uuid:kept', 'a', 0, NULL, NULL, '{\"title\":\"A\"}', '', 'en', 0, 0, 0, x'00');
-             PRAGMA user_version = 1;",
-        )
-        .unwrap();
-        migrate(&conn).unwrap();
-        let id: String = conn
-            .query_row("SELECT id FROM articles", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(id, "urn:uuid:kept");
-        let meta: String = conn
-            .query_row("SELECT meta FROM metas WHERE rowid = 7", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(meta, "{\"title\":\"A\"}");
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(version, SCHEMA_VERSION);
-    }
-
-    #[test]
-    fn a_version_five_index_gains_the_lifecycle_columns_and_keeps_every_article() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = Connection::open(dir.path().join("index.sqlite")).unwrap();
-        conn.execute_batch(&format!(
-            "{SCHEMA}
-             INSERT INTO articles VALUES (3, 'news/a.md', 'news', 1, 1, x'00', x'00', 'urn:a',
-                'a', 1700000000123456, NULL, NULL, 't', 'ar', 0, 1700000000123456,
-                1700000000123456, x'00');
-             INSERT INTO metas VALUES (3, '{{\"title\":\"A\"}}');
-             PRAGMA user_version = 5;"
-        ))
-        .unwrap();
-        drop(conn);
-        let store = super::super::store::Store::open(dir.path()).unwrap();
-        let records = store.records().unwrap();
-        assert_eq!(
-            (records[0].id.as_str(), records[0].retracted_at),
-            ("urn:a", None)
-        );
-        let entries = store
-            .entries(&mut crate::identity::Interner::default())
-            .unwrap();
-        assert_eq!(
-            entries[0].published.timestamp_micros(),
-            1_700_000_000_123_456
-        );
-        assert_eq!((entries[0].expires, entries[0].retracted), (None, None));
-        assert_eq!(store.history(10).unwrap().len(), 0);
-    }
-
-    #[test]
-    fn a_version_six_index_gains_the_picture_tables_and_keeps_every_article() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = Connection::open(dir.path().join("index.sqlite")).unwrap();
-        conn.execute_batch(&format!(
-            "{SCHEMA} {HISTORY}
-             ALTER TABLE articles ADD COLUMN expires INTEGER;
-             ALTER TABLE articles ADD COLUMN retracted INTEGER;
-             INSERT INTO articles VALUES (4, 'news/a.md', 'news', 1, 1, x'00', x'00', 'urn:six',
-                'a', 1700000000000000, NULL, NULL, '', 'ar', 0, 1700000000000000,
-                1700000000000000, x'00', NULL, NULL);
-             INSERT INTO metas VALUES (4, '{{\"title\":\"A\"}}');
-             INSERT INTO pages VALUES (4, 'news/a/index.html', x'01', x'02');
-             PRAGMA user_version = 6;"
-        ))
-        .unwrap();
-        drop(conn);
-        let store = super::super::store::Store::open(dir.path()).unwrap();
-        assert_eq!(store.records().unwrap()[0].id, "urn:six");
-        assert!(store.media().unwrap().is_empty());
-        assert!(store.media_files().unwrap().is_empty());
-        assert_eq!(store.page_keys().unwrap().len(), 1);
-        let version: i64 = store
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(version, SCHEMA_VERSION);
-    }
-
-    #[test]
-    fn a_version_seven_index_gains_the_author_and_translation_columns_in_place() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = Connection::open(dir.path().join("index.sqlite")).unwrap();
-        conn.execute_batch(&format!(
-            "{SCHEMA} {HISTORY} {PICTURES}
-             ALTER TABLE articles ADD COLUMN expires INTEGER;
-             ALTER TABLE articles ADD COLUMN retracted INTEGER;
-             INSERT INTO articles VALUES (5, 'news/a.md', 'news', 1, 1, x'00', x'00',
-                'urn:seven', 'a', 1700000000000000, NULL, NULL, 'x', 'ar', 0,
-                1700000000000000, 1700000000000000, x'00', NULL, NULL);
-             INSERT INTO metas VALUES (5, '{{\"title\":\"A\"}}');
-             INSERT INTO pages VALUES (5, 'news/a/index.html', x'01', x'02');
-             INSERT INTO media VALUES ('_/media/p.jpg', x'03');
-             PRAGMA user_version = 7;"
-        ))
-        .unwrap();
-        drop(conn);
-        let store = super::super::store::Store::open(dir.path()).unwrap();
-        let entries = store
-            .entries(&mut crate::identity::Interner::default())
-            .unwrap();
-        assert_eq!(entries.len(), 1);
-        assert_eq!(&*entries[0].tags, [std::sync::Arc::from("x")]);
-        assert!(entries[0].authors.is_empty());
-        assert_eq!(entries[0].translation_key, None);
-        assert_eq!(store.records().unwrap()[0].id, "urn:seven");
-        // The page and the picture published are kept.
-        assert_eq!(store.page_keys().unwrap().len(), 2);
-        assert_eq!(store.media().unwrap().len(), 1);
-        let columns: i64 = store
-            .conn
-            .query_row(
-                "SELECT count(*) FROM pragma_table_info('articles')
-                 WHERE name IN ('authors', 'translation_key')",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(columns, 2);
-        let version: i64 = store
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(version, SCHEMA_VERSION);
-        // Opening it again changes nothing.
-        drop(store);
-        super::super::store::Store::open(dir.path()).unwrap();
-    }
-
-    /// A version-four index: today's tables, times in milliseconds.
-    fn version_four_index(dir: &std::path::Path, rows: &str) {
-        let conn = Connection::open(dir.join("index.sqlite")).unwrap();
-        conn.execute_batch(&format!("{SCHEMA} {rows} PRAGMA user_version = 4;"))
-            .unwrap();
-    }
-
-    #[test]
-    fn a_version_four_index_keeps_its_dates_to_the_millisecond() {
-        let dir = tempfile::tempdir().unwrap();
-        version_four_index(
-            dir.path(),
-            "INSERT INTO articles VALUES (1, 'news/a.md', 'news', 1, 1, x'00', x'00', 'urn:a',
-                'a', 1700000000123, 1700000100456, NULL, '', 'en', 0, 1700000000123,
-                1700000100456, x'00');
-             INSERT INTO articles VALUES (2, 'news/b.md', 'news', 1, 1, x'00', x'00', 'urn:b',
-                'b', -5, NULL, 1700000200789, '', 'en', 0, -5, -5, x'00');
-             INSERT INTO metas VALUES (1, '{}'), (2, '{}');",
-        );
-        let store = super::super::store::Store::open(dir.path()).unwrap();
-        let at = |millis| chrono::DateTime::from_timestamp_millis(millis).unwrap();
-        let records = store.records().unwrap();
-        assert_eq!(records[0].first_seen, at(1_700_000_000_123));
-        assert_eq!(records[0].changed, Some(at(1_700_000_100_456)));
-        assert_eq!(records[0].deleted_at, None);
-        assert_eq!(records[1].first_seen, at(-5));
-        assert_eq!(records[1].deleted_at, Some(at(1_700_000_200_789)));
-        let entries = store
-            .entries(&mut crate::identity::Interner::default())
-            .unwrap();
-        let live: Vec<_> = entries.iter().filter(|e| e.removed.is_none()).collect();
-        assert_eq!(live.len(), 1);
-        assert_eq!(entries[0].published, at(1_700_000_000_123));
-        assert_eq!(entries[0].updated, at(1_700_000_100_456));
-    }
-
-    #[test]
-    fn articles_an_older_version_dated_out_of_range_are_set_aside_for_rejection() {
-        let dir = tempfile::tempdir().unwrap();
-        // 0000-12-31T21:00:00Z: `0001-01-01` in Asia/Riyadh, which RSS cannot write.
-        version_four_index(
-            dir.path(),
-            "INSERT INTO articles VALUES (1, 'w/0001-01-01-x.txt', 'w', 1, 1, x'00', x'00',
-                'urn:a', 'x', 0, NULL, NULL, '', 'en', 0, -62135607600000, -62135607600000,
-                x'00');
-             INSERT INTO metas VALUES (1, '{}');",
-        );
-        let store = super::super::store::Store::open(dir.path()).unwrap();
-        assert!(store.records().unwrap()[0].deleted_at.is_some());
-        let entries = store
-            .entries(&mut crate::identity::Interner::default())
-            .unwrap();
-        assert!(entries.iter().all(|e| e.removed.is_some()));
-    }
-}
+#[path = "schema_tests.rs"]
+mod tests;

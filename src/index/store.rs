@@ -2,7 +2,7 @@
 //! identity, stats and extracted metadata, the files rejected, and what was last published.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -131,13 +131,25 @@ impl Store {
     /// anything (no lock is needed for that): `None` when there is no index yet, or one of
     /// another schema version, which only the process holding the state lock may migrate.
     pub fn open_read_only(state_dir: &Path) -> Result<Option<Store>> {
-        let path = state_dir.join("index.sqlite");
+        Store::open_file_read_only(&state_dir.join("index.sqlite"))
+    }
+
+    /// The index file this store reads; `None` for one held in memory.
+    pub fn file(&self) -> Option<PathBuf> {
+        self.conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+    }
+
+    /// Opens the index file `path` as [`Store::open_read_only`] does.
+    pub fn open_file_read_only(path: &Path) -> Result<Option<Store>> {
         if !path.is_file() {
             return Ok(None);
         }
         let flags =
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&path, flags)
+        let conn = Connection::open_with_flags(path, flags)
             .with_context(|| format!("cannot open index {}", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

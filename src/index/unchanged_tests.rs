@@ -115,3 +115,21 @@ fn an_article_in_a_folder_that_could_not_be_read_is_kept_not_a_change() {
     let kept = outcome(&unreadable, false, &HashMap::new());
     assert_eq!(kept.map(|u| u.articles), Some(0));
 }
+
+#[test]
+fn an_index_listing_out_of_path_order_is_taken_as_a_change_not_trusted() {
+    let contexts = contexts();
+    let key = contexts["news"].key;
+    let files = tree(vec![stat("news/a.txt", 1, 1), stat("news/b.txt", 2, 2)]);
+    let mut in_order = Check::new(&files, &contexts);
+    assert!(in_order.live("news/a.txt", 1, 1, &key));
+    assert!(in_order.live("news/b.txt", 2, 2, &key));
+    assert_eq!(
+        in_order.finish(&HashMap::new()).map(|u| u.articles),
+        Some(2)
+    );
+    let mut reversed = Check::new(&files, &contexts);
+    assert!(reversed.live("news/b.txt", 2, 2, &key));
+    assert!(!reversed.live("news/a.txt", 1, 1, &key));
+    assert_eq!(reversed.finish(&HashMap::new()), None);
+}

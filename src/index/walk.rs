@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::fs::{self, DirEntry, FileType};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
@@ -110,7 +111,7 @@ pub fn walk(root: &Path) -> Result<Tree> {
         }
     }
     // Paths are unique: the unstable sort gives the same order, sooner.
-    tree.files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    workers::sort_unstable_by(&mut tree.files, |a, b| a.path.cmp(&b.path));
     tree.images.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     Ok(tree)
 }
@@ -162,10 +163,10 @@ fn walk_channel(
             // article only by its own name, as a regular file is (and as `walk_path` sees it).
             match classify(real_root, &entry.path(), &name, file_type) {
                 Node::File(meta) if Kind::of_file_name(&name).is_some() => {
-                    tree.files.push(stat(path, channel, &meta))
+                    tree.files.push(stat(path, channel.into(), &meta))
                 }
                 Node::File(meta) if crate::media::is_image_name(&name) => {
-                    tree.images.push(stat(path, channel, &meta))
+                    tree.images.push(stat(path, channel.into(), &meta))
                 }
                 Node::Refused(reason) => tree.misplaced.push((path, reason)),
                 Node::File(_) | Node::Folder | Node::Skip => {}
@@ -174,17 +175,27 @@ fn walk_channel(
     }
     for (entry, path) in images {
         if let Ok(meta) = entry.metadata() {
-            tree.images.push(stat(path, channel, &meta));
+            tree.images.push(stat(path, channel.into(), &meta));
         }
     }
     // Stat on every core: on a large folder the stats are most of a no-change rebuild.
     // Through the directory entry: a stat relative to the open folder, not a path lookup.
-    let stats = workers::map(&articles, |(entry, path)| {
+    let stats = workers::map(&articles, |(entry, _)| {
         let meta = entry.metadata().ok().filter(fs::Metadata::is_file)?;
-        Some(stat(path.clone(), channel, &meta))
+        Some((meta.len(), mtime_ns(&meta)))
     });
     step.advance(stats.len() as u64);
-    tree.files.extend(stats.into_iter().flatten());
+    let shared: Arc<str> = channel.into();
+    let found = articles.into_iter().zip(stats);
+    tree.files.extend(found.filter_map(|((_, path), stat)| {
+        let (size, mtime_ns) = stat?;
+        Some(FileStat {
+            path,
+            channel: shared.clone(),
+            size,
+            mtime_ns,
+        })
+    }));
 }
 
 fn unreadable(rel: &str, error: &std::io::Error, tree: &mut Tree) {
@@ -281,10 +292,10 @@ pub fn escape_name(bytes: &[u8]) -> String {
     out
 }
 
-fn stat(path: String, channel: &str, meta: &fs::Metadata) -> FileStat {
+fn stat(path: String, channel: Arc<str>, meta: &fs::Metadata) -> FileStat {
     FileStat {
         path,
-        channel: channel.to_string(),
+        channel,
         size: meta.len(),
         mtime_ns: mtime_ns(meta),
     }
@@ -306,7 +317,8 @@ pub fn walk_path(real_root: &Path, path: &Path, rel: &str, channel: &str, tree: 
             walk_channel(real_root, path, rel, channel, tree, &step)
         }
         Node::File(meta) if Kind::of_file_name(name).is_some() => {
-            tree.files.push(stat(rel.to_string(), channel, &meta));
+            tree.files
+                .push(stat(rel.to_string(), channel.into(), &meta));
         }
         Node::Refused(reason) => tree.misplaced.push((rel.to_string(), reason)),
         Node::File(_) | Node::Skip => {}

@@ -11,6 +11,7 @@ use super::sitemaps;
 use super::target::Target;
 use crate::config::{ChannelConfig, Config};
 use crate::feed;
+use crate::index::PAGES_STAMP;
 use crate::index::scan::FEEDS_STALE;
 use crate::index::store::{Batch, Output, Store};
 
@@ -42,10 +43,6 @@ pub(super) fn settings_digest(
     blake3::hash(text.as_bytes()).as_bytes().to_vec()
 }
 
-/// State key: the stamp of the folders of the article pages when every page was last found
-/// (see [`super::presence`]).
-const PAGES_STAMP: &str = "pages_stamp";
-
 /// True when the published feeds already show the index as it is: nothing changed since
 /// the last publish, with the same settings, and every published file is still there.
 pub fn is_current(
@@ -60,14 +57,19 @@ pub fn is_current(
     {
         return Ok(false);
     }
-    let outputs: Vec<String> = store.outputs()?.into_keys().collect();
+    let outputs: Vec<String> = store.output_keys()?;
     if !target.all_exist(&outputs) {
         return Ok(false);
     }
-    // Every article page too: an item link must lead to a page.
-    let last = store.state(PAGES_STAMP)?;
-    let pages = target.pages_exist(&store.published_page_keys()?, last.as_deref());
-    if let Some(stamp) = pages.stamp.filter(|s| Some(s) != last.as_ref()) {
+    // Every article page too: an item link must lead to a page. The index drops the stamp
+    // whenever a page is recorded or forgotten: one still there was taken of these pages.
+    if let Some(stamp) = store.state(PAGES_STAMP)?
+        && target.pages_still(&stamp)
+    {
+        return Ok(true);
+    }
+    let pages = target.pages_exist(&store.published_page_keys()?);
+    if let Some(stamp) = pages.stamp {
         let batch = store.batch()?;
         batch.set_state(PAGES_STAMP, &stamp)?;
         batch.commit()?;

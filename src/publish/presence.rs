@@ -5,12 +5,13 @@
 //! them was found, the folders holding their folders (`{channel}`) are stamped (device,
 //! inode, modification time), and while the stamps match, no page folder was removed or
 //! added there, so the pages are not looked up one by one again (a page file deleted from
-//! inside its folder is then found by the next publish, which looks at each page).
+//! inside its folder is then found by the next publish, which looks at each page). The
+//! index drops the stamp whenever the set of pages changes (`index::PAGES_STAMP`), so a
+//! stamp still there is checked without reading the pages' keys.
 
 use std::collections::BTreeSet;
 use std::ffi::CString;
 use std::fs::File;
-use std::hash::{Hash as _, Hasher as _};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path};
@@ -52,41 +53,49 @@ pub(super) fn all_files(root: &Path, keys: &[String]) -> bool {
         .all(|found| found)
 }
 
-/// Whether every page of `keys` is below `root`: not looked up one by one when the stamp
-/// of their folders' folders is still `last`.
-pub(super) fn pages(root: &Path, keys: &[String], last: Option<&[u8]>) -> Presence {
-    let stamp = stamp(root, keys);
-    if stamp.is_some() && stamp.as_deref() == last {
-        return Presence { found: true, stamp };
-    }
+/// Whether every page of `keys` is below `root`, each looked up; with the stamp of their
+/// folders' folders when every one was found and those folders have settled.
+pub(super) fn pages(root: &Path, keys: &[String]) -> Presence {
     let found = all_files(root, keys);
     Presence {
         found,
-        stamp: stamp.filter(|_| found),
+        stamp: found.then(|| stamp(root, &folders(keys))).flatten(),
     }
 }
 
-/// The stamp of the folders holding the page folders of `keys` (`news` for
-/// `news/story/index.html`, the folder itself for a key of another form), and of the keys
-/// themselves; `None` when a folder cannot be looked at, or changed too recently to tell
-/// (see [`SETTLED`]).
-fn stamp(root: &Path, keys: &[String]) -> Option<Vec<u8>> {
-    let settled = SystemTime::now().checked_sub(SETTLED)?;
-    let mut folders = BTreeSet::new();
-    let (mut sum, mut hasher) = (0u64, rustc_hash::FxHasher::default());
+/// True when the folders `stamp` was taken of are as they were then: no page folder was
+/// removed or added beside the pages, so that the pages need not be looked up one by one.
+pub(super) fn still(root: &Path, stamp: &[u8]) -> bool {
+    let Some(folders) = parse(stamp) else {
+        return false;
+    };
+    self::stamp(root, &folders).as_deref() == Some(stamp)
+}
+
+/// The folders holding the page folders of `keys`: `news` for `news/story/index.html`, the
+/// folder itself for a key of another form (a picture's), `""` for the root.
+fn folders(keys: &[String]) -> BTreeSet<&str> {
     let page_tail = format!("/{}", crate::layout::INDEX);
-    for key in keys {
-        let mut one = rustc_hash::FxHasher::default();
-        key.hash(&mut one);
-        sum = sum.wrapping_add(one.finish());
-        let folder = match key.strip_suffix(page_tail.as_str()) {
-            Some(page) => page.rsplit_once('/').map(|(parent, _)| parent),
-            None => key.rsplit_once('/').map(|(parent, _)| parent),
-        };
-        folders.insert(folder.unwrap_or(""));
-    }
-    (keys.len(), sum).hash(&mut hasher);
-    let mut out = hasher.finish().to_le_bytes().to_vec();
+    keys.iter()
+        .map(|key| {
+            let folder = match key.strip_suffix(page_tail.as_str()) {
+                Some(page) => page.rsplit_once('/').map(|(parent, _)| parent),
+                None => key.rsplit_once('/').map(|(parent, _)| parent),
+            };
+            folder.unwrap_or("")
+        })
+        .collect()
+}
+
+/// The bytes of one folder's entry in a stamp after its name and NUL: device, inode and
+/// modification time (seconds, nanoseconds).
+const ENTRY: usize = 4 * 8;
+
+/// The stamp of `folders`: each one's name, NUL, and its [`ENTRY`]; `None` when a folder
+/// cannot be looked at, or changed too recently to tell (see [`SETTLED`]).
+fn stamp(root: &Path, folders: &BTreeSet<&str>) -> Option<Vec<u8>> {
+    let settled = SystemTime::now().checked_sub(SETTLED)?;
+    let mut out = Vec::new();
     for folder in folders {
         let plain = folder.is_empty() || is_plain(folder);
         let meta = std::fs::metadata(root.join(folder))
@@ -107,6 +116,18 @@ fn stamp(root: &Path, keys: &[String]) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// The folders named in `stamp`, in order; `None` when it is not a stamp.
+fn parse(stamp: &[u8]) -> Option<BTreeSet<&str>> {
+    let mut folders = BTreeSet::new();
+    let mut rest = stamp;
+    while !rest.is_empty() {
+        let nul = rest.iter().position(|&b| b == 0)?;
+        folders.insert(std::str::from_utf8(&rest[..nul]).ok()?);
+        rest = rest.get(nul + 1 + ENTRY..)?;
+    }
+    Some(folders)
 }
 
 /// True when `key`, relative to the open folder `dir`, is a regular file.
@@ -154,48 +175,52 @@ mod tests {
         File::open(dir).unwrap().set_modified(hour_ago).unwrap();
     }
 
-    #[test]
-    fn pages_are_looked_up_again_once_a_page_folder_was_removed_beside_them() {
-        let dir = tempfile::tempdir().unwrap();
+    fn two_pages(dir: &Path) -> Vec<String> {
         for slug in ["one", "two"] {
-            std::fs::create_dir_all(dir.path().join(format!("news/{slug}"))).unwrap();
-            std::fs::write(dir.path().join(format!("news/{slug}/index.html")), "p").unwrap();
+            std::fs::create_dir_all(dir.join(format!("news/{slug}"))).unwrap();
+            std::fs::write(dir.join(format!("news/{slug}/index.html")), "p").unwrap();
         }
-        let keys = vec![
+        vec![
             "news/one/index.html".to_string(),
             "news/two/index.html".to_string(),
-        ];
-        assert_eq!(
-            pages(dir.path(), &keys, None).stamp,
-            None,
-            "changed just now"
-        );
-        settle(&dir.path().join("news"));
-        let first = pages(dir.path(), &keys, None);
-        assert!(first.found);
-        let again = pages(dir.path(), &keys, first.stamp.as_deref());
-        assert_eq!(again, first, "nothing changed: the same stamp");
-        std::fs::remove_dir_all(dir.path().join("news/two")).unwrap();
-        let after = pages(dir.path(), &keys, first.stamp.as_deref());
-        assert_eq!(
-            after,
-            Presence {
-                found: false,
-                stamp: None
-            }
-        );
+        ]
     }
 
     #[test]
-    fn another_set_of_pages_has_another_stamp() {
+    fn pages_found_in_settled_folders_are_stamped_and_the_stamp_holds_while_they_stay() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("news/one")).unwrap();
-        std::fs::write(dir.path().join("news/one/index.html"), "p").unwrap();
-        let one = vec!["news/one/index.html".to_string()];
+        let keys = two_pages(dir.path());
+        assert_eq!(
+            pages(dir.path(), &keys),
+            Presence {
+                found: true,
+                stamp: None
+            },
+            "changed just now: no stamp"
+        );
         settle(&dir.path().join("news"));
-        let stamp = pages(dir.path(), &one, None).stamp;
-        assert!(stamp.is_some());
-        let more = vec![one[0].clone(), "news/two/index.html".to_string()];
-        assert!(!pages(dir.path(), &more, stamp.as_deref()).found);
+        let first = pages(dir.path(), &keys);
+        let stamp = first.stamp.unwrap();
+        assert!(still(dir.path(), &stamp));
+        std::fs::remove_dir_all(dir.path().join("news/two")).unwrap();
+        assert!(!still(dir.path(), &stamp), "a page folder removed");
+        assert!(!pages(dir.path(), &keys).found);
+    }
+
+    #[test]
+    fn a_stamp_of_a_folder_swapped_or_gone_or_not_a_stamp_does_not_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = two_pages(dir.path());
+        settle(&dir.path().join("news"));
+        let stamp = pages(dir.path(), &keys).stamp.unwrap();
+        let news = dir.path().join("news");
+        std::fs::rename(&news, dir.path().join("old")).unwrap();
+        two_pages(dir.path());
+        settle(&news);
+        assert!(!still(dir.path(), &stamp), "another folder (inode) at news");
+        std::fs::remove_dir_all(&news).unwrap();
+        assert!(!still(dir.path(), &stamp), "gone");
+        assert!(!still(dir.path(), b"news"), "no entry after the name");
+        assert!(still(dir.path(), b""), "no folders: nothing to look at");
     }
 }

@@ -25,15 +25,19 @@ pub trait Target: Sync {
             .into_iter()
             .all(|found| found)
     }
-    /// Whether every article page of `keys` is published; a folder target need not look
-    /// them up one by one while the stamp of their folders is still `last` (see
-    /// `publish::presence`).
-    fn pages_exist(&self, keys: &[String], last: Option<&[u8]>) -> Presence {
-        let _ = last;
+    /// Whether every article page of `keys` is published, with a stamp of where they are
+    /// when the target can take one (see `publish::presence`).
+    fn pages_exist(&self, keys: &[String]) -> Presence {
         Presence {
             found: self.all_exist(keys),
             stamp: None,
         }
+    }
+    /// True when the pages found at `stamp` are there still, told without looking them up
+    /// one by one; false when the target cannot tell.
+    fn pages_still(&self, stamp: &[u8]) -> bool {
+        let _ = stamp;
+        false
     }
     /// Like [`Target::put`], but durable only after the next [`Target::flush`]: for writing
     /// many files (article pages) without paying for each one's sync.
@@ -255,8 +259,12 @@ impl Target for DirTarget {
         super::presence::all_files(&self.root, keys)
     }
 
-    fn pages_exist(&self, keys: &[String], last: Option<&[u8]>) -> Presence {
-        super::presence::pages(&self.root, keys, last)
+    fn pages_exist(&self, keys: &[String]) -> Presence {
+        super::presence::pages(&self.root, keys)
+    }
+
+    fn pages_still(&self, stamp: &[u8]) -> bool {
+        super::presence::still(&self.root, stamp)
     }
 }
 

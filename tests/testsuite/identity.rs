@@ -187,6 +187,49 @@ fn a_lost_index_rebuilt_from_the_same_files_mints_the_same_ids() {
     assert_eq!(ids(&rss(&site, "rss.xml")), id);
 }
 
+#[test]
+fn an_index_of_schema_eight_is_upgraded_in_place_and_a_rebuild_still_reads_nothing() {
+    let site = Site::new();
+    site.write("world/a.txt", ARABIC_TXT)
+        .write("news/b.md", "# B\n\nBody.\n");
+    site.build();
+    let id = ids(&rss(&site, "rss.xml"));
+    // What feedfold 8 left: no listing index, no triggers.
+    let index = site.root().join(".feedfold/index.sqlite");
+    let conn = rusqlite::Connection::open(&index).unwrap();
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(triggers.len(), 6);
+    for trigger in triggers {
+        conn.execute_batch(&format!("DROP TRIGGER {trigger};"))
+            .unwrap();
+    }
+    conn.execute_batch("DROP INDEX articles_live_stat; PRAGMA user_version = 8;")
+        .unwrap();
+    drop(conn);
+    let before = snapshot(&site);
+    let report = site.build();
+    assert_eq!(report.scan.unchanged, 2, "{report:?}");
+    assert!(report.publish.written.is_empty(), "{report:?}");
+    assert_eq!(snapshot(&site), before);
+    assert_eq!(ids(&rss(&site, "rss.xml")), id);
+    let conn = rusqlite::Connection::open(&index).unwrap();
+    let (version, listing): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version),
+                (SELECT count(*) FROM sqlite_master WHERE name = 'articles_live_stat')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((version, listing), (feedfold::index::SCHEMA_VERSION, 1));
+}
+
 /// Every published file with its bytes and modification time.
 fn snapshot(site: &Site) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
     files_under(&site.root().join("public"))

@@ -32,8 +32,8 @@ use crate::article::{Meta, date, slug};
 pub struct FileStat {
     /// Path under the content root, `/`-separated: `world/2024/story.txt`.
     pub path: String,
-    /// The channel: the first path component.
-    pub channel: String,
+    /// The channel: the first path component (shared by the files of a folder).
+    pub channel: Arc<str>,
     /// Size in bytes.
     pub size: u64,
     /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
