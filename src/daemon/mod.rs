@@ -39,7 +39,7 @@ pub fn published_site(config: &Config) -> serve::Site {
 
 /// The keys `store` records as published: outputs (feeds, listings...) and article pages.
 fn published_keys_of(store: &Store) -> Result<(Vec<String>, Vec<String>)> {
-    let outputs = store.outputs()?.into_keys().collect();
+    let outputs = store.output_keys()?;
     let pages = store.published_page_keys()?;
     Ok((outputs, pages))
 }
@@ -60,6 +60,48 @@ mod tests {
         assert!(
             !config.paths.state.join("index.sqlite-wal").exists(),
             "read only: nothing created beside the index"
+        );
+    }
+
+    #[test]
+    fn an_index_of_an_earlier_schema_is_served_as_it_is_while_it_waits_for_its_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[site]\ntitle = \"T\"\nbase_url = \"https://example.org\"\n";
+        let config = Config::parse(text, dir.path()).unwrap();
+        let mut store = Store::open(&config.paths.state).unwrap();
+        let output = crate::index::store::Output {
+            content: [1; 32],
+            signature: [2; 32],
+        };
+        let batch = store.batch().unwrap();
+        batch.set_output("rss.xml", &output).unwrap();
+        batch.commit().unwrap();
+        drop(store);
+        std::fs::create_dir_all(&config.paths.publish).unwrap();
+        std::fs::write(config.paths.publish.join("rss.xml"), "<rss/>").unwrap();
+        let at = |version: i64| {
+            let index = config.paths.state.join("index.sqlite");
+            let conn = rusqlite::Connection::open(index).unwrap();
+            conn.execute_batch(&format!("PRAGMA user_version = {version};"))
+                .unwrap();
+            drop(conn);
+            published_site(&config).len()
+        };
+        assert_eq!(at(crate::index::SCHEMA_VERSION), 1);
+        assert_eq!(
+            at(crate::index::SCHEMA_VERSION - 1),
+            1,
+            "the previous schema"
+        );
+        assert_eq!(
+            at(crate::index::store::READABLE_SINCE - 1),
+            0,
+            "too old to read"
+        );
+        assert_eq!(
+            at(crate::index::SCHEMA_VERSION + 1),
+            0,
+            "a newer feedfold's"
         );
     }
 }

@@ -33,6 +33,11 @@ pub struct Output {
 }
 
 /// How long a statement waits for another process's lock before it fails.
+/// The oldest schema a reader opens as it is ([`Store::open_read_only`]): since schema 7,
+/// what a read-only store is asked for (the published set: outputs, pages and pictures;
+/// the live articles' paths and stats) is where and as this version reads it.
+pub const READABLE_SINCE: i64 = 7;
+
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The index failed its integrity check.
@@ -129,7 +134,10 @@ impl Store {
 
     /// Opens the index in `state_dir` for reading only, without creating or migrating
     /// anything (no lock is needed for that): `None` when there is no index yet, or one of
-    /// another schema version, which only the process holding the state lock may migrate.
+    /// a schema this version cannot read (a newer one, or one older than
+    /// [`READABLE_SINCE`]), which only the process holding the state lock may migrate.
+    /// An index of an earlier schema still readable is read as it is: a server started by
+    /// an upgraded feedfold answers with the published set while the index is upgraded.
     pub fn open_read_only(state_dir: &Path) -> Result<Option<Store>> {
         Store::open_file_read_only(&state_dir.join("index.sqlite"))
     }
@@ -153,7 +161,8 @@ impl Store {
             .with_context(|| format!("cannot open index {}", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        Ok((version == super::SCHEMA_VERSION).then_some(Store { conn }))
+        let readable = (READABLE_SINCE..=super::SCHEMA_VERSION).contains(&version);
+        Ok(readable.then_some(Store { conn }))
     }
 
     /// Checks the database's integrity (quickly: structure, not every row).
