@@ -32,8 +32,9 @@ pub enum Mode {
     Once,
     /// The daemon: a corrupt index is moved aside and rebuilt, ids and dates are recovered
     /// from the published feeds into an empty one, planning entries are kept in memory,
-    /// every sync publishes, and scans refuse mass deletions (unless allowed) and stop
-    /// between files once `stop` is set.
+    /// every sync publishes (a whole publish with nothing to do, after one of its own, is
+    /// skipped as a one-shot command's is), and scans refuse mass deletions (unless
+    /// allowed) and stop between files once `stop` is set.
     Daemon {
         /// Set when the process is asked to stop (`SIGTERM`, `SIGINT`): a running scan stops
         /// between files.
@@ -119,6 +120,10 @@ pub struct Engine {
     scheduled: Vec<(i64, DateTime<Utc>)>,
     /// What the last publish left for later.
     behind: Behind,
+    /// The notice pages (`410 Gone`) of the last publish this process made, `None` before
+    /// its first: a daemon's publish is skipped only once its item cache is warm, and then
+    /// reports these as a publish would.
+    gone: Option<Vec<String>>,
     _lock: lock::StateLock,
 }
 
@@ -146,6 +151,7 @@ impl Engine {
             publish_failed: false,
             scheduled: Vec::new(),
             behind: Behind::default(),
+            gone: None,
             _lock: lock,
         };
         if daemon {

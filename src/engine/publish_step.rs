@@ -14,11 +14,12 @@ use crate::identity::{Entry, Interner};
 use crate::index::Catalog;
 use crate::index::history::{KEYS_KEPT, LIFECYCLE_STATE, Lifecycle, PublishLog};
 use crate::lifecycle;
-use crate::publish::{self, Pass, PublishReport};
+use crate::publish::{self, Extent, Pass, PublishReport};
 
 impl Engine {
-    /// Publishes what is public at `now`, as `pass` says; a one-shot command skips it when the
-    /// published feeds already show the index and nothing changed stage since.
+    /// Publishes what is public at `now`, as `pass` says; skipped when the published feeds
+    /// already show the index and nothing changed stage since (a daemon's only when it is
+    /// a whole publish after one of its own).
     pub(super) fn publish(&mut self, now: DateTime<Utc>, pass: Pass) -> Result<Published> {
         let started = Instant::now();
         self.open_target()?;
@@ -32,12 +33,24 @@ impl Engine {
         }
         let (config, channels) = (&self.config, &self.channels);
         let last = Lifecycle::load(&self.store)?;
-        if matches!(self.mode, Mode::Once)
+        // A daemon skips a whole publish (a full rescan's, a catch-up's) only once one of
+        // its own warmed the item cache (the next change then costs only itself) and left
+        // nothing for later; it reports the notice pages that publish found, which the
+        // server answers `410` for. A publish after some paths changed is never skipped:
+        // it costs little, where telling that every page is still there may not.
+        let settled = self.behind == Behind::default() && !self.publish_failed;
+        let gone = match &self.mode {
+            Mode::Once => Some(Vec::new()),
+            Mode::Daemon { .. } if settled && pass.extent == Extent::Whole => self.gone.clone(),
+            Mode::Daemon { .. } => None,
+        };
+        if let Some(gone_pages) = gone
             && last.next_change.is_none_or(|next| next > now)
             && publish::is_current(config, channels, &mut self.store, target)?
         {
             let report = PublishReport {
                 unchanged: self.store.output_keys()?.len(),
+                gone_pages,
                 ..PublishReport::default()
             };
             return Ok(Published {
@@ -85,6 +98,9 @@ impl Engine {
             Mode::Once => target,
         };
         let report = publish::publish(config, channels, &showing, store, target, items, pass)?;
+        if matches!(self.mode, Mode::Daemon { .. }) {
+            self.gone = Some(report.gone_pages.clone());
+        }
         self.behind = Behind {
             deferred: report.deferred,
             left: report.restyle_left + report.archives_left,
@@ -149,3 +165,7 @@ fn log_of(report: &PublishReport, at: DateTime<Utc>, took: std::time::Duration) 
         changed,
     }
 }
+
+#[cfg(test)]
+#[path = "publish_step_tests.rs"]
+mod tests;
