@@ -10,6 +10,7 @@ mod conn;
 mod http;
 mod links;
 mod metrics;
+mod negotiate;
 mod pages;
 pub mod path;
 mod registry;
