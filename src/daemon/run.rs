@@ -134,6 +134,10 @@ fn watch_loop(
             feeds.display()
         );
     }
+    // Asked to stop while the index loaded (at a million articles, seconds): nothing begun.
+    if stop.load(Ordering::Relaxed) {
+        return Ok(());
+    }
     let first = daemon.sync_all();
     if stopped_during(&first, stop) {
         return Ok(());

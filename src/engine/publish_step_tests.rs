@@ -10,6 +10,10 @@ const SITE: &str = "[site]\ntitle = \"T\"\nbase_url = \"https://example.org\"\n"
 
 /// A daemon's engine over a site of one live story and one retracted.
 fn daemon(dir: &std::path::Path) -> Engine {
+    daemon_stopped_by(dir, Arc::new(AtomicBool::new(false)))
+}
+
+fn daemon_stopped_by(dir: &std::path::Path, stop: Arc<AtomicBool>) -> Engine {
     let world = dir.join("feeds/world");
     std::fs::create_dir_all(&world).unwrap();
     std::fs::write(
@@ -23,7 +27,6 @@ fn daemon(dir: &std::path::Path) -> Engine {
     )
     .unwrap();
     let config = Config::parse(SITE, dir).unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
     Engine::open(config, Mode::Daemon { stop }).unwrap()
 }
 
@@ -65,5 +68,22 @@ fn a_daemons_first_publish_is_never_skipped_it_warms_the_item_cache() {
         first.report.written.is_empty(),
         "{:?}",
         first.report.written
+    );
+}
+
+#[test]
+fn a_daemon_asked_to_stop_during_a_rescans_walk_stops_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut engine = daemon_stopped_by(dir.path(), stop.clone());
+    let now = Utc.with_ymd_and_hms(2024, 8, 1, 0, 0, 0).unwrap();
+    engine.sync(Scope::All, now).unwrap().published.unwrap();
+    // Nothing to read: before, the rescan went on to compare and publish.
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let stopped = engine.sync(Scope::All, now).unwrap_err();
+    assert_eq!(stopped.to_string(), "stopped");
+    assert!(
+        dir.path().join("public/rss.xml").exists(),
+        "what was published stays"
     );
 }

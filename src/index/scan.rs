@@ -107,6 +107,14 @@ pub fn scan(
 ) -> Result<ScanReport> {
     let db = store.file().filter(|_| catalog.is_none());
     let (mut tree, listing) = unchanged::walk_and_list(&config.paths.feeds, db)?;
+    // A walk of a million files takes seconds: a daemon asked to stop meanwhile stops here,
+    // before anything is read or written.
+    if opts
+        .cancel
+        .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    {
+        anyhow::bail!("stopped");
+    }
     let (forced, images) = changed_pictures(store, std::mem::take(&mut tree.images))?;
     let mut report = ScanReport::default();
     report.contexts = channel_contexts(config, &tree, &mut report);
