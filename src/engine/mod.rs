@@ -124,6 +124,9 @@ pub struct Engine {
     /// its first: a daemon's publish is skipped only once its item cache is warm, and then
     /// reports these as a publish would.
     gone: Option<Vec<String>>,
+    /// Set by a full rescan: its publish checks every page, unless skipped by a check that
+    /// found every page (the item cache's knowledge of the pages then holds).
+    recheck_pages: bool,
     _lock: lock::StateLock,
 }
 
@@ -152,6 +155,7 @@ impl Engine {
             scheduled: Vec::new(),
             behind: Behind::default(),
             gone: None,
+            recheck_pages: false,
             _lock: lock,
         };
         if daemon {
@@ -243,8 +247,9 @@ impl Engine {
         let (config, store, catalog) = (&self.config, &mut self.store, &mut self.catalog);
         match scope {
             Scope::All => {
-                // A full rescan also checks that every article page is still there.
-                self.items.forget_pages();
+                // A full rescan also checks that every article page is still there: its
+                // publish, or the check that skips it (see `publish_step`).
+                self.recheck_pages = true;
                 let report = index::scan(config, store, catalog, opts)?;
                 self.channels = report.channels.clone();
                 self.contexts = report.contexts.clone();

@@ -48,6 +48,8 @@ impl Engine {
             && last.next_change.is_none_or(|next| next > now)
             && publish::is_current(config, channels, &mut self.store, target)?
         {
+            // Every page was found: what the item cache knows of them holds.
+            self.recheck_pages = false;
             let report = PublishReport {
                 unchanged: self.store.output_keys()?.len(),
                 gone_pages,
@@ -61,6 +63,9 @@ impl Engine {
                 scheduled: last.scheduled,
                 released_late: Vec::new(),
             });
+        }
+        if std::mem::take(&mut self.recheck_pages) {
+            self.items.forget_pages();
         }
         let loaded: Vec<Entry>;
         let entries = match self.catalog.as_ref().and_then(Catalog::entries) {

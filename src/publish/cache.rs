@@ -35,6 +35,12 @@ impl ItemCache {
         self.gone.clear();
     }
 
+    /// Whether the page signatures are held (none since [`ItemCache::forget_pages`]).
+    #[cfg(test)]
+    pub fn knows_pages(&self) -> bool {
+        self.pages.is_some()
+    }
+
     pub(super) fn align(&mut self, config: &Config) {
         let settings = format!("{:?}{:?}", config.site, config.feed);
         if settings != self.settings {
