@@ -108,6 +108,11 @@ fn names(stored: &str, interner: &mut Interner) -> Box<[crate::identity::Sym]> {
 const NAME_SEPARATOR: &str = "\u{1f}";
 
 pub(super) fn hash_of(blob: Vec<u8>) -> Hash {
+    hash_of_bytes(&blob)
+}
+
+/// [`hash_of`] of a borrowed blob (a row's, read without copying it out first).
+pub(super) fn hash_of_bytes(blob: &[u8]) -> Hash {
     let mut h = [0u8; 32];
     let n = blob.len().min(32);
     h[..n].copy_from_slice(&blob[..n]);
