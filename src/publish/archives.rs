@@ -57,7 +57,8 @@ pub(super) struct Context<'a> {
     pub target: &'a dyn Target,
     pub shows: super::items::Shows<'a>,
     /// At most about this many items rendered (whole units, newest months first, the
-    /// first chunk with a dirty unit always; `None`: all): the units left keep their last version, counted in
+    /// first chunk with a dirty unit and every feed's newest month always; `None`: all):
+    /// the units left keep their last version, counted in
     /// [`PublishReport::archives_left`], for a later publish.
     pub budget: Option<usize>,
 }
@@ -91,8 +92,10 @@ pub(super) fn publish(
     let chunk_items = ctx.budget.map_or(CHUNK_ITEMS, |b| b.clamp(1, CHUNK_ITEMS));
     let mut rendered = 0;
     for chunk in newest_first_chunks(&sizes, chunk_items) {
-        // The newest dirty months are always written: a feed may link them.
-        if ctx.budget.is_some_and(|b| rendered > 0 && rendered >= b) {
+        // The newest dirty months are always written: a feed may link them (a publish
+        // that left one would go archives-first again at the next change).
+        let links_newest = chunk.iter().any(|&i| dirty[i] && units[i].next.is_none());
+        if ctx.budget.is_some_and(|b| rendered > 0 && rendered >= b) && !links_newest {
             report.archives_left += leave(&units, &dirty, &chunk, ctx.previous, &mut outputs);
             continue;
         }

@@ -9,17 +9,16 @@ use std::time::SystemTime;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use feedfold::commands;
 
-use crate::daemon_support::{Daemon, wait_for};
 use crate::support::{BASE_URL, Site, files_under, now};
 
 /// An article dated `date` (front matter), with a paragraph of `words` words.
-fn article(title: &str, date: &str, words: usize) -> String {
+pub(crate) fn article(title: &str, date: &str, words: usize) -> String {
     let body = vec!["news"; words].join(" ");
     format!("---\ntitle: {title}\ndate: {date}\n---\n{title}\n{body}.\n")
 }
 
 /// A channel `world` of `count` articles, one every `hours` hours from 1 January 2024.
-fn channel(site: &Site, count: usize, hours: i64) {
+pub(crate) fn channel(site: &Site, count: usize, hours: i64) {
     let start = Utc.with_ymd_and_hms(2024, 1, 1, 6, 0, 0).unwrap();
     for i in 0..count {
         let at = start + TimeDelta::hours(hours * i as i64);
@@ -41,7 +40,7 @@ fn key_of(url: &str) -> String {
 }
 
 /// The feed-level link `rel` of the RSS or Atom document at `key`, as a key.
-fn link(site: &Site, key: &str, rel: &str) -> Option<String> {
+pub(crate) fn link(site: &Site, key: &str, rel: &str) -> Option<String> {
     let text = site.published(key);
     let doc = roxmltree::Document::parse(&text).unwrap();
     let root = doc.root_element();
@@ -56,7 +55,7 @@ fn link(site: &Site, key: &str, rel: &str) -> Option<String> {
 }
 
 /// The item ids of the RSS or Atom document at `key`.
-fn ids(site: &Site, key: &str) -> Vec<String> {
+pub(crate) fn ids(site: &Site, key: &str) -> Vec<String> {
     let text = site.published(key);
     let doc = roxmltree::Document::parse(&text).unwrap();
     doc.descendants()
@@ -82,7 +81,7 @@ fn walk(site: &Site, key: &str) -> Vec<String> {
 }
 
 /// Every archive file and its bytes.
-fn archives(site: &Site) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn archives(site: &Site) -> BTreeMap<String, Vec<u8>> {
     let public = site.root().join("public");
     files_under(&public.join("_/archive"))
         .into_iter()
@@ -98,7 +97,7 @@ fn mtime(site: &Site, key: &str) -> SystemTime {
     fs::metadata(path).unwrap().modified().unwrap()
 }
 
-fn site_with(feed: &str) -> Site {
+pub(crate) fn site_with(feed: &str) -> Site {
     let site = Site::new();
     site.append_config(&format!("[feed]\n{feed}\n"));
     site
@@ -214,81 +213,6 @@ fn a_new_articles_feeds_are_written_before_its_months_archive_but_never_before_a
     assert!(written_at(&written, december) < written_at(&written, feed));
     let prev = link(&site, feed, "prev-archive");
     assert_eq!(prev.as_deref(), Some(december));
-}
-
-/// The lines of the daemon's log that report a publish.
-fn publishes(daemon: &Daemon) -> Vec<String> {
-    let log = daemon.log();
-    let lines = log
-        .lines()
-        .filter(|l| l.contains("published") && l.contains("written="));
-    lines.map(str::to_string).collect()
-}
-
-#[test]
-fn under_watch_a_new_articles_feeds_go_out_at_once_and_its_archive_and_sitemap_once_changes_pause()
-{
-    let site = site_with("limit = 5");
-    site.write("world/a.md", article("First", "2024-11-01", 10));
-    let daemon = Daemon::start(&site);
-    let november = "_/archive/world/2024-11/rss.xml";
-    let before = publishes(&daemon).len();
-    site.write("world/b.md", article("Second", "2024-11-02", 10));
-    wait_for("the news, then the archive, published", || {
-        publishes(&daemon).len() >= before + 2
-    });
-    let lines = publishes(&daemon);
-    let news = &lines[before];
-    assert!(
-        news.contains("added=1") && news.contains("\"world/rss.xml\""),
-        "{news}"
-    );
-    assert!(
-        !news.contains("_/archive/") && !news.contains("sitemap"),
-        "the news publish waited for the archive or the sitemap: {news}"
-    );
-    let caught_up = &lines[before + 1..];
-    let wrote = |key: &str| caught_up.iter().any(|l| l.contains(&format!("\"{key}\"")));
-    assert!(wrote(november) && wrote("sitemap.xml"), "{caught_up:?}");
-    assert_eq!(ids(&site, november).len(), 2);
-    assert_eq!(ids(&site, "world/rss.xml").len(), 2);
-    assert!(site.published("sitemap.xml").contains("/world/second/"));
-}
-
-#[test]
-fn under_watch_a_new_site_title_rewrites_the_archives_a_few_months_per_publish() {
-    let mut site = site_with("limit = 5");
-    channel(&site, 2_000, 3);
-    site.build();
-    let total = archives(&site).len();
-    assert!(total >= 16, "{total} archive documents");
-    let daemon = Daemon::start(&site);
-    let before = publishes(&daemon).len();
-    site.edit_config("title = \"Test News\"", "title = \"Changed Desk\"");
-    wait_for("every archive rewritten", || {
-        let all = archives(&site);
-        let changed = all
-            .values()
-            .filter(|b| String::from_utf8_lossy(b).contains("Changed Desk"));
-        changed.count() == all.len()
-    });
-    wait_for("the last publish logged", || {
-        let lines = publishes(&daemon);
-        let written = lines[before..]
-            .iter()
-            .map(|l| l.matches("\"_/archive/").count());
-        written.sum::<usize>() >= total
-    });
-    let lines = publishes(&daemon);
-    let per_publish: Vec<usize> = (lines[before..].iter())
-        .map(|l| l.matches("\"_/archive/").count())
-        .collect();
-    assert!(per_publish.len() >= 3, "{per_publish:?}");
-    assert!(
-        per_publish.iter().all(|n| *n < total / 2),
-        "{per_publish:?}"
-    );
-    assert_eq!(daemon.stop(), 0);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod archives;
+mod archives_live;
 mod authors;
 mod brand;
 mod cli;

@@ -26,6 +26,10 @@ pub struct FeedPlan {
     pub meta: FeedMeta,
     /// Rowids and versions of the articles, newest first, at most `feed.limit`.
     pub items: Vec<(i64, Hash)>,
+    /// True when `meta.language` is the most common language of `items` (none is
+    /// configured): an archive month then takes its own articles' most common language,
+    /// not the current feed's, which moves with every new article.
+    pub language_of_items: bool,
     /// Changes exactly when the feed's rendered bytes could change: the render version,
     /// the site and feed settings, `meta` and the items' versions.
     pub signature: Hash,
@@ -81,11 +85,17 @@ pub fn plan(
             }
             let dir = feed_dir(&scope);
             let signature = signature(config, &meta, &items);
+            let language_of_items = match &scope {
+                Scope::Site | Scope::Lang(_) => false,
+                Scope::Channel(name) => channels.get(name).is_none_or(|c| c.language.is_none()),
+                Scope::Tag(_) | Scope::Author(_) => true,
+            };
             FeedPlan {
                 scope,
                 dir,
                 meta,
                 items: items.iter().map(|e| (e.rowid, e.version)).collect(),
+                language_of_items,
                 signature,
             }
         })
@@ -185,7 +195,7 @@ fn floors_by_scope(floors: &[&Entry]) -> HashMap<Scope, DateTime<chrono::Utc>> {
 }
 
 /// The most common item language; the site language when there are no items or a tie.
-fn majority_language(items: &[&Entry], site_language: &str) -> String {
+pub(super) fn majority_language(items: &[&Entry], site_language: &str) -> String {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for entry in items {
         *counts.entry(&*entry.lang).or_default() += 1;

@@ -138,6 +138,11 @@ pub fn plan(
                 .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
             let mut meta = current.meta.clone();
             meta.updated = updated;
+            // A month's language is its own articles': the current feed's moves with each
+            // new one, and would have every month of the archive rewritten with it.
+            if current.language_of_items {
+                meta.language = super::plan::majority_language(entries, &config.site.language);
+            }
             meta.hubs = Vec::new();
             meta.history = Some(History {
                 archive: true,
@@ -216,3 +221,7 @@ pub fn items_of(plan: &ArchivePlan, items: &std::collections::HashMap<i64, Item>
         .filter_map(|(rowid, _)| items.get(rowid).cloned())
         .collect()
 }
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;
