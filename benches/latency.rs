@@ -1,6 +1,6 @@
-//! Watch latency benchmark: with N articles indexed, writes new and changed articles one at
-//! a time and records file close -> feed updated; then a 5,000-file burst (regeneration
-//! count); then idle CPU and RSS after settling.
+//! Watch latency benchmark: with N articles indexed, adds, edits and deletes articles one at
+//! a time, in turn, and records file close -> feed updated; then a 5,000-file burst
+//! (regenerations until settled, peak RSS during it); then idle CPU and RSS after settling.
 //!
 //! `cargo bench --bench latency -- --n 10000 --events 200` (corpus as in the build bench:
 //! run `cargo bench --bench build -- --n N` first, or pass `--site DIR`).
@@ -105,27 +105,50 @@ fn start(site: &Path, log: &Path) -> Running {
     running
 }
 
-fn probe(site: &Path, i: usize, changed: bool) -> Duration {
-    let title = format!("Latency probe {i}");
-    let name = if changed {
-        "probe-changed.md".to_string()
-    } else {
-        format!("probe-{i}.md")
-    };
+/// One event of a stream: a new article, an edit of one, or the delete of an earlier new
+/// one, in turn.
+#[derive(Clone, Copy)]
+enum Event {
+    Add,
+    Edit,
+    Delete,
+}
+
+impl Event {
+    fn nth(i: usize) -> Self {
+        [Event::Add, Event::Edit, Event::Delete][i % 3]
+    }
+}
+
+/// File close -> `feed.json` shows the change (a delete: no longer shows the article).
+fn probe(site: &Path, i: usize, event: Event) -> Duration {
     let feed = site.join("public/feed.json");
-    let started = Instant::now();
-    std::fs::write(
-        site.join("feeds/news").join(name),
-        // Dated a moment ago, so that it is the newest article and due at once (a date
-        // ahead would be scheduled, and held back until then).
-        format!(
-            "---\ntitle: \"{title}\"\ndate: {}\n---\nBody.\n",
-            (chrono::Utc::now() - chrono::TimeDelta::milliseconds(10))
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-        ),
-    )
-    .expect("write");
+    let news = site.join("feeds/news");
+    let (title, started) = match event {
+        Event::Delete => {
+            let title = format!("Latency probe {}", i - 2);
+            let started = Instant::now();
+            std::fs::remove_file(news.join(format!("probe-{}.md", i - 2))).expect("delete");
+            (title, started)
+        }
+        Event::Add | Event::Edit => {
+            let title = format!("Latency probe {i}");
+            let name = match event {
+                Event::Edit => "probe-changed.md".to_string(),
+                _ => format!("probe-{i}.md"),
+            };
+            let started = Instant::now();
+            // Dated a moment ago, so that it is the newest article and due at once (a date
+            // ahead would be scheduled, and held back until then).
+            let date = (chrono::Utc::now() - chrono::TimeDelta::milliseconds(10))
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let text = format!("---\ntitle: \"{title}\"\ndate: {date}\n---\nBody.\n");
+            std::fs::write(news.join(name), text).expect("write");
+            (title, started)
+        }
+    };
     let needle = format!("\"title\": \"{title}\"");
+    let shown = !matches!(event, Event::Delete);
     let mut last = None;
     wait_until("probe published", Duration::from_secs(30), || {
         let mtime = std::fs::metadata(&feed).and_then(|m| m.modified()).ok();
@@ -133,7 +156,7 @@ fn probe(site: &Path, i: usize, changed: bool) -> Duration {
             return false;
         }
         last = mtime;
-        std::fs::read_to_string(&feed).is_ok_and(|t| t.contains(&needle))
+        std::fs::read_to_string(&feed).is_ok_and(|t| t.contains(&needle) == shown)
     });
     started.elapsed()
 }
@@ -209,6 +232,71 @@ fn global_change(site: &Path) {
     line("file close -> its own page", &page);
 }
 
+/// What a 5,000-file burst cost: its write, the publishes until no publish was logged for
+/// 3 s, and the largest resident set sampled meanwhile.
+struct Burst {
+    write: Duration,
+    regenerations: usize,
+    settled: Duration,
+    peak_mb: f64,
+}
+
+fn burst(site: &Path, log: &Path, pid: u32) -> Burst {
+    let publishes = || {
+        std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .matches(" published")
+            .count()
+    };
+    let rss_mb = || proc_field(pid, "status", "VmRSS:").unwrap_or(0) as f64 / 1024.0;
+    let before = publishes();
+    let started = Instant::now();
+    let mut peak_mb = rss_mb();
+    for i in 0..5000 {
+        std::fs::write(
+            site.join(format!("feeds/news/burst-{i}.md")),
+            format!("# Burst {i}\n\nBody.\n"),
+        )
+        .expect("burst");
+        if i % 250 == 0 {
+            peak_mb = peak_mb.max(rss_mb());
+        }
+    }
+    let write = started.elapsed();
+    // Settled: no publish logged for 3 s (the archives and sitemaps follow the news), and
+    // at least one publish since the burst began.
+    let mut seen = (before, Instant::now());
+    while seen.0 == before || seen.1.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(100));
+        peak_mb = peak_mb.max(rss_mb());
+        let now = publishes();
+        if now != seen.0 {
+            seen = (now, Instant::now());
+        }
+    }
+    Burst {
+        write,
+        regenerations: seen.0 - before,
+        settled: seen.1.duration_since(started),
+        peak_mb,
+    }
+}
+
+/// The article files under `feeds/` (the corpus, whatever `--n` says).
+fn count_articles(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => count_articles(&e.path()),
+            Ok(t) if t.is_file() => 1,
+            _ => 0,
+        })
+        .sum()
+}
+
 /// Removes the files earlier runs added.
 fn cleanup(site: &Path) {
     for entry in std::fs::read_dir(site.join("feeds/news"))
@@ -246,45 +334,12 @@ fn main() {
     }
     let mut latencies = Vec::new();
     for i in 0..args.events {
-        latencies.push(probe(&site, i, i % 2 == 1));
+        latencies.push(probe(&site, i, Event::nth(i)));
         std::thread::sleep(Duration::from_millis(250));
     }
     latencies.sort();
-    let before = std::fs::read_to_string(&log)
-        .unwrap_or_default()
-        .matches(" published")
-        .count();
-    let burst_started = Instant::now();
-    for i in 0..5000 {
-        std::fs::write(
-            site.join(format!("feeds/news/burst-{i}.md")),
-            format!("# Burst {i}\n\nBody.\n"),
-        )
-        .expect("burst");
-    }
-    let burst_write = burst_started.elapsed();
-    std::thread::sleep(Duration::from_secs(3));
-    let regenerations = std::fs::read_to_string(&log)
-        .unwrap_or_default()
-        .matches(" published")
-        .count()
-        - before;
-    // Settled: no publish logged for 3 s (the archives and sitemaps follow the news).
-    let publishes = || {
-        std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .matches(" published")
-            .count()
-    };
-    let mut seen = (publishes(), Instant::now());
-    while seen.1.elapsed() < Duration::from_secs(3) {
-        std::thread::sleep(Duration::from_millis(100));
-        let now = publishes();
-        if now != seen.0 {
-            seen = (now, Instant::now());
-        }
-    }
-    let settled = burst_started.elapsed() - Duration::from_secs(3);
+    let steady_mb = proc_field(pid, "status", "VmRSS:").unwrap_or(0) as f64 / 1024.0;
+    let burst = burst(&site, &log, pid);
     let ticks = cpu_ticks(pid);
     std::thread::sleep(Duration::from_secs(10));
     let idle_ticks = cpu_ticks(pid) - ticks;
@@ -294,8 +349,9 @@ fn main() {
     cleanup(&site);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "corpus: {} articles indexed, {} single-file events (new and changed)",
-        args.n, args.events
+        "corpus: {} articles indexed, {} single-file events (adds, edits and deletes in turn)",
+        count_articles(&site.join("feeds")),
+        args.events
     );
     println!(
         "file close -> feed updated: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
@@ -304,14 +360,20 @@ fn main() {
         ms(latencies[latencies.len() - 1])
     );
     println!(
-        "burst: 5000 files written in {:.2} s -> {regenerations} regenerations",
-        burst_write.as_secs_f64()
+        "burst: 5000 files written in {:.2} s -> {} regenerations until settled",
+        burst.write.as_secs_f64(),
+        burst.regenerations
     );
     println!(
         "settled {:.1} s after the burst began (last publish logged)",
-        settled.as_secs_f64()
+        burst.settled.as_secs_f64()
     );
     println!(
-        "idle after settle: {idle_ticks} CPU ticks in 10 s; RSS {rss_mb:.0} MB (peak {hwm_mb:.0} MB)"
+        "RSS before the burst {steady_mb:.0} MB, peak during it {:.0} MB ({:.2}x)",
+        burst.peak_mb,
+        burst.peak_mb / steady_mb.max(1.0)
+    );
+    println!(
+        "idle after settle: {idle_ticks} CPU ticks in 10 s; RSS {rss_mb:.0} MB (lifetime peak {hwm_mb:.0} MB)"
     );
 }
