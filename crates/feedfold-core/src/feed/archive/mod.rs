@@ -9,6 +9,7 @@
 //! theirs does, or a neighbour appears or goes, or the next month's number of parts changes
 //! (its oldest part is their `next-archive`).
 
+mod chunks;
 mod newest;
 
 use std::collections::BTreeMap;
@@ -20,6 +21,7 @@ use crate::config::{Config, Format};
 use crate::identity::{Entry, Hash};
 use crate::layout::{self, Month, Scope};
 
+pub use chunks::newest_first_chunks;
 pub use newest::{link_newest, newest_months};
 
 /// Bumped whenever archive rendering changes, so that every archive is rewritten once.
