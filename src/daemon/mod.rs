@@ -4,9 +4,11 @@
 //! published set, WebSub pings, the bucket mirror, the `publish.on_change` command),
 //! signals and configuration reloads. The one-shot commands are in [`crate::commands`].
 
+mod health;
 mod on_change;
 mod pause;
 mod run;
+mod serving;
 mod state;
 mod websub;
 

@@ -8,30 +8,24 @@
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use tracing::{debug, error, info, warn};
 
+use super::health::{Health, RETRY, next_batch};
 use super::on_change::OnChange;
 use super::pause;
+use super::serving::{probe_addresses, serve_publishes, start_server};
 use super::state::{Daemon, Published};
 use super::websub::Pinger;
 use crate::config::{Config, Overrides};
 use crate::config_file;
 use crate::feed::encode_path;
 use crate::mirror::Mirror;
-use crate::serve::{self, Status};
 use crate::watch::{self, Change, Event, Notice};
-
-/// Wait before retrying after a failed reconciliation.
-const RETRY: Duration = Duration::from_secs(5);
-
-/// Wait before retrying a failed publish (a full disk): only the publish is redone, so
-/// feeds are current again about a second after space comes back.
-const PUBLISH_RETRY: Duration = Duration::from_secs(1);
 
 /// Runs the daemon until SIGTERM or SIGINT: `feedfold watch`.
 pub fn watch(config_path: &Path) -> Result<()> {
@@ -99,13 +93,6 @@ fn run(config_path: &Path, with_server: bool, overrides: Overrides) -> Result<()
     on_change.stop();
     info!("stopped");
     result
-}
-
-/// How reconciliation has been going, and when to look again unasked.
-struct Health {
-    failing: bool,
-    last_error: Option<String>,
-    next_full: Instant,
 }
 
 /// Reconciles once, starts watching, then turns events into scans until told to stop; an
@@ -240,184 +227,6 @@ fn stopped_during(synced: &Result<()>, stop: &AtomicBool) -> bool {
     true
 }
 
-/// Waits for the next batch: every event that arrived together, or what the timer means
-/// (an article's moment, the archives and sitemaps to catch up, a publish to retry, or the
-/// periodic rescan). `None` on shutdown.
-fn next_batch(daemon: &Daemon, health: &Health, rx: &Receiver<Event>) -> Option<Vec<Notice>> {
-    let to_rescan = health.next_full.saturating_duration_since(Instant::now());
-    let until_catch_up = || {
-        let due = daemon.catch_up_due()?;
-        Some(due.saturating_duration_since(Instant::now()))
-    };
-    let timeout = [until_due(daemon), until_catch_up()]
-        .into_iter()
-        .flatten()
-        .fold(to_rescan, Duration::min);
-    let first = match rx.recv_timeout(timeout) {
-        Ok(event) => event,
-        Err(RecvTimeoutError::Timeout) if until_due(daemon) == Some(Duration::ZERO) => {
-            return Some(vec![Notice::Due]);
-        }
-        Err(RecvTimeoutError::Timeout) if until_catch_up() == Some(Duration::ZERO) => {
-            return Some(vec![Notice::CatchUp]);
-        }
-        Err(RecvTimeoutError::Timeout) if Instant::now() < health.next_full => {
-            return Some(Vec::new());
-        }
-        Err(RecvTimeoutError::Timeout) if health.failing && daemon.publish_failed() => {
-            return Some(vec![Notice::RetryPublish]);
-        }
-        Err(RecvTimeoutError::Timeout) => return Some(vec![Notice::RescanDue]),
-        Err(RecvTimeoutError::Disconnected) => return None,
-    };
-    let mut notices = Vec::new();
-    for event in std::iter::once(first).chain(rx.try_iter()) {
-        match event {
-            Event::Heard(heard) => notices.extend(heard),
-            Event::Shutdown => return None,
-        }
-    }
-    Some(notices)
-}
-
-/// How long until the next article changes stage, by the wall clock, at most
-/// [`DUE_CHECK`]: a clock that jumps is noticed within that time, and nothing is published
-/// before its moment (the moment is compared, not a timer's end). `Some(ZERO)`: due now.
-fn until_due(daemon: &Daemon) -> Option<Duration> {
-    let next = daemon.next_change()?;
-    let left = (next - chrono::Utc::now())
-        .to_std()
-        .unwrap_or(Duration::ZERO);
-    Some(left.min(DUE_CHECK))
-}
-
-/// The longest the daemon sleeps while an article waits for its moment.
-const DUE_CHECK: Duration = Duration::from_secs(1);
-
-impl Health {
-    /// Takes in how a reconciliation went (`whole`: of everything, not of some paths) and
-    /// sets when to look again; false when the daemon was stopped during it. Only a whole
-    /// reconciliation ends a failure: a path scan that went through while a full scan is
-    /// refused (the mass-loss guard) keeps the retries going.
-    fn settle(
-        &mut self,
-        result: Result<()>,
-        whole: bool,
-        daemon: &Daemon,
-        watching: bool,
-        stop: &AtomicBool,
-    ) -> bool {
-        self.next_full = match result {
-            Ok(()) if self.failing && !whole => self.next_full,
-            Ok(()) if self.failing => {
-                info!("reconciliation recovered");
-                self.failing = false;
-                self.last_error = None;
-                daemon.rescan_due()
-            }
-            Ok(()) if !watching => Instant::now() + RETRY,
-            Ok(()) => daemon.rescan_due(),
-            Err(e) if stop.load(Ordering::Relaxed) => {
-                warn!(error = %format!("{e:#}"), "stopped before the sync was done; what was published stays");
-                return false;
-            }
-            Err(e) => {
-                let e = format!("{e:#}");
-                if self.last_error.as_ref() != Some(&e) {
-                    error!(error = %e, "reconciliation failed; published feeds kept, retrying");
-                } else {
-                    debug!(error = %e, "still failing");
-                }
-                self.last_error = Some(e);
-                self.failing = true;
-                let wait = if daemon.publish_failed() {
-                    PUBLISH_RETRY
-                } else {
-                    RETRY
-                };
-                Instant::now() + wait
-            }
-        };
-        true
-    }
-}
-
-/// Serves what is already published at once, and keeps it current after each publish.
-/// Until the first publish is done the site is not ready: `/readyz` answers `503`, and so
-/// (with `Retry-After`) does a request for a file not published yet.
-fn start_server(config: &Config) -> Result<(serve::Server, Arc<serve::Site>)> {
-    let site = Arc::new(super::published_site(config));
-    site.configure(config);
-    site.set_ready(false);
-    let server = serve::start(&config.serve, site.clone())?;
-    if config.preview {
-        info!(
-            address = %server.addr,
-            folder = %config.paths.publish.display(),
-            "preview at http://{}/ (drafts and scheduled stories shown; loopback only; never mirrored)",
-            server.addr
-        );
-    } else {
-        info!(address = %server.addr, files = site.len(), "serving http://{}/", server.addr);
-    }
-    // The operator's page, opt-in, on its own address (never the public listener).
-    if let Some(addr) = config.serve.admin_addr()? {
-        serve::admin::start(addr, config.clone())?;
-    }
-    Ok((server, site))
-}
-
-/// Keeps `site` current after each of `daemon`'s publishes: the whole set from the index
-/// after the first publish, what each publish changed after that.
-fn serve_publishes(daemon: &mut Daemon, site: Arc<serve::Site>) {
-    daemon.on_publish(Box::new(move |config, event: &Published| {
-        site.configure(config);
-        let r = event.report;
-        let changed = !r.written.is_empty() || !r.written_pages.is_empty() || !r.removed.is_empty();
-        // After the first publish (or a failed one) the whole set is taken from the index:
-        // files on disk that this report found unchanged may not be served yet.
-        let reloaded = event.whole
-            && match published_keys(config) {
-                Ok((outputs, pages)) => {
-                    site.reload(&outputs, &pages);
-                    true
-                }
-                Err(e) => {
-                    warn!(error = %format!("{e:#}"), "cannot read the published set from the index");
-                    false
-                }
-            };
-        let (written, written_pages): (&[String], &[String]) = if reloaded {
-            (&[], &[])
-        } else {
-            (&r.written, &r.written_pages)
-        };
-        site.apply(serve::Change {
-            written,
-            written_pages,
-            removed: &r.removed,
-            gone: &r.gone_pages,
-            released_late: event.released_late,
-            status: Status {
-                last_publish: changed.then(chrono::Utc::now),
-                articles: event.articles,
-                rejected: event.rejected,
-                scheduled: event.counts.scheduled,
-            },
-            elapsed_micros: event.elapsed.as_micros() as u64,
-        });
-        if !site.is_ready() {
-            info!(files = site.len(), "ready: the first publish is served");
-            site.set_ready(true);
-        }
-    }));
-}
-
-/// The keys the index records as published (see [`super::published_keys_of`]).
-fn published_keys(config: &Config) -> Result<(Vec<String>, Vec<String>)> {
-    super::published_keys_of(&crate::index::Store::open(&config.paths.state)?)
-}
-
 /// Public URLs of the feeds a publish rewrote (not archives: nobody subscribes to those).
 fn changed_feed_urls(config: &Config, event: &Published) -> Vec<String> {
     event
@@ -457,22 +266,6 @@ fn start_watch(daemon: &Daemon, tx: &Sender<Event>) -> Option<watch::Watch> {
             None
         }
     }
-}
-
-/// Binds and releases the public and the operator's addresses, so that a taken port stops
-/// `serve` before it creates any folder.
-fn probe_addresses(config: &Config) -> Result<()> {
-    let addresses = [
-        (Some(config.serve.addr()?), "serve.listen"),
-        (config.serve.admin_addr()?, "serve.admin_listen"),
-    ];
-    for (addr, key) in addresses {
-        if let Some(addr) = addr {
-            std::net::TcpListener::bind(addr)
-                .with_context(|| format!("cannot listen on {addr} ({key})"))?;
-        }
-    }
-    Ok(())
 }
 
 fn forward_signals(tx: Sender<Event>, stop: Arc<AtomicBool>) -> Result<()> {
