@@ -19,6 +19,8 @@ pub struct Applier<'a, 'b> {
     batch: &'a Batch<'b>,
     contexts: &'a HashMap<String, ChannelContext>,
     now: DateTime<Utc>,
+    /// The first-seen and changed moments handed out in this batch, kept apart.
+    moments: identity::Moments,
 }
 
 impl<'a, 'b> Applier<'a, 'b> {
@@ -33,6 +35,7 @@ impl<'a, 'b> Applier<'a, 'b> {
             batch,
             contexts,
             now,
+            moments: identity::Moments::default(),
         }
     }
 
@@ -126,7 +129,7 @@ impl<'a, 'b> Applier<'a, 'b> {
         meta: &Meta,
         report: &mut ScanReport,
     ) -> Record {
-        let base = Record {
+        let mut base = Record {
             rowid: 0,
             path: file.path.clone(),
             channel: file.channel.to_string(),
@@ -150,6 +153,7 @@ impl<'a, 'b> Applier<'a, 'b> {
             return self.moved(old, base, meta);
         }
         report.added += 1;
+        base.first_seen = self.moments.apart(base.first_seen);
         self.minted(base, meta, report)
     }
 
@@ -167,7 +171,11 @@ impl<'a, 'b> Applier<'a, 'b> {
         report.unchanged += usize::from(same);
         let slug = identity::next_slug(&old.slug, meta, |s| catalog.is_slug_taken(&old.channel, s));
         catalog.claim_slug(&old.channel, &slug);
-        let changed = if same { old.changed } else { Some(self.now) };
+        let changed = if same {
+            old.changed
+        } else {
+            Some(self.moments.apart(self.now))
+        };
         self.carried(old, base, slug, changed, meta)
     }
 
@@ -185,7 +193,7 @@ impl<'a, 'b> Applier<'a, 'b> {
         catalog.claim_slug(&base.channel, &slug);
         // Restored after its deletion: it changed then, after its tombstone.
         let changed = if old.deleted_at.is_some() {
-            Some(self.now)
+            Some(self.moments.apart(self.now))
         } else {
             old.changed
         };

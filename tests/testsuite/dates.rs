@@ -172,3 +172,42 @@ fn articles_copied_in_within_a_millisecond_keep_distinct_first_seen_times() {
             .contains("<pubDate>Sat, 1 Jun 2024 10:00:00 +0000")
     );
 }
+
+/// Every `<updated>` of an Atom feed, in order.
+fn atom_updated(atom: &str) -> Vec<String> {
+    atom.split("<entry>")
+        .skip(1)
+        .filter_map(|e| Some(e.split("<updated>").nth(1)?.split('<').next()?.to_string()))
+        .collect()
+}
+
+#[test]
+fn undated_articles_sharing_one_file_time_get_distinct_dates_and_so_do_edits_in_one_scan() {
+    let site = Site::new();
+    let names: Vec<String> = (0..5).map(|i| format!("news/s{i}.txt")).collect();
+    for (i, name) in names.iter().enumerate() {
+        site.write(name, format!("Story {i}\nlede\nbody\n"));
+        // The kernel's coarse clock: files copied in together share one mtime.
+        set_mtime(&site, name, 0);
+    }
+    site.build();
+    let first = atom_updated(&site.published("atom.xml"));
+    assert_eq!(first.len(), 5);
+    let mut distinct = first.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 5, "{first:?}");
+    assert!(
+        first.contains(&"2024-06-01T10:00:00+00:00".to_string()),
+        "{first:?}"
+    );
+    for (i, name) in names.iter().enumerate() {
+        site.write(name, format!("Story {i}\nlede\nbody, corrected\n"));
+    }
+    site.build();
+    let edited = atom_updated(&site.published("atom.xml"));
+    let mut distinct = edited.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 5, "{edited:?}");
+}
