@@ -19,8 +19,6 @@ pub struct Applier<'a, 'b> {
     batch: &'a Batch<'b>,
     contexts: &'a HashMap<String, ChannelContext>,
     now: DateTime<Utc>,
-    /// The first-seen and changed moments handed out in this batch, kept apart.
-    moments: identity::Moments,
 }
 
 impl<'a, 'b> Applier<'a, 'b> {
@@ -35,7 +33,6 @@ impl<'a, 'b> Applier<'a, 'b> {
             batch,
             contexts,
             now,
-            moments: identity::Moments::default(),
         }
     }
 
@@ -129,7 +126,7 @@ impl<'a, 'b> Applier<'a, 'b> {
         meta: &Meta,
         report: &mut ScanReport,
     ) -> Record {
-        let mut base = Record {
+        let base = Record {
             rowid: 0,
             path: file.path.clone(),
             channel: file.channel.to_string(),
@@ -153,7 +150,6 @@ impl<'a, 'b> Applier<'a, 'b> {
             return self.moved(old, base, meta);
         }
         report.added += 1;
-        base.first_seen = self.moments.apart(base.first_seen);
         self.minted(base, meta, report)
     }
 
@@ -171,11 +167,7 @@ impl<'a, 'b> Applier<'a, 'b> {
         report.unchanged += usize::from(same);
         let slug = identity::next_slug(&old.slug, meta, |s| catalog.is_slug_taken(&old.channel, s));
         catalog.claim_slug(&old.channel, &slug);
-        let changed = if same {
-            old.changed
-        } else {
-            Some(self.moments.apart(self.now))
-        };
+        let changed = if same { old.changed } else { Some(self.now) };
         self.carried(old, base, slug, changed, meta)
     }
 
@@ -193,7 +185,7 @@ impl<'a, 'b> Applier<'a, 'b> {
         catalog.claim_slug(&base.channel, &slug);
         // Restored after its deletion: it changed then, after its tombstone.
         let changed = if old.deleted_at.is_some() {
-            Some(self.moments.apart(self.now))
+            Some(self.now)
         } else {
             old.changed
         };

@@ -177,28 +177,6 @@ pub fn first_seen(mtime_ns: i64, now: DateTime<Utc>) -> DateTime<Utc> {
     date::from_micros(mtime_ns.div_euclid(1_000)).min(date::clamp(now))
 }
 
-/// Moments handed out within one scan, kept apart: files copied in together often share
-/// one file time (the kernel stamps them with a coarse clock, a few milliseconds apart),
-/// and edits read in one scan share its moment, but two entries of a feed with the same
-/// `updated` are ambiguous to readers (the W3C validator warns). A moment already handed
-/// out gives way to the nearest earlier free microsecond: never later than asked, so
-/// never in the future.
-#[derive(Debug, Default)]
-pub struct Moments {
-    taken: FxHashSet<i64>,
-}
-
-impl Moments {
-    /// `moment`, or the nearest earlier microsecond not handed out yet.
-    pub fn apart(&mut self, moment: DateTime<Utc>) -> DateTime<Utc> {
-        let mut micros = moment.timestamp_micros();
-        while !self.taken.insert(micros) {
-            micros -= 1;
-        }
-        date::from_micros(micros)
-    }
-}
-
 /// The first-seen date of an article new to the index: the publication date readers were
 /// already shown, recovered from the published feeds after an index loss, else `seen`.
 pub fn recovered_or(recovered: Option<DateTime<Utc>>, seen: DateTime<Utc>) -> DateTime<Utc> {
@@ -290,15 +268,6 @@ pub fn retracted_at(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn moments_handed_out_twice_give_way_to_the_nearest_earlier_free_microsecond() {
-        let at = |micros| date::from_micros(micros);
-        let mut moments = Moments::default();
-        let asked = [10, 10, 10, 9, 20];
-        let given: Vec<_> = asked.iter().map(|&m| moments.apart(at(m))).collect();
-        assert_eq!(given, [at(10), at(9), at(8), at(7), at(20)]);
-    }
 
     #[test]
     fn ids_are_uuid_urns_that_depend_on_first_path_and_content() {
