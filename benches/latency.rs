@@ -57,6 +57,11 @@ fn proc_field(pid: u32, file: &str, key: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// A memory figure of `/proc/PID/status` (`VmRSS:`, `VmHWM:`), in MB.
+fn status_mb(pid: u32, key: &str) -> f64 {
+    proc_field(pid, "status", key).unwrap_or(0) as f64 / 1024.0
+}
+
 fn cpu_ticks(pid: u32) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let fields: Vec<&str> = stat
@@ -232,8 +237,8 @@ fn global_change(site: &Path) {
     line("file close -> its own page", &page);
 }
 
-/// What a 5,000-file burst cost: its write, the publishes until no publish was logged for
-/// 3 s, and the largest resident set sampled meanwhile.
+/// What a 5,000-file burst cost: its write, the publishes until it settled (none logged
+/// for 3 s and the daemon idle), and the largest resident set sampled meanwhile.
 struct Burst {
     write: Duration,
     regenerations: usize,
@@ -248,7 +253,7 @@ fn burst(site: &Path, log: &Path, pid: u32) -> Burst {
             .matches(" published")
             .count()
     };
-    let rss_mb = || proc_field(pid, "status", "VmRSS:").unwrap_or(0) as f64 / 1024.0;
+    let rss_mb = || status_mb(pid, "VmRSS:");
     let before = publishes();
     let started = Instant::now();
     let mut peak_mb = rss_mb();
@@ -347,13 +352,13 @@ fn main() {
         std::thread::sleep(Duration::from_millis(250));
     }
     latencies.sort();
-    let steady_mb = proc_field(pid, "status", "VmRSS:").unwrap_or(0) as f64 / 1024.0;
+    let steady_mb = status_mb(pid, "VmRSS:");
     let burst = burst(&site, &log, pid);
     let ticks = cpu_ticks(pid);
     std::thread::sleep(Duration::from_secs(10));
     let idle_ticks = cpu_ticks(pid) - ticks;
-    let rss_mb = proc_field(pid, "status", "VmRSS:").unwrap_or(0) as f64 / 1024.0;
-    let hwm_mb = proc_field(pid, "status", "VmHWM:").unwrap_or(0) as f64 / 1024.0;
+    let rss_mb = status_mb(pid, "VmRSS:");
+    let hwm_mb = status_mb(pid, "VmHWM:");
     drop(daemon);
     cleanup(&site);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
